@@ -1,0 +1,45 @@
+# 督导通 — the two commands: `make run` and `make test`. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test bench messages check clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: install, migrate, load demo data when empty, start web + Celery worker with beat (Ctrl-C stops all)
+run: $(VENV)/.installed
+	bin/run
+
+## test: the whole suite. pytest's exit code 5 (no test collected) passes only for a selection
+## given in PYTEST_ARGS that matched nothing; the whole suite collecting nothing is a failure.
+test: $(VENV)/.installed-dev
+	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then \
+	  echo "pytest collected no tests (exit 5)"; \
+	  if [ -n "$(PYTEST_ARGS)" ]; then exit 0; else exit 1; fi; \
+	fi; exit $$rc
+
+## messages: refresh and compile the translation catalogues (commit the .po and .mo files)
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+## check: Django's system checks and missing migrations
+check: $(VENV)/.installed
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean-venv:
+	rm -rf $(VENV)
