@@ -14,12 +14,19 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+$(VENV)/.installed-dev: requirements.txt requirements-postgres.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+$(VENV)/.installed-postgres: requirements-postgres.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-postgres.txt
+	touch $@
+
+# The PostgreSQL driver only when DATABASE_URL asks for it: the embedded default needs no libpq.
+RUN_DEPS := $(VENV)/.installed $(if $(filter postgres%,$(DATABASE_URL)),$(VENV)/.installed-postgres)
+
 ## run: install, migrate, load demo data when empty, start web + Celery worker with beat (Ctrl-C stops all)
-run: $(VENV)/.installed
+run: $(RUN_DEPS)
 	bin/run
 
 ## test: the whole suite. pytest's exit code 5 (no test collected) passes only for a selection
