@@ -1,0 +1,136 @@
+"""Unit tree browser, unit detail, cadre list and their figures (R0.1–R0.3)."""
+from __future__ import annotations
+
+from django.urls import reverse
+
+from reports.excel import read_table
+from tests.factories import CadreFactory, add
+from units.models import Cadre, Level, Rank, Unit, UnitKind
+
+
+def test_tree_starts_at_the_users_scope_and_expands_children(login, tree, users):
+    """R0.1: a county office starts at its county; expanding shows its townships."""
+    client = login(users["county_office"])
+    page = client.get(reverse("units:tree")).content.decode()
+    assert "正定县" in page and "石家庄市" not in page
+    fragment = client.get(reverse("units:unit_children", args=[tree.county_a.pk]), HTTP_HX_REQUEST="true")
+    assert "正定镇" in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+
+
+def test_tree_search_finds_units_in_scope_with_their_path(login, tree, users):
+    client = login(users["city_office"])
+    page = client.get(reverse("units:tree"), {"q": "塔元"}).content.decode()
+    assert "塔元庄村" in page
+    assert "石家庄市 / 正定县 / 正定镇" in page
+    empty = client.get(reverse("units:tree"), {"q": "不存在的单位"})
+    assert not empty.context["page"].object_list
+    assert 'id="search-empty"' in empty.content.decode()
+
+
+def test_unit_detail_shows_sub_units_cadres_flags_and_counts(login, tree, users):
+    """R0.1–R0.3: the county page lists its township, its top leader and the subtree's figures."""
+    CadreFactory(unit=tree.village_a, name="孙二线", special_group="stepped_back")
+    client = login(users["county_office"])
+    response = client.get(reverse("units:unit_detail", args=[tree.county_a.pk]))
+    page = response.content.decode()
+    assert "正定镇" in page and "王正定" in page
+    counts = response.context["counts"]
+    assert dict(counts.by_level) == {Level.TOWNSHIP.label: 1, Level.VILLAGE.label: 1}
+    assert counts.cadres == 2
+    assert counts.hardest_units == 1 and counts.backward_villages == 1
+    assert [n for _, n in counts.special] == [1, 0, 0]  # stepped back, sanctioned, mobile
+
+
+def test_unit_detail_uses_a_fixed_number_of_queries(login, tree, users, django_assert_max_num_queries):
+    """The figures are aggregates: more units and cadres do not mean more queries."""
+    client = login(users["prov_office"])
+    url = reverse("units:unit_detail", args=[tree.province.pk])
+    with django_assert_max_num_queries(14):
+        client.get(url)
+    township = tree.township_a
+    for i in range(30):
+        village = add(township, name=f"新村{i}", code=f"X{i:03}", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
+        CadreFactory.create_batch(3, unit=village)
+    with django_assert_max_num_queries(14):
+        client.get(url)
+
+
+def test_home_page_per_role(login, tree, users, django_assert_max_num_queries):
+    for name, section in [("county_office", "home-office"), ("supervisor", "home-supervisor"),
+                          ("liaison", "home-liaison"), ("leader", "home-leader"), ("admin", "home-admin")]:
+        client = login(users[name])
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("home"))
+        page = response.content.decode()
+        assert f'id="{section}"' in page, name
+    county = login(users["county_office"]).get(reverse("home"))
+    assert county.context["figures"].units == 3  # 正定县, 正定镇, 塔元庄村
+    leader = login(users["leader"]).get(reverse("home")).content.decode()
+    assert 'id="home-office"' not in leader
+
+
+def test_cadre_list_filters_sorts_paginates(login, tree, users, settings):
+    settings.PAGE_SIZE = 5
+    for i in range(12):
+        CadreFactory(unit=tree.township_a, name=f"镇干部{i:02}", rank=Rank.SECTION)
+    client = login(users["county_office"])
+    response = client.get(reverse("units:cadre_list"))
+    assert response.context["table"].paginator.count == 13
+    assert len(response.context["table"].page.object_list) == 5
+
+    response = client.get(reverse("units:cadre_list"), {"rank": "county"})
+    assert [c.name for c in response.context["table"].data] == ["王正定"]
+
+    response = client.get(reverse("units:cadre_list"), {"q": "镇干部0", "sort": "-name"})
+    names = [row.record.name for row in response.context["table"].page.object_list]
+    assert names == sorted(names, reverse=True) and all(n.startswith("镇干部0") for n in names)
+
+    response = client.get(reverse("units:cadre_list"), {"unit": "130123001"})  # subtree by code
+    assert response.context["table"].paginator.count == 12
+
+
+def test_cadre_export_follows_the_filter(login, tree, users):
+    """R0.4: the Excel export holds exactly the filtered rows, with a header."""
+    CadreFactory(unit=tree.township_a, name="刘镇长", post="镇长", rank=Rank.SECTION, is_top_leader=True)
+    client = login(users["city_office"])
+    response = client.get(reverse("units:cadre_list"), {"is_top_leader": "true", "export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = read_table(response.content, "x.xlsx")
+    assert sorted(r[0] for r in rows[1:]) == sorted(["王正定", "刘镇长"])
+    assert len(rows[0]) == 11
+
+
+def test_add_sub_unit_keeps_the_tree_sound(login, tree, users):
+    client = login(users["county_office"])
+    response = client.post(reverse("units:unit_add_child", args=[tree.county_a.pk]),
+                           {"name": "新安镇", "code": "130123002", "level": 4, "kind": "grassroots"})
+    assert response.status_code == 302
+    unit = Unit.objects.get(code="130123002")
+    assert Unit.objects.get_parent(unit) == tree.county_a
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    # a level above the parent is refused with a message and nothing written
+    response = client.post(reverse("units:unit_add_child", args=[tree.county_a.pk]),
+                           {"name": "错层级", "code": "X1", "level": 2, "kind": "grassroots"})
+    assert response.status_code == 200
+    assert not Unit.objects.filter(code="X1").exists()
+    assert response.context["form"].errors["level"]
+
+
+def test_cadre_delete_asks_for_confirmation(login, tree, users):
+    client = login(users["county_office"])
+    url = reverse("units:cadre_delete", args=[tree.cadre_a.pk])
+    page = client.get(url).content.decode()
+    assert "王正定" in page and Cadre.objects.filter(pk=tree.cadre_a.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not Cadre.objects.filter(pk=tree.cadre_a.pk).exists()
+
+
+def test_bad_phone_is_refused_with_a_message(login, tree, users):
+    client = login(users["county_office"])
+    response = client.post(reverse("units:cadre_edit", args=[tree.cadre_a.pk]),
+                           {"name": "王正定", "rank": "county", "phone": "call me"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"]
+    tree.cadre_a.refresh_from_db()
+    assert tree.cadre_a.phone == ""

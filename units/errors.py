@@ -1,0 +1,2 @@
+class UnitsError(Exception):
+    """A domain rule of the units app was broken; the message is translated and shown to the user."""

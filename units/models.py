@@ -1,0 +1,147 @@
+"""R0: the unit tree, cadres and the roles that bind users to units."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from .querysets import CadreQuerySet, RoleAssignmentQuerySet, UnitManager
+
+
+class Level(models.IntegerChoices):
+    """R0.1 levels of the tree; the number is the depth a unit normally sits at."""
+
+    PROVINCE = 1, _("Province")
+    CITY = 2, _("City")
+    COUNTY = 3, _("County")
+    TOWNSHIP = 4, _("Township")
+    VILLAGE = 5, _("Village / community")
+
+
+class UnitKind(models.TextChoices):
+    """R0.1 kinds of unit."""
+
+    PARTY_COMMITTEE = "party_committee", _("Party committee")
+    GOVERNMENT_DEPARTMENT = "government_department", _("Government department")
+    ENTERPRISE = "enterprise", _("Province-managed enterprise")
+    UNIVERSITY = "university", _("Province-run university")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    GRASSROOTS = "grassroots", _("Grassroots party organisation")
+    VILLAGE = "village", _("Village")
+    COMMUNITY = "community", _("Community")
+
+
+class Unit(MP_Node):
+    """R0.1 a unit of the campaign: a node of the materialized-path tree."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    is_backward_village = models.BooleanField(_("backward village"), default=False)
+    is_hardest_unit = models.BooleanField(_("hardest unit"), default=False)
+
+    objects = UnitManager()
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        indexes = [models.Index(fields=["level", "kind"]), models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("units:unit_detail", args=[self.pk])
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.level >= Level.TOWNSHIP or self.kind == UnitKind.GRASSROOTS
+
+
+class Rank(models.TextChoices):
+    """R0.2 ranks of cadres."""
+
+    PROVINCIAL = "provincial", _("Provincial level")
+    DEPARTMENT = "department", _("Department level")
+    COUNTY = "county", _("County level")
+    SECTION = "section", _("Section level and below")
+
+
+class SpecialGroup(models.TextChoices):
+    """R0.3 special groups that must still be covered by the campaign."""
+
+    NONE = "", _("None")
+    STEPPED_BACK = "stepped_back", _("Stepped back, not retired")
+    SANCTIONED = "sanctioned", _("Under disciplinary sanction")
+    MOBILE_MEMBER = "mobile_member", _("Mobile party member")
+
+
+class Cadre(models.Model):
+    """R0.2 a cadre of a unit, with rank and leadership flags; R0.3 special group."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cadres", verbose_name=_("unit"))
+    name = models.CharField(_("name"), max_length=50)
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    rank = models.CharField(_("rank"), max_length=16, choices=Rank.choices, default=Rank.SECTION)
+    is_top_leader = models.BooleanField(_("top leader"), default=False)
+    is_team_member = models.BooleanField(_("leadership team member"), default=False)
+    is_party_secretary = models.BooleanField(_("party secretary"), default=False)
+    is_party_member = models.BooleanField(_("party member"), default=True)
+    special_group = models.CharField(
+        _("special group"), max_length=16, choices=SpecialGroup.choices, default=SpecialGroup.NONE, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["unit__path", "-is_top_leader", "-is_team_member", "name"]
+        indexes = [models.Index(fields=["rank"]), models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("units:cadre_detail", args=[self.pk])
+
+
+class Role(models.TextChoices):
+    """The portal's roles, each bound to a unit (its subtree is the user's scope)."""
+
+    OFFICE = "office", _("Activity office staff")
+    SUPERVISOR = "supervisor", _("Supervision group member")
+    LIAISON = "liaison", _("Unit liaison")
+    LEADER = "leader", _("Leader")
+    ADMIN = "admin", _("Administrator")
+
+
+class RoleAssignment(models.Model):
+    """A row (user, unit, role): the user acts in that role over the unit's subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_user_unit_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
