@@ -46,7 +46,9 @@ def test_real_worker_runs_a_task(tmp_path):
     if not broker.startswith("redis"):
         folder = str(tmp_path / "celery" / "queue")
         (tmp_path / "celery" / "queue").mkdir(parents=True)
-        client_app.conf.broker_transport_options = {"data_folder_in": folder, "data_folder_out": folder}
+        client_app.conf.broker_transport_options = {
+            "data_folder_in": folder, "data_folder_out": folder, "control_folder": str(tmp_path / "celery" / "control"),
+        }
 
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-Q", queue,
