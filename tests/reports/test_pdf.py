@@ -1,0 +1,310 @@
+"""The shared PDF template: letterhead, page numbers, cover, contents, font, determinism.
+
+The PDFs are checked the way a reader sees them, through poppler's ``pdftotext``,
+``pdfinfo`` and ``pdffonts``, with zh-hans active: the footer and the contents
+heading come from ``locale/zh_Hans`` (msgids "Page %(page)s of %(total)s" and
+"Contents").
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+from django.utils import translation
+
+from reports.fonts import SYSTEM_FONT, VENDORED_FONT, cjk_font_path
+from reportlab.platypus import PageBreak
+
+from reports.pdf import (
+    DocumentMeta,
+    data_table,
+    format_date_zh,
+    heading,
+    paragraph,
+    pdf_response,
+    render_pdf,
+)
+
+# The zh_Hans translations of the template's msgids. pdftotext drops the narrow spaces
+# around the digits, so footers are matched with label_re(), not as plain substrings.
+PAGE_LABEL = "第 {page} 页 共 {total} 页"
+CONTENTS = "目录"
+
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo", "pdffonts")),
+    reason="poppler-utils (pdftotext, pdfinfo, pdffonts) not installed",
+)
+
+META = DocumentMeta(
+    title="关于开展党的群众路线教育实践活动督导工作的通知",
+    number="冀群组发〔2014〕34号",
+    issuer="中共河北省委党的群众路线教育实践活动领导小组",
+    date=datetime.date(2014, 4, 30),
+    subtitle="（第一批）",
+)
+SENTENCE = "各级党组织要认真贯彻落实中央八项规定精神，坚决反对形式主义、官僚主义、享乐主义和奢靡之风。"
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> None:
+    with translation.override("zh-hans"):
+        yield
+
+
+def write(tmp_path: Path, data: bytes, name: str = "doc.pdf") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def text_of(path: Path, page: int | None = None, *, layout: bool = False) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else [])
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run(
+        [*args, str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def squeeze(text: str) -> str:
+    """Drop all whitespace: CJK line breaking may split a title anywhere."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_count(path: Path) -> int:
+    info = subprocess.run(
+        ["pdfinfo", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def label_re(page: int | None = None, total: int | None = None) -> re.Pattern[str]:
+    """The footer for ``page`` of ``total`` (any number when None), however spaced:
+    pdftotext drops the narrow spaces between CJK characters and digits."""
+
+    def token(part: str) -> str:
+        if part in ("{page}", "{total}"):
+            value = page if part == "{page}" else total
+            return r"(?<!\d)" + (str(value) if value is not None else r"\d+") + r"(?!\d)"
+        return re.escape(part)
+
+    parts = re.findall(r"\{page\}|\{total\}|[^\s{}]+", PAGE_LABEL)
+    return re.compile(r"\s*".join(token(part) for part in parts))
+
+
+def has_label(text: str, page: int, total: int) -> bool:
+    return bool(label_re(page, total).search(text))
+
+
+def long_body(sections: int = 4) -> list:
+    story = []
+    for n in range(1, sections + 1):
+        story.append(heading(f"第{n}部分 工作要求"))
+        story += [paragraph(SENTENCE * 4) for _ in range(8)]
+    return story
+
+
+def test_first_page_has_letterhead_title_number_and_page_label(tmp_path: Path) -> None:
+    path = write(tmp_path, render_pdf(META, [paragraph(SENTENCE)]))
+    text = text_of(path)
+    flat = squeeze(text)
+
+    assert page_count(path) == 1
+    assert squeeze(META.title) in flat
+    assert "冀群组发〔2014〕34号" in text
+    assert squeeze(META.issuer) in flat
+    assert "（第一批）" in text
+    assert "2014年4月30日" in text  # sign-off date
+    assert has_label(text, 1, 1)
+
+
+def test_letterhead_order_is_issuer_number_then_title(tmp_path: Path) -> None:
+    flat = squeeze(text_of(write(tmp_path, render_pdf(META, [paragraph(SENTENCE)]))))
+    assert flat.index(squeeze(META.issuer)) < flat.index("冀群组发") < flat.index("关于开展")
+
+
+def test_every_page_shows_its_number_and_the_right_total(tmp_path: Path) -> None:
+    path = write(tmp_path, render_pdf(META, long_body()))
+    total = page_count(path)
+
+    assert total >= 3
+    for page in range(1, total + 1):
+        assert has_label(text_of(path, page), page, total)
+
+
+def test_cover_page_is_neither_numbered_nor_counted(tmp_path: Path) -> None:
+    path = write(tmp_path, render_pdf(META, long_body(), cover=True))
+    physical = page_count(path)
+    cover = text_of(path, 1)
+
+    assert squeeze(META.title) in squeeze(cover)
+    assert "冀群组发〔2014〕34号" in cover
+    assert "2014年4月30日" in cover
+    assert not label_re().search(cover)  # no footer at all
+    assert has_label(text_of(path, 2), 1, physical - 1)
+    assert has_label(text_of(path, physical), physical - 1, physical - 1)
+
+
+def test_contents_list_headings_with_the_pages_they_are_on(tmp_path: Path) -> None:
+    story = []
+    for n in range(1, 4):
+        # One section per page, so section n is printed on page n + 1.
+        story += [PageBreak(), heading(f"第{n}部分 工作要求"), paragraph(SENTENCE)]
+    path = write(tmp_path, render_pdf(META, story, toc=True))
+    contents = text_of(path, 1, layout=True)
+
+    assert page_count(path) == 4
+    assert CONTENTS in contents
+    for n in range(1, 4):
+        assert f"第{n}部分 工作要求" in text_of(path, n + 1)
+        assert re.search(rf"第{n}部分 工作要求[ .]*{n + 1}$", contents, re.M), contents
+
+
+def test_contents_after_a_cover_number_pages_like_the_footer(tmp_path: Path) -> None:
+    story = [PageBreak(), heading("第1部分 工作要求"), paragraph(SENTENCE)]
+    path = write(tmp_path, render_pdf(META, story, cover=True, toc=True))
+    contents = text_of(path, 2, layout=True)
+
+    # cover, contents (numbered page 1), title (page 2), section (page 3)
+    assert page_count(path) == 4
+    assert CONTENTS in contents
+    assert has_label(contents, 1, 3)
+    assert re.search(r"第1部分 工作要求[ .]*3$", contents, re.M), contents
+    assert has_label(text_of(path, 4), 3, 3)
+
+
+def test_cjk_font_is_embedded_and_no_other_font_is_used(tmp_path: Path) -> None:
+    table = data_table(["序号", "单位"], [[1, "石家庄市"]])
+    path = write(tmp_path, render_pdf(META, [heading("一、情况"), table], toc=True))
+    out = subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    fonts = out.splitlines()[2:]
+
+    assert fonts, out
+    for line in fonts:
+        # columns: name type encoding emb sub uni object ID
+        assert "WenQuanYi" in line, line
+        assert line.split()[-5] == "yes", line
+
+
+def test_same_input_gives_identical_bytes() -> None:
+    first = render_pdf(META, long_body(), cover=True, toc=True)
+    second = render_pdf(META, long_body(), cover=True, toc=True)
+    assert first == second
+
+
+def test_identical_bytes_in_another_process() -> None:
+    """What is compared in practice: a file on record with one regenerated later."""
+    script = (
+        "import datetime, django, sys;"
+        "django.setup();"
+        "from django.utils import translation;"
+        "translation.activate('zh-hans');"
+        "from reports.pdf import DocumentMeta, paragraph, render_pdf;"
+        "m = DocumentMeta(title='标题', number='冀群组发〔2014〕34号', issuer='领导小组',"
+        " date=datetime.date(2014, 4, 30));"
+        "sys.stdout.buffer.write(render_pdf(m, [paragraph('正文' * 500)]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            check=True,
+            capture_output=True,
+            env={**env, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert outputs[0].startswith(b"%PDF")
+    assert outputs[0] == outputs[1]
+
+
+def test_user_text_is_not_parsed_as_markup(tmp_path: Path) -> None:
+    hostile = 'a < b & c <script>alert("x")</script> <b>未闭合'
+    path = write(tmp_path, render_pdf(META, [heading(hostile), paragraph(hostile)]))
+    assert text_of(path).count("<script>") == 2
+
+
+def test_long_table_repeats_its_header_on_each_page(tmp_path: Path) -> None:
+    rows = [[n, f"某某县委组织部{n}", 95.5, datetime.date(2014, 5, 1 + n % 28), "无"] for n in range(120)]
+    table = data_table(["序号", "单位名称", "完成率", "截止日期", "备注"], rows)
+    path = write(tmp_path, render_pdf(META, [table]))
+    total = page_count(path)
+
+    assert total >= 2
+    for page in range(1, total + 1):
+        assert "单位名称" in text_of(path, page)
+    assert "2014年5月2日" in text_of(path)
+
+
+def test_data_table_rejects_rows_longer_than_the_header() -> None:
+    with pytest.raises(ValueError):
+        data_table(["a"], [[1, 2]])
+
+
+def test_heading_levels_are_one_to_three() -> None:
+    with pytest.raises(ValueError):
+        heading("x", level=4)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.date(2014, 4, 30), "2014年4月30日"),
+        (datetime.date(2014, 12, 1), "2014年12月1日"),
+        (None, ""),
+        # 20:00 UTC on the 29th is already the 30th in China (TIME_ZONE Asia/Shanghai).
+        (datetime.datetime(2014, 4, 29, 20, 0, tzinfo=datetime.timezone.utc), "2014年4月30日"),
+    ],
+)
+def test_format_date_zh(value: datetime.date | None, expected: str) -> None:
+    assert format_date_zh(value) == expected
+
+
+def test_pdf_response_sends_chinese_file_name_as_rfc5987() -> None:
+    response = pdf_response("督导卡 冀群组发〔2014〕34号.pdf", b"%PDF-1.4")
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Length"] == "8"
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E7%9D%A3%E5%AF%BC%E5%8D%A1%20%E5%86%80%E7%BE%A4"
+        "%E7%BB%84%E5%8F%91%E3%80%942014%E3%80%9534%E5%8F%B7.pdf"
+    )
+    assert pdf_response("card.pdf", b"", inline=True)["Content-Disposition"] == (
+        'inline; filename="card.pdf"'
+    )
+
+
+def test_font_setting_must_name_an_existing_file(tmp_path: Path) -> None:
+    with override_settings(REPORTS_CJK_FONT=str(tmp_path / "missing.ttc")):
+        with pytest.raises(ImproperlyConfigured):
+            cjk_font_path()
+    existing = SYSTEM_FONT if SYSTEM_FONT.exists() else VENDORED_FONT
+    with override_settings(REPORTS_CJK_FONT=str(existing)):
+        assert cjk_font_path() == existing
+
+
+@override_settings(REPORTS_CJK_FONT=None)
+def test_vendored_font_is_the_default() -> None:
+    assert VENDORED_FONT.is_file()
+    assert cjk_font_path() == VENDORED_FONT
+
+
+def test_footer_follows_the_active_language(tmp_path: Path) -> None:
+    with translation.override("en"):
+        text = text_of(write(tmp_path, render_pdf(META, [paragraph(SENTENCE)])))
+    assert "Page 1 of 1" in text
+    assert squeeze(META.title) in squeeze(text)  # the data stays Chinese
