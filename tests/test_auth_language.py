@@ -46,3 +46,9 @@ def test_language_switch(client, users, language, expected, absent):
     assert response.status_code == 302 and response["Location"] == url
     page = client.get(url).content.decode()
     assert expected in page and absent not in page
+
+
+def test_browser_language_does_not_override_chinese_first(client, db):
+    """X4: an English-language browser still gets Chinese until the user switches."""
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "登录" in page

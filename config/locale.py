@@ -1,0 +1,18 @@
+"""Chinese first (X4): the interface is zh-hans unless the user picked another language."""
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Like Django's, but a browser's Accept-Language does not override the portal's default.
+
+    Staff on English-language systems still get Chinese until they press the language switch,
+    whose choice is kept in the language cookie.
+    """
+
+    def process_request(self, request) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
