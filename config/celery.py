@@ -12,7 +12,10 @@ app.autodiscover_tasks()
 
 # Sweeps are short and idempotent; each claims its items through a unique key,
 # so a run that is late, doubled or interrupted loses and repeats nothing.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "reminders-send-due": {"task": "campaign.reminders_send_due", "schedule": 15 * 60},
+    "notifications-email-pending": {"task": "campaign.notifications_email_pending", "schedule": 5 * 60},
+}
 
 
 @app.task(name="config.ping")

@@ -58,3 +58,13 @@ def login(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def campaign(tree):
+    """The notice's campaign (2014 dates) with every unit's obligations generated."""
+    from campaign.services.campaign import campaign_create, obligations_generate
+
+    created = campaign_create()
+    obligations_generate(campaign=created)
+    return created

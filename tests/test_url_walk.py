@@ -1,46 +1,27 @@
 """Every page × every role: the expected status, so no page leaks across scopes (R0.1, DESIGN "Scoping").
 
-A page added without a row here fails ``test_every_url_is_walked``.
+The table lives in ``tests/walk/``, one module per area. A page added without a row there fails
+``test_every_url_is_walked``.
 """
 from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
 
 import pytest
 from django.urls import get_resolver, reverse
 
-ANON = "anonymous"
-ROLES = [ANON, "admin", "prov_office", "city_office", "county_office", "county_office_b", "supervisor", "liaison",
-         "leader", "no_role"]
+from tests.walk import ANON, ROLES, collect
 
-LOGGED_IN_OK = {r: 200 for r in ROLES if r != ANON} | {ANON: 302}
-# The object pages below are about 正定县 (county_a) and its cadre: out of scope for 迁安市's office.
-READ_COUNTY_A = LOGGED_IN_OK | {"county_office_b": 404, "no_role": 404}
-MANAGE_COUNTY_A = READ_COUNTY_A | {"supervisor": 403, "liaison": 403, "leader": 403}
-WRITE_COUNTY_A_RECORDS = MANAGE_COUNTY_A | {"liaison": 200}
-IMPORTERS = LOGGED_IN_OK | {"supervisor": 403, "liaison": 403, "leader": 403, "no_role": 403}
-POST_ONLY = {r: 405 for r in ROLES if r != ANON} | {ANON: 302}
+PAGES, NOT_WALKED = collect()
 
-# url name → (kwargs from the tree, expected status per role)
-PAGES = {
-    "home": (lambda t: {}, LOGGED_IN_OK),
-    "units:tree": (lambda t: {}, LOGGED_IN_OK),
-    "units:unit_detail": (lambda t: {"pk": t.county_a.pk}, READ_COUNTY_A),
-    "units:unit_children": (lambda t: {"pk": t.county_a.pk}, READ_COUNTY_A),
-    "units:unit_edit": (lambda t: {"pk": t.county_a.pk}, MANAGE_COUNTY_A),
-    "units:unit_add_child": (lambda t: {"pk": t.county_a.pk}, MANAGE_COUNTY_A),
-    "units:cadre_add": (lambda t: {"pk": t.county_a.pk}, WRITE_COUNTY_A_RECORDS),
-    "units:cadre_list": (lambda t: {}, LOGGED_IN_OK),
-    "units:cadre_detail": (lambda t: {"pk": t.cadre_a.pk}, READ_COUNTY_A),
-    "units:cadre_edit": (lambda t: {"pk": t.cadre_a.pk}, WRITE_COUNTY_A_RECORDS),
-    "units:cadre_delete": (lambda t: {"pk": t.cadre_a.pk}, WRITE_COUNTY_A_RECORDS),
-    "units:import": (lambda t: {}, IMPORTERS),
-    "units:import_confirm": (lambda t: {"token": "0" * 32}, POST_ONLY),
-    "units:import_template": (lambda t: {"kind": "cadres"}, IMPORTERS),
-    "login": (lambda t: {}, {r: 302 for r in ROLES if r != ANON} | {ANON: 200}),
-    "logout": (lambda t: {}, {r: 405 for r in ROLES}),
-}
-# Walked elsewhere or not ours: Django's admin has its own staff checks; set_language is a POST
-# redirect tested in test_language.py.
-NOT_WALKED = {"set_language"}
+
+@dataclass
+class Ctx:
+    tree: object
+    campaign: object
+    users: dict
+    calendar_day: object = None
 
 
 def _named_urls() -> set[str]:
@@ -61,14 +42,18 @@ def _named_urls() -> set[str]:
 
 
 def test_every_url_is_walked():
-    """A new page must be given its expected status for every role here."""
+    """A new page must be given its expected status for every role in tests/walk/."""
     assert _named_urls() - NOT_WALKED == set(PAGES)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_status_for_every_role(name, client, tree, users):
+def test_page_status_for_every_role(name, client, tree, users, campaign):
+    from campaign.models import CalendarDay
+
+    ctx = Ctx(tree=tree, campaign=campaign, users=users,
+              calendar_day=CalendarDay.objects.create(date=datetime.date(2014, 5, 1), kind="holiday", name="劳动节"))
     kwargs_of, expected = PAGES[name]
-    url = reverse(name, kwargs=kwargs_of(tree))
+    url = reverse(name, kwargs=kwargs_of(ctx))
     got = {}
     for role in ROLES:
         client.logout()

@@ -80,6 +80,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.roles",
+                "campaign.context_processors.notifications",
+                "campaign.context_processors.campaign_menu",
             ],
         },
     },
@@ -173,6 +175,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dudao@localhost")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # for links in e-mails
 
 # --- Celery: Redis in production, the filesystem transport in the embedded default
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")

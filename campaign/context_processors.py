@@ -1,0 +1,39 @@
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notification
+
+
+def notifications(request):
+    """The unread count in the header (one query per page, only for logged-in users)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()}
+
+
+# (label, url name) of each area's list page, shown in the header's campaign menu when it exists.
+MENU = [
+    (_("Study sessions"), "campaign:study_sessions"),
+    (_("Study shortfall"), "campaign:study_shortfall"),
+    (_("Meetings"), "campaign:meetings"),
+    (_("Exams"), "campaign:exams"),
+    (_("Reflection articles"), "campaign:articles"),
+    (_("Four-winds problems"), "campaign:problems"),
+    (_("Comparison-check materials"), "campaign:materials"),
+    (_("Notices"), "campaign:notices"),
+]
+
+
+def campaign_menu(request):
+    from django.urls import NoReverseMatch, reverse
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for label, name in MENU:
+        try:
+            items.append((label, reverse(name)))
+        except NoReverseMatch:
+            continue
+    return {"campaign_menu": items}

@@ -1,0 +1,28 @@
+"""Models of the campaign app, one module per area, re-exported here."""
+from .articles import ArticleRequest
+from .campaign import CalendarDay, CalendarDayKind, Campaign, Phase
+from .exams import Exam, ExamResult
+from .meetings import Meeting, MeetingKind, MeetingSpeech
+from .notices import Notice, NoticeRecipient
+from .notifications import Notification, ReminderClaim, ReminderStage
+from .obligations import Deadline, Obligation, ObligationKind
+from .problems import (
+    CommonProblem,
+    ComparisonMaterial,
+    FourWinds,
+    FourWindsProblem,
+    MaterialStatus,
+    MaterialSubject,
+    ProblemRoute,
+    ProblemSource,
+    ProblemStatus,
+)
+from .study import COMPULSORY_TEXT, Attendance, SessionKind, StudyPlan, StudySession
+
+__all__ = [
+    "ArticleRequest", "Attendance", "COMPULSORY_TEXT", "CalendarDay", "CalendarDayKind", "Campaign", "CommonProblem",
+    "ComparisonMaterial", "Deadline", "Exam", "ExamResult", "FourWinds", "FourWindsProblem", "MaterialStatus",
+    "MaterialSubject", "Meeting", "MeetingKind", "MeetingSpeech", "Notice", "NoticeRecipient", "Notification",
+    "Obligation", "ObligationKind", "Phase", "ProblemRoute", "ProblemSource", "ProblemStatus", "ReminderClaim",
+    "ReminderStage", "SessionKind", "StudyPlan", "StudySession",
+]

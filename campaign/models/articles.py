@@ -1,0 +1,44 @@
+"""R2.7: study-reflection articles requested from chosen secretaries, the best compiled into a volume."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Cadre
+
+from .campaign import Campaign
+
+
+class ArticleRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from units.scoping import scope_q
+
+        return self.filter(scope_q(user, "cadre__unit__"))
+
+
+class ArticleRequest(models.Model):
+    """R2.7 the provincial office asks a named secretary for a reflection article."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="article_requests")
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="article_requests", verbose_name=_("author"))
+    due_date = models.DateField(_("due date"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # the submitted article
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    file = models.FileField(_("file"), upload_to="articles/%Y/", blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    is_best = models.BooleanField(_("selected for the volume"), default=False)
+
+    objects = ArticleRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reflection article")
+        verbose_name_plural = _("reflection articles")
+        ordering = ["due_date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "cadre"], name="unique_article_request")]
+
+    def __str__(self) -> str:
+        return self.title or str(self.cadre)

@@ -1,0 +1,59 @@
+"""The notice's rules, read from campaign data (X2): who owes what, how many sessions, by when.
+
+Nothing here holds a number of its own: thresholds and dates come from the ``Campaign`` row.
+"""
+from __future__ import annotations
+
+import datetime
+
+from units.models import Cadre, Level, Rank, Unit, UnitKind
+
+from .models import Campaign, ObligationKind
+
+K = ObligationKind
+LEADING_KINDS = {UnitKind.PARTY_COMMITTEE, UnitKind.GOVERNMENT_DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.UNIVERSITY,
+                 UnitKind.PUBLIC_INSTITUTION}
+
+
+def obligation_kinds_for(level: int, kind: str) -> list[str]:
+    """R2.3, R2.4, R2.6, R3.1, R3.2, R5.1: the obligations that follow from a unit's level and kind."""
+    if level <= Level.PROVINCE:
+        return []  # the province organises; it owes nothing to itself
+    if level <= Level.COUNTY and kind in LEADING_KINDS:
+        kinds = [K.ENLARGED_MEETING, K.DISCUSSION_MEETING, K.FOUR_WINDS_LIST, K.COMPARISON_MATERIAL,
+                 K.DEMOCRATIC_MEETING]
+        if kind == UnitKind.PARTY_COMMITTEE:
+            kinds.append(K.EXAM)  # R2.6: organised per city and per county
+        return kinds
+    grassroots = [K.COLLECTIVE_STUDY, K.EDUCATION_FILM, K.PARTY_LECTURE, K.FOUR_WINDS_LIST]
+    if level == Level.TOWNSHIP:
+        return [K.ENLARGED_MEETING, K.DISCUSSION_MEETING, *grassroots]
+    return grassroots
+
+
+def default_due_date(campaign: Campaign, kind: str, level: int) -> datetime.date:
+    """R5.1 the notice's due date of an obligation kind at a level (the default ``Deadline`` row)."""
+    if kind == K.DEMOCRATIC_MEETING:
+        return campaign.end_date
+    if kind == K.COMPARISON_MATERIAL:
+        # reviewed upstream before the democratic life meetings may start
+        return campaign.democratic_meeting_earliest - datetime.timedelta(days=1)
+    return campaign.study_end_for(level)
+
+
+def study_minimum(cadre: Cadre, campaign: Campaign) -> int | None:
+    """R2.2 provincial-level leaders at least 5 sessions; other party-member leaders at least 3; else none."""
+    if cadre.rank == Rank.PROVINCIAL:
+        return campaign.min_study_provincial
+    if cadre.is_party_member and (cadre.is_team_member or cadre.is_top_leader):
+        return campaign.min_study_other
+    return None
+
+
+def passes_exam(score, campaign: Campaign) -> bool:
+    """R2.6 a score at or above the campaign's pass mark passes."""
+    return score >= campaign.exam_pass_mark
+
+
+def unit_owes(unit: Unit, kind: str) -> bool:
+    return kind in obligation_kinds_for(unit.level, unit.kind)

@@ -1,0 +1,1 @@
+"""Every write of the campaign app, one module per area (``services.<area>``)."""

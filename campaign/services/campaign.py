@@ -1,0 +1,146 @@
+"""X2, R5.1: create a campaign with the notice's defaults, its deadlines, and the units' obligations."""
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from units.models import Level, Unit
+
+from .. import rules
+from ..errors import CampaignError
+from ..models import CalendarDay, Campaign, CommonProblem, Deadline, Obligation, Phase
+
+# The notice's phases (second batch, 2014) and the ten common problems of the implementation plan.
+DEFAULT_PHASES = [
+    ("学习教育、听取意见", datetime.date(2014, 1, 20), datetime.date(2014, 5, 15)),
+    ("查摆问题、开展批评", datetime.date(2014, 5, 16), datetime.date(2014, 7, 15)),
+    ("整改落实、建章立制", datetime.date(2014, 7, 16), datetime.date(2014, 9, 30)),
+]
+COMMON_PROBLEMS = [
+    "理想信念动摇，宗旨意识淡薄", "脱离群众、脱离实际，调查研究不深入", "文山会海、检查评比过多",
+    "门难进、脸难看、事难办", "不作为、慢作为、乱作为", "侵害群众利益、与民争利",
+    "公款吃喝、公款旅游、公车私用", "超标配车、多占住房、办公用房超标", "铺张浪费、大操大办",
+    "庸懒散奢、纪律松弛",
+]
+
+
+@transaction.atomic
+def campaign_create(*, name: str | None = None, shift_to: datetime.date | None = None, **overrides) -> Campaign:
+    """X2 a campaign with the notice's values; ``shift_to`` moves every date so the study stage
+    of cities and counties ends on that day (used by the demo data)."""
+    campaign = Campaign(**({"name": name} if name else {}), **overrides)
+    phases = list(DEFAULT_PHASES)
+    if shift_to is not None:
+        delta = shift_to - campaign.study_end_city_county
+        for field in ("start_date", "end_date", "study_end_city_county", "study_end_grassroots",
+                      "democratic_meeting_earliest"):
+            setattr(campaign, field, getattr(campaign, field) + delta)
+        phases = [(n, s + delta, e + delta) for n, s, e in phases]
+    campaign.full_clean()
+    campaign.save()
+    Phase.objects.bulk_create(
+        [Phase(campaign=campaign, order=i, name=n, start_date=s, end_date=e) for i, (n, s, e) in enumerate(phases, 1)]
+    )
+    CommonProblem.objects.bulk_create(
+        [CommonProblem(campaign=campaign, number=i, title=t) for i, t in enumerate(COMMON_PROBLEMS, 1)]
+    )
+    deadlines_reset(campaign=campaign)
+    return campaign
+
+
+@transaction.atomic
+def deadlines_reset(*, campaign: Campaign) -> int:
+    """R5.1 one ``Deadline`` row per obligation kind and level, from the campaign's dates."""
+    Deadline.objects.filter(campaign=campaign).delete()
+    rows = []
+    for level in (Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
+        kinds = {k for unit_kind in ("party_committee", "grassroots", "village")
+                 for k in rules.obligation_kinds_for(level, unit_kind)}
+        rows += [Deadline(campaign=campaign, kind=k, level=level, due_date=rules.default_due_date(campaign, k, level))
+                 for k in sorted(kinds)]
+    Deadline.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def deadline_set(*, deadline: Deadline, due_date: datetime.date) -> Deadline:
+    """R5.1 move a deadline; the open obligations it governs move with it."""
+    campaign = deadline.campaign
+    if not (campaign.start_date <= due_date <= campaign.end_date):
+        raise CampaignError(_("The due date must lie within the campaign (%(start)s – %(end)s).") % {
+            "start": campaign.start_date, "end": campaign.end_date})
+    deadline.due_date = due_date
+    deadline.save(update_fields=["due_date"])
+    Obligation.objects.filter(campaign=campaign, kind=deadline.kind, unit__level=deadline.level,
+                              completed_on__isnull=True).update(due_date=due_date)
+    return deadline
+
+
+def obligations_generate(*, campaign: Campaign, batch_size: int = 5000) -> int:
+    """R2.3–R3.2 create each unit's obligations from its level and kind; existing ones are kept."""
+    due = {(d.kind, d.level): d.due_date for d in campaign.deadlines.all()}
+    existing = set(Obligation.objects.filter(campaign=campaign).values_list("unit_id", "kind"))
+    created = 0
+    batch: list[Obligation] = []
+    for unit_id, level, kind in Unit.objects.filter(~Q(level=Level.PROVINCE)).values_list("pk", "level", "kind").iterator():
+        for ob_kind in rules.obligation_kinds_for(level, kind):
+            if (unit_id, ob_kind) in existing:
+                continue
+            due_date = due.get((ob_kind, level)) or rules.default_due_date(campaign, ob_kind, level)
+            batch.append(Obligation(campaign=campaign, unit_id=unit_id, kind=ob_kind, due_date=due_date))
+            if len(batch) >= batch_size:
+                Obligation.objects.bulk_create(batch, ignore_conflicts=True)
+                created += len(batch)
+                batch = []
+    if batch:
+        Obligation.objects.bulk_create(batch, ignore_conflicts=True)
+        created += len(batch)
+    return created
+
+
+def obligation_fulfil(*, campaign: Campaign, unit: Unit, kind: str, on: datetime.date, note: str = "",
+                      url: str = "") -> bool:
+    """Mark a unit's obligation done by the record that fulfils it; the first record counts.
+
+    Returns whether this call completed it. A unit that does not owe ``kind`` is left alone.
+    """
+    updated = Obligation.objects.filter(campaign=campaign, unit=unit, kind=kind, completed_on__isnull=True).update(
+        completed_on=on, evidence_note=note[:200], evidence_url=url[:200])
+    return bool(updated)
+
+
+def obligation_reopen(*, campaign: Campaign, unit: Unit, kind: str) -> None:
+    """Undo a completion whose record was withdrawn (e.g. a material returned after approval)."""
+    Obligation.objects.filter(campaign=campaign, unit=unit, kind=kind).update(
+        completed_on=None, evidence_note="", evidence_url="")
+
+
+# --- working-day calendar
+
+def is_working_day(day: datetime.date, exceptions: dict[datetime.date, str] | None = None) -> bool:
+    """Monday–Friday, except public holidays, plus weekend days swapped into working days."""
+    if exceptions is None:
+        exceptions = dict(CalendarDay.objects.filter(date=day).values_list("date", "kind"))
+    kind = exceptions.get(day)
+    if kind == "holiday":
+        return False
+    if kind == "workday":
+        return True
+    return day.weekday() < 5
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date ``days`` working days after ``start`` by the office-edited calendar (R4.4 answer due dates)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    horizon = start + datetime.timedelta(days=days * 3 + 30)
+    exceptions = dict(CalendarDay.objects.filter(date__gt=start, date__lte=horizon).values_list("date", "kind"))
+    day, left = start, days
+    while left:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day, exceptions):
+            left -= 1
+    return day
