@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from units.models import Unit
 from units.scoping import grants_of
 
-from .. import selectors
+from ..selectors import core as selectors
 from ..errors import CampaignError
-from ..forms import CalendarDayForm, CampaignForm, DeadlineForm
+from ..forms.core import CalendarDayForm, CampaignForm, DeadlineForm
 from ..models import CalendarDay, Deadline, Notification
 from ..permissions import is_office, is_provincial_office
 from ..services import campaign as campaign_services

@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 
 from units.models import Unit
 
-from .models import Campaign, Obligation
+from ..models import Campaign, Obligation
 
 
 @dataclass

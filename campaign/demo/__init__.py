@@ -1,0 +1,1 @@
+"""Demo records of the campaign app, one module per area (``demo.<area>.build``)."""

@@ -1,0 +1,1 @@
+"""Reads of the campaign app, one module per area (``selectors.<area>``)."""
