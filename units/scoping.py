@@ -6,6 +6,7 @@ with no extra joins (DESIGN.md, "Scoping"). Every ``visible_to(user)`` is built 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -22,18 +23,32 @@ class Grant:
     depth: int
 
 
+GrantProvider = Callable[[object], Iterable[Grant]]
+_providers: list[GrantProvider] = []
+
+
+def register_grant_provider(provider: GrantProvider) -> None:
+    """Let a higher app add grants (e.g. supervision groups → their assigned units) without
+    this app importing it: called from that app's ``AppConfig.ready``."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
 def grants_of(user) -> tuple[Grant, ...]:
-    """The user's role rows, loaded once per request and kept on the user object."""
+    """The user's role rows (and provided grants), loaded once per request and kept on the user."""
     if not getattr(user, "is_authenticated", False):
         return ()
     cached = getattr(user, "_dudao_grants", None)
     if cached is None:
         from .models import RoleAssignment
 
-        cached = tuple(
+        rows = [
             Grant(r.role, r.unit_id, r.unit.path, r.unit.name, r.unit.depth)
             for r in RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")
-        )
+        ]
+        for provider in _providers:
+            rows.extend(provider(user))
+        cached = tuple(rows)
         user._dudao_grants = cached
     return cached
 
