@@ -25,10 +25,18 @@ def notify(*, user_ids: Iterable[int], title: str, body: str = "", url: str = ""
     rows = [Notification(user_id=uid, title=title[:200], body=body, url=url[:300]) for uid in sorted(set(user_ids))]
     created = Notification.objects.bulk_create(rows)
     if created:
-        from ..tasks import notifications_email_pending
-
-        transaction.on_commit(notifications_email_pending.delay)
+        transaction.on_commit(_kick_email_sweep)
     return created
+
+
+def _kick_email_sweep() -> None:
+    """Ask a worker to e-mail now; if the broker is down the beat sweep sends them later anyway."""
+    from ..tasks import notifications_email_pending
+
+    try:
+        notifications_email_pending.delay()
+    except Exception:  # noqa: BLE001 — the notification is stored; only the early e-mail is lost
+        log.warning("could not enqueue the e-mail sweep; the next beat run sends the e-mails", exc_info=True)
 
 
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:

@@ -1,0 +1,126 @@
+"""Reminders before, on and after each deadline (R5.1), each sent exactly once; the notification centre."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from campaign.models import Notification, ReminderClaim
+from campaign.services import notifications as svc
+from campaign.services.campaign import obligation_fulfil
+
+D = datetime.date
+COUNTY_DUE = D(2014, 4, 30)  # city and county study stage (R5.1)
+
+
+def _titles(user):
+    return list(Notification.objects.filter(user=user).order_by("pk").values_list("title", flat=True))
+
+
+@pytest.fixture
+def county_users(users):
+    return users["county_office"], users["liaison"]
+
+
+def test_reminders_at_lead_days_on_the_day_and_overdue(campaign, tree, county_users):
+    office, liaison = county_users
+    assert svc.reminders_send_due(today=COUNTY_DUE - datetime.timedelta(days=8)) == 0
+    first = svc.reminders_send_due(today=COUNTY_DUE - datetime.timedelta(days=7))
+    assert first > 0
+    # 正定县 owes 4 things due 30 April (meetings, list, exam): its liaison gets one reminder each
+    liaison_titles = _titles(liaison)
+    assert len(liaison_titles) == 4 and all("正定县" in t for t in liaison_titles)
+    # the county office also hears about 正定县's townships? no: their deadline is 15 May
+    assert all("正定县" in t for t in _titles(office))
+    svc.reminders_send_due(today=COUNTY_DUE - datetime.timedelta(days=1))
+    svc.reminders_send_due(today=COUNTY_DUE)
+    svc.reminders_send_due(today=COUNTY_DUE + datetime.timedelta(days=1))
+    assert len(_titles(liaison)) == 16  # 4 obligations × (7 days, 1 day, due, overdue)
+
+
+def test_a_sweep_that_runs_twice_sends_once(campaign, tree, county_users):
+    _, liaison = county_users
+    day = COUNTY_DUE - datetime.timedelta(days=7)
+    svc.reminders_send_due(today=day)
+    before = Notification.objects.count()
+    assert svc.reminders_send_due(today=day) == 0
+    assert Notification.objects.count() == before
+    assert len(_titles(liaison)) == 4
+
+
+def test_a_late_sweep_sends_only_the_latest_stage_once(campaign, tree, county_users):
+    """Beat was down for a week: on the day after the deadline only 'overdue' goes out, once."""
+    _, liaison = county_users
+    svc.reminders_send_due(today=COUNTY_DUE + datetime.timedelta(days=1))
+    titles = _titles(liaison)
+    assert len(titles) == 4
+    ob_claims = ReminderClaim.objects.filter(obligation__unit=tree.county_a)
+    assert ob_claims.filter(notified=True, stage="overdue").count() == 4
+    assert ob_claims.filter(notified=False).count() == 4 * 3  # earlier stages recorded as superseded
+    svc.reminders_send_due(today=COUNTY_DUE + datetime.timedelta(days=3))
+    assert len(_titles(liaison)) == 4
+
+
+def test_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, county_users, monkeypatch):
+    """Each reminder is claimed in the transaction that stores it: a crash leaves no half-sent item."""
+    _, liaison = county_users
+    day = COUNTY_DUE - datetime.timedelta(days=7)
+    real_notify = svc.notify
+    calls = {"n": 0}
+
+    def dying_notify(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise SystemExit("worker killed")
+        return real_notify(**kwargs)
+
+    monkeypatch.setattr(svc, "notify", dying_notify)
+    with pytest.raises(SystemExit):
+        svc.reminders_send_due(today=day)
+    sent_before_crash = ReminderClaim.objects.count()
+    assert sent_before_crash == 2
+    monkeypatch.setattr(svc, "notify", real_notify)
+    svc.reminders_send_due(today=day)
+    titles = _titles(liaison)
+    assert len(titles) == len(set(titles)) == 4
+
+
+def test_done_obligations_are_not_reminded(campaign, tree, county_users):
+    _, liaison = county_users
+    for kind in ("enlarged_meeting", "discussion_meeting", "four_winds_list", "exam"):
+        obligation_fulfil(campaign=campaign, unit=tree.county_a, kind=kind, on=D(2014, 4, 1))
+    svc.reminders_send_due(today=COUNTY_DUE + datetime.timedelta(days=1))
+    assert _titles(liaison) == []
+
+
+def test_reminders_are_emailed_once(campaign, tree, county_users):
+    office, liaison = county_users
+    liaison.email = "liaison@example.org"
+    liaison.save()
+    svc.reminders_send_due(today=COUNTY_DUE)
+    assert svc.notifications_email_pending() == 4
+    assert svc.notifications_email_pending() == 0
+    assert len(mail.outbox) == 4 and mail.outbox[0].to == ["liaison@example.org"]
+    assert "正定县" in mail.outbox[0].subject
+
+
+def test_notification_centre_and_unread_count(campaign, tree, county_users, login):
+    _, liaison = county_users
+    svc.reminders_send_due(today=COUNTY_DUE)
+    client = login(liaison)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="unread-count">4<' in page
+    response = client.get(reverse("campaign:notifications"))
+    assert len(response.context["notes"]) == 4
+    note = Notification.objects.filter(user=liaison).first()
+    response = client.post(reverse("campaign:notification_read", args=[note.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("campaign:unit_progress",
+                                                                            args=[tree.county_a.pk])
+    assert 'id="unread-count">3<' in client.get(reverse("home")).content.decode()
+    client.post(reverse("campaign:notifications_read_all"))
+    assert 'id="unread-count"' not in client.get(reverse("home")).content.decode()
+    # someone else's notification cannot be read through the centre
+    other = login(county_users[0])
+    assert other.post(reverse("campaign:notification_read", args=[note.pk])).status_code == 404
