@@ -83,7 +83,10 @@ def _stages_reached(due: datetime.date, today: datetime.date, campaign: Campaign
 
 
 class Recipients:
-    """The liaisons of a unit and the staff of its activity office (the nearest one up the tree)."""
+    """The liaisons of a unit and the staff of its activity office: the nearest office at most
+    two levels up (a village's county, a county's city), so the province is not told of every village."""
+
+    OFFICE_LEVELS_UP = 2
 
     def __init__(self) -> None:
         self.liaisons: dict[int, list[int]] = defaultdict(list)
@@ -98,7 +101,8 @@ class Recipients:
 
     def for_unit(self, unit_id: int, path: str) -> set[int]:
         users = set(self.liaisons.get(unit_id, []))
-        for end in range(len(path), 0, -Unit.steplen):
+        lowest = max(Unit.steplen, len(path) - self.OFFICE_LEVELS_UP * Unit.steplen)
+        for end in range(len(path), lowest - 1, -Unit.steplen):
             office = self.offices.get(path[:end])
             if office:
                 users.update(office)

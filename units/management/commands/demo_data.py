@@ -6,12 +6,15 @@ It only ever writes into a database without units; it never deletes anything.
 """
 from __future__ import annotations
 
+import importlib
 import time
 import unicodedata
 from typing import TextIO
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import transaction
+from django.utils import timezone
 
 from units import demo
 from units.models import Unit
@@ -116,6 +119,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 counts = demo.build(scale, seed=seed, progress=progress)
                 accounts = demo.create_demo_accounts()
+                extra = self._build_other_apps(scale, seed)
         except demo.DemoDataError as error:  # another loader won the race
             raise CommandError(f"{error}; use a fresh database.") from error
         elapsed = time.perf_counter() - started
@@ -123,6 +127,30 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded the {scale} scale demo data (seed {seed}) in {elapsed:.1f}s."))
         self._print_accounts(accounts)
         self._print_counts(counts)
+        if extra:
+            self.stdout.write("")
+            self.stdout.write(format_table(("records", "count"), sorted(extra.items())))
+
+    def _build_other_apps(self, scale: str, seed: int) -> dict[str, int]:
+        """Each app above units may ship ``<app>.demo.build_all(scale=, today=, seed=)``.
+
+        Looked up by name, in INSTALLED_APPS order, so units imports none of them.
+        """
+        today = timezone.localdate()
+        counts: dict[str, int] = {}
+        for config in apps.get_app_configs():
+            if config.name == "units":
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name not in (f"{config.name}.demo", config.name):
+                    raise
+                continue
+            build_all = getattr(module, "build_all", None)
+            if build_all is not None:
+                counts.update({f"{config.label}.{k}": v for k, v in build_all(scale=scale, today=today, seed=seed).items()})
+        return counts
 
     def _print_accounts(self, accounts: list[tuple]) -> None:
         if not accounts:
