@@ -6,14 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from .models import Cadre, Level, Rank, SpecialGroup
 
 
+class AnyYesNo(django_filters.widgets.BooleanWidget):
+    """A yes/no filter whose empty choice reads "any" rather than django-filter's "unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
+
+
 class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or post"), method="filter_q")
     unit = django_filters.CharFilter(label=_("Unit name or code"), method="filter_unit")
     level = django_filters.ChoiceFilter(label=_("Unit level"), field_name="unit__level", choices=Level.choices)
     rank = django_filters.ChoiceFilter(label=_("Rank"), choices=Rank.choices)
-    is_top_leader = django_filters.BooleanFilter(label=_("Top leader"))
-    is_team_member = django_filters.BooleanFilter(label=_("Leadership team member"))
-    is_party_secretary = django_filters.BooleanFilter(label=_("Party secretary"))
+    is_top_leader = django_filters.BooleanFilter(widget=AnyYesNo, label=_("Top leader"))
+    is_team_member = django_filters.BooleanFilter(widget=AnyYesNo, label=_("Leadership team member"))
+    is_party_secretary = django_filters.BooleanFilter(widget=AnyYesNo, label=_("Party secretary"))
     special_group = django_filters.ChoiceFilter(
         label=_("Special group"), choices=[c for c in SpecialGroup.choices if c[0]]
     )

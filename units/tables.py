@@ -13,7 +13,11 @@ class CadreTable(tables.Table):
     is_top_leader = tables.BooleanColumn(verbose_name=_("Top leader"))
     is_team_member = tables.BooleanColumn(verbose_name=_("Team member"))
     is_party_secretary = tables.BooleanColumn(verbose_name=_("Party secretary"))
-    special_group = tables.Column(verbose_name=_("Special group"))
+    special_group = tables.Column(verbose_name=_("Special group"), empty_values=())
+
+    def render_special_group(self, record: Cadre) -> str:
+        # "—" rather than the label of the empty choice: most cadres belong to no special group
+        return record.get_special_group_display() if record.special_group else "—"
 
     class Meta:
         model = Cadre
