@@ -15,6 +15,8 @@ def notifications(request):
 MENU = [
     (_("Study sessions"), "campaign:study_sessions"),
     (_("Study shortfall"), "campaign:study_shortfall"),
+    (_("Study plans"), "campaign:study_plans"),
+    (_("Special groups coverage"), "campaign:study_coverage"),
     (_("Meetings"), "campaign:meetings"),
     (_("Exams"), "campaign:exams"),
     (_("Reflection articles"), "campaign:articles"),

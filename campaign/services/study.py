@@ -1,0 +1,123 @@
+"""R2.1, R2.2, R2.4, R2.5: study plans and study sessions with attendance; every rule of the study area."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from units.models import Cadre, Unit
+
+from .. import rules
+from ..errors import CampaignError
+from ..models import COMPULSORY_TEXT, Attendance, Campaign, ObligationKind, SessionKind, StudyPlan, StudySession
+from . import campaign as campaign_services
+
+#: R2.4 the forms of study that fulfil a grassroots organisation's obligation of the same name.
+FULFILS: dict[str, str] = {
+    SessionKind.COLLECTIVE_STUDY: ObligationKind.COLLECTIVE_STUDY,
+    SessionKind.EDUCATION_FILM: ObligationKind.EDUCATION_FILM,
+    SessionKind.PARTY_LECTURE: ObligationKind.PARTY_LECTURE,
+}
+
+
+def obligation_fulfilled_by(session: StudySession) -> str | None:
+    """R2.4 the obligation a session counts towards: its form is one of the three and its unit owes it."""
+    kind = FULFILS.get(session.kind)
+    return kind if kind and rules.unit_owes(session.unit, kind) else None
+
+
+def _squeeze(text: str) -> str:
+    return "".join((text or "").split())
+
+
+def _check_plan(*, start_date: datetime.date, end_date: datetime.date, required_texts: str) -> None:
+    # Whitespace and line breaks do not matter; the speech itself must stay on the list.
+    if _squeeze(COMPULSORY_TEXT) not in _squeeze(required_texts):
+        raise CampaignError(_("The required texts must include the compulsory text: %(text)s.")
+                            % {"text": COMPULSORY_TEXT})
+    if end_date < start_date:
+        raise CampaignError(_("The plan ends before it starts."))
+
+
+@transaction.atomic
+def plan_create(*, campaign: Campaign, unit: Unit, title: str, topics: str, required_texts: str, schedule: str,
+                start_date: datetime.date, end_date: datetime.date) -> StudyPlan:
+    """R2.1 a unit's study plan: topics, required texts (the Lankao speech compulsory), schedule, dates."""
+    _check_plan(start_date=start_date, end_date=end_date, required_texts=required_texts)
+    return StudyPlan.objects.create(campaign=campaign, unit=unit, title=title, topics=topics,
+                                    required_texts=required_texts, schedule=schedule, start_date=start_date,
+                                    end_date=end_date)
+
+
+@transaction.atomic
+def plan_update(*, plan: StudyPlan, title: str, topics: str, required_texts: str, schedule: str,
+                start_date: datetime.date, end_date: datetime.date) -> StudyPlan:
+    """R2.1 change a study plan under the same rules as when it was made."""
+    _check_plan(start_date=start_date, end_date=end_date, required_texts=required_texts)
+    plan.title, plan.topics, plan.required_texts, plan.schedule = title, topics, required_texts, schedule
+    plan.start_date, plan.end_date = start_date, end_date
+    plan.save(update_fields=["title", "topics", "required_texts", "schedule", "start_date", "end_date"])
+    return plan
+
+
+def _check_attendees(unit: Unit, cadre_ids: list[int]) -> None:
+    if len(set(cadre_ids)) != len(cadre_ids):
+        raise CampaignError(_("A cadre is listed twice in the attendance."))
+    found = set(Cadre.objects.filter(pk__in=cadre_ids, unit=unit).values_list("pk", flat=True))
+    if found != set(cadre_ids):
+        raise CampaignError(_("Only cadres of %(unit)s can be recorded as attending its study session.")
+                            % {"unit": unit.name})
+
+
+@transaction.atomic
+def session_record(*, campaign: Campaign, unit: Unit, kind: str, date: datetime.date, topic: str, hours: Decimal,
+                   attendee_ids: Iterable[int], content: str = "", plan: StudyPlan | None = None,
+                   user=None) -> StudySession:
+    """R2.2, R2.4, R2.5 record a unit's study session with its attendance; the session fulfils the
+    unit's collective-study, education-film or party-lecture obligation (R2.4)."""
+    cadre_ids = [int(pk) for pk in attendee_ids]
+    if kind not in SessionKind.values:
+        raise CampaignError(_("Unknown form of study."))
+    if not (campaign.start_date <= date <= campaign.end_date):
+        raise CampaignError(_("The session date must lie within the campaign (%(start)s – %(end)s).")
+                            % {"start": campaign.start_date, "end": campaign.end_date})
+    if hours is None or hours <= 0:
+        raise CampaignError(_("The hours of study must be more than zero."))
+    if plan is not None and (plan.unit_id != unit.pk or plan.campaign_id != campaign.pk):
+        raise CampaignError(_("The study plan belongs to another unit."))
+    _check_attendees(unit, cadre_ids)
+    session = StudySession.objects.create(campaign=campaign, unit=unit, plan=plan, kind=kind, date=date,
+                                          topic=topic, content=content, hours=hours,
+                                          recorded_by=user if getattr(user, "is_authenticated", False) else None)
+    Attendance.objects.bulk_create([Attendance(session=session, cadre_id=pk) for pk in cadre_ids])
+    _fulfil(session)
+    return session
+
+
+def _fulfil(session: StudySession) -> None:
+    obligation = FULFILS.get(session.kind)
+    if obligation:
+        campaign_services.obligation_fulfil(
+            campaign=session.campaign, unit=session.unit, kind=obligation, on=session.date, note=session.topic,
+            url=reverse("campaign:study_session_detail", args=[session.pk]))
+
+
+@transaction.atomic
+def session_delete(*, session: StudySession) -> None:
+    """R2.4 withdraw a session recorded by mistake; an obligation it fulfilled falls to the unit's
+    next session of the same form, or opens again."""
+    obligation = FULFILS.get(session.kind)
+    url = reverse("campaign:study_session_detail", args=[session.pk])
+    campaign, unit = session.campaign, session.unit
+    session.delete()
+    if not obligation or not campaign.obligations.filter(unit=unit, kind=obligation, evidence_url=url).exists():
+        return
+    campaign_services.obligation_reopen(campaign=campaign, unit=unit, kind=obligation)
+    successor = (StudySession.objects.filter(campaign=campaign, unit=unit, kind=session.kind)
+                 .order_by("date", "pk").first())
+    if successor is not None:
+        _fulfil(successor)
