@@ -9,12 +9,33 @@ from units.models import Unit
 
 
 class NoticeQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Notices issued within the user's subtree, or addressed to a unit in it."""
+    def visible_to(self, user) -> "NoticeQuerySet":
+        """X3 notices issued within the user's subtree, or addressed to a unit in it.
+
+        The addressee side is a subquery, not a join, so a notice with many recipients in
+        scope is still one row. A superuser's scope is everything: ``scope_q`` is then an
+        empty ``Q``, and ``Q() | other`` would collapse to ``other`` alone (hiding notices
+        whose recipients are not yet stored), so that case returns every row explicitly.
+        """
+        from units.scoping import scope_paths, scope_q
+
+        if scope_paths(user) is None:
+            return self.all()
+        addressed = NoticeRecipient.objects.filter(scope_q(user, "unit__")).values("notice_id")
+        return self.filter(scope_q(user, "issuer__") | models.Q(pk__in=addressed))
+
+    def issued_within(self, user) -> "NoticeQuerySet":
+        """Notices whose issuer lies in the user's subtree (the issuer's side)."""
         from units.scoping import scope_q
 
-        return self.filter(scope_q(user, "issuer__") | models.Q(
-            pk__in=NoticeRecipient.objects.filter(scope_q(user, "unit__")).values("notice_id")))
+        return self.filter(scope_q(user, "issuer__"))
+
+    def addressed_to(self, unit_ids, *, unread: bool = False) -> "NoticeQuerySet":
+        """Notices with a recipient row for one of ``unit_ids`` (still unread there, if ``unread``)."""
+        rows = NoticeRecipient.objects.filter(notice=models.OuterRef("pk"), unit_id__in=list(unit_ids))
+        if unread:
+            rows = rows.filter(read_at__isnull=True)
+        return self.filter(models.Exists(rows))
 
 
 class Notice(models.Model):
@@ -39,6 +60,11 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("campaign:notice_detail", args=[self.pk])
 
 
 class NoticeRecipient(models.Model):
