@@ -16,12 +16,22 @@ class ArticleRequestQuerySet(models.QuerySet):
 
         return self.filter(scope_q(user, "cadre__unit__"))
 
+    def submitted(self):
+        return self.filter(submitted_at__isnull=False)
+
+    def pending(self):
+        return self.filter(submitted_at__isnull=True)
+
+    def overdue(self, today):
+        return self.filter(submitted_at__isnull=True, due_date__lt=today)
+
 
 class ArticleRequest(models.Model):
     """R2.7 the provincial office asks a named secretary for a reflection article."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="article_requests")
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="article_requests", verbose_name=_("author"))
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="article_requests",
+                              verbose_name=_("author"))
     due_date = models.DateField(_("due date"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
@@ -30,6 +40,8 @@ class ArticleRequest(models.Model):
     body = models.TextField(_("text"), blank=True)
     file = models.FileField(_("file"), upload_to="articles/%Y/", blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
     is_best = models.BooleanField(_("selected for the volume"), default=False)
 
     objects = ArticleRequestQuerySet.as_manager()
@@ -42,3 +54,19 @@ class ArticleRequest(models.Model):
 
     def __str__(self) -> str:
         return self.title or str(self.cadre)
+
+    @property
+    def file_name(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    def state(self, today) -> str:
+        """best, submitted, overdue or due: what the list's badge and filter show."""
+        if self.is_best:
+            return "best"
+        if self.submitted_at:
+            return "submitted"
+        return "overdue" if self.due_date < today else "due"

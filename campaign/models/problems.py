@@ -85,6 +85,15 @@ class FourWindsProblem(models.Model):
         return self.description[:40]
 
 
+class MaterialQuerySet(ScopedByUnitQuerySet):
+    def latest_versions(self) -> "MaterialQuerySet":
+        """Only the newest version of each (campaign, unit, subject): the one that counts."""
+        newer = ComparisonMaterial.objects.filter(
+            campaign=models.OuterRef("campaign"), unit=models.OuterRef("unit"), subject=models.OuterRef("subject"),
+            version__gt=models.OuterRef("version"))
+        return self.filter(~models.Exists(newer))
+
+
 class MaterialSubject(models.TextChoices):
     TEAM = "team", _("Leadership team")
     TOP_LEADER = "top_leader", _("Top leader")
@@ -115,7 +124,7 @@ class ComparisonMaterial(models.Model):
                                     related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 
-    objects = ScopedByUnitQuerySet.as_manager()
+    objects = MaterialQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("comparison-check material")
@@ -126,3 +135,7 @@ class ComparisonMaterial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_subject_display()} v{self.version}"
+
+    @property
+    def file_name(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
