@@ -116,7 +116,7 @@ def _bool(value: str, label: str, errors: list[str]) -> bool:
     return False
 
 
-def _map_header(header: list[str], columns: list[Column]) -> tuple[dict[str, int], list[str]]:
+def map_header(header: list[str], columns: list[Column]) -> tuple[dict[str, int], list[str]]:
     index: dict[str, int] = {}
     wanted = {h.lower(): c.key for c in columns for h in c.headers}
     for i, title in enumerate(header):
@@ -137,7 +137,7 @@ def import_check(*, user, kind: str, table: list[list[str]]) -> ImportPlan:
     table = [row for row in table if any(cell.strip() for cell in row)]
     if not table:
         return ImportPlan(kind, [], [_("The file is empty.")])
-    index, file_errors = _map_header(table[0], COLUMNS[kind])
+    index, file_errors = map_header(table[0], COLUMNS[kind])
     rows = []
     for n, raw in enumerate(table[1:], start=2):
         values = {key: (raw[i].strip() if i < len(raw) else "") for key, i in index.items()}

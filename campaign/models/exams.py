@@ -29,6 +29,11 @@ class Exam(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("campaign:exam_detail", args=[self.pk])
+
 
 class ExamResult(models.Model):
     """A cadre's score in one exam; below the campaign's pass mark means make-up study and a re-sit."""
@@ -43,3 +48,6 @@ class ExamResult(models.Model):
         verbose_name = _("exam result")
         verbose_name_plural = _("exam results")
         constraints = [models.UniqueConstraint(fields=["exam", "cadre"], name="unique_exam_result")]
+
+    def __str__(self) -> str:
+        return f"{self.exam} · {self.cadre}"

@@ -43,6 +43,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_kind_display()}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("campaign:meeting_detail", args=[self.pk])
+
 
 class MeetingSpeech(models.Model):
     """A team member spoke at a meeting."""

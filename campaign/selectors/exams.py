@@ -1,0 +1,149 @@
+"""R2.6 reads: exams with their pass rates, the cadres who sit them, and the failures that owe make-up study."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
+
+from units.models import Cadre, Level, Unit, UnitKind
+from units.scoping import scope_q
+
+from ..models import Campaign, Exam, ExamResult
+from .meetings import unit_text_q
+
+#: R2.6 the exam is for leading cadres (领导干部): leadership teams down to townships. Village
+#: committees are grassroots cadres, not leading cadres, and do not sit it.
+EXAM_LOWEST_LEVEL = Level.TOWNSHIP
+#: R2.6 exams are organised per city and per county, by its party committee.
+ORGANISER_LEVELS = (Level.CITY, Level.COUNTY)
+ORGANISER_KIND = UnitKind.PARTY_COMMITTEE
+
+
+def exam_candidates(exam: Exam) -> QuerySet[Cadre]:
+    """R2.6 who sits an exam: top leaders and team members of the organiser's subtree (one query to build).
+
+    Counties below a city organise their own exam, so a city's exam leaves their subtrees out and
+    nobody sits two first exams.
+    """
+    organiser = exam.unit
+    own_exams = Q()
+    for path in Unit.objects.filter(path__startswith=organiser.path, depth__gt=organiser.depth,
+                                    level__in=ORGANISER_LEVELS, kind=ORGANISER_KIND).values_list("path", flat=True):
+        own_exams |= Q(unit__path__startswith=path)
+    qs = (Cadre.objects.filter(unit__path__startswith=organiser.path, unit__level__lte=EXAM_LOWEST_LEVEL)
+          .filter(Q(is_team_member=True) | Q(is_top_leader=True)))
+    if own_exams:
+        qs = qs.exclude(own_exams)
+    return qs.select_related("unit").order_by("unit__path", "-is_top_leader", "name", "pk")
+
+
+@dataclass
+class ExamFilters:
+    unit: str = ""
+    resit: str = ""  # "", "yes" or "no"
+
+
+def exams_for(user, campaign: Campaign, filters: ExamFilters | None = None) -> QuerySet[Exam]:
+    """R2.6 the campaign's exams in the user's scope, each with results entered and passed (one query)."""
+    filters = filters or ExamFilters()
+    qs = (Exam.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
+          .annotate(sat=Count("results"), passed_count=Count("results", filter=Q(results__passed=True))))
+    if filters.unit:
+        qs = qs.filter(unit_text_q(filters.unit))
+    if filters.resit:
+        qs = qs.filter(is_resit=filters.resit == "yes")
+    return qs.order_by("-date", "-pk")
+
+
+def pass_rate(passed: int, sat: int) -> int | None:
+    """Percent of those who sat that passed; ``None`` while no result is entered."""
+    return round(100 * passed / sat) if sat else None
+
+
+@dataclass
+class ExamSummary:
+    """R2.6 an exam's figures: how many sat, passed, failed and still owe make-up study."""
+
+    sat: int
+    passed: int
+    makeup_owed: int
+
+    @property
+    def failed(self) -> int:
+        return self.sat - self.passed
+
+    @property
+    def rate(self) -> int | None:
+        return pass_rate(self.passed, self.sat)
+
+
+def exam_summary(exam: Exam) -> ExamSummary:
+    agg = exam.results.aggregate(n_sat=Count("pk"), n_passed=Count("pk", filter=Q(passed=True)),
+                                 n_owed=Count("pk", filter=Q(passed=False, makeup_done_on__isnull=True)))
+    return ExamSummary(sat=agg["n_sat"], passed=agg["n_passed"], makeup_owed=agg["n_owed"])
+
+
+def exam_results(exam: Exam, unit_text: str = "") -> QuerySet[ExamResult]:
+    qs = exam.results.select_related("cadre__unit").order_by("cadre__unit__path", "-cadre__is_top_leader",
+                                                            "cadre__name", "pk")
+    if unit_text:
+        qs = qs.filter(unit_text_q(unit_text, "cadre__unit__"))
+    return qs
+
+
+def _later_results() -> QuerySet[ExamResult]:
+    """The same cadre's results after OuterRef's (by exam date, then by the order exams were created)."""
+    return ExamResult.objects.filter(
+        Q(exam__date__gt=OuterRef("exam__date")) | Q(exam__date=OuterRef("exam__date"), exam__pk__gt=OuterRef("exam__pk")),
+        cadre=OuterRef("cadre"), exam__campaign=OuterRef("exam__campaign"),
+    ).order_by("exam__date", "exam__pk")
+
+
+class OwedState:
+    OWED = ""  # latest result a fail: make-up study or re-sit outstanding
+    MAKEUP = "makeup"  # make-up study not yet recorded
+    RESIT = "resit"  # make-up study done, re-sit not yet passed
+    ALL = "all"  # every failure, also those since passed in a re-sit
+
+
+@dataclass
+class OwedFilters:
+    unit: str = ""
+    state: str = OwedState.OWED
+
+
+def owed_for(user, campaign: Campaign, filters: OwedFilters | None = None) -> QuerySet[ExamResult]:
+    """R2.6 failed results in the user's scope, each with the cadre's next result (the re-sit) if any.
+
+    A failure stays owed while it is the cadre's latest result: make-up study, then a passed re-sit,
+    clear it. One query for the page, whatever the number of cadres.
+    """
+    filters = filters or OwedFilters()
+    later = _later_results()
+    qs = (ExamResult.objects.filter(scope_q(user, "cadre__unit__"), exam__campaign=campaign, passed=False)
+          .select_related("cadre__unit", "exam__unit")
+          .annotate(has_later=Exists(later),
+                    resit_score=Subquery(later.values("score")[:1]),
+                    resit_passed=Subquery(later.values("passed")[:1]),
+                    resit_exam=Subquery(later.values("exam__title")[:1])))
+    if filters.unit:
+        qs = qs.filter(unit_text_q(filters.unit, "cadre__unit__"))
+    if filters.state != OwedState.ALL:
+        qs = qs.filter(has_later=False)
+    if filters.state == OwedState.MAKEUP:
+        qs = qs.filter(makeup_done_on__isnull=True)
+    elif filters.state == OwedState.RESIT:
+        qs = qs.filter(makeup_done_on__isnull=False)
+    return qs.order_by("cadre__unit__path", "cadre__name", "exam__date", "pk")
+
+
+def owed_export_rows(qs: QuerySet[ExamResult]) -> list[list]:
+    return [[r.cadre.unit.name, r.cadre.unit.code, r.cadre.name, r.cadre.post, r.exam.title, r.exam.date, r.score,
+             r.makeup_done_on, r.resit_exam or "", r.resit_score] for r in qs.iterator(chunk_size=2000)]
+
+
+def result_export_rows(qs: QuerySet[ExamResult]) -> list[list]:
+    yes, no = gettext("Yes"), gettext("No")
+    return [[r.cadre.unit.name, r.cadre.unit.code, r.cadre.name, r.cadre.post, r.score, yes if r.passed else no,
+             r.makeup_done_on] for r in qs.iterator(chunk_size=2000)]

@@ -1,0 +1,246 @@
+"""R2.6: exams per city and county, results by cadre (form or spreadsheet), make-up study and re-sits."""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from units.models import RoleAssignment, Unit
+from units.scoping import WRITE_ROLES, can_write_unit, in_scope
+from units.services import Column, ImportPlan, ImportRow, map_header
+
+from .. import rules
+from ..errors import CampaignError
+from ..models import Campaign, Exam, ExamResult, ObligationKind
+from ..selectors.exams import ORGANISER_KIND, ORGANISER_LEVELS, exam_candidates
+from .campaign import obligation_fulfil
+from .notifications import notify
+
+IMPORT_KIND = "exam_results"
+RESULT_COLUMNS = [
+    Column("unit_code", ("unit_code", "unit code", "单位编码"), True),
+    Column("name", ("name", "姓名"), True),
+    Column("score", ("score", "分数", "成绩"), True),
+]
+ONE_DECIMAL = Decimal("0.1")
+
+
+def can_manage(user, unit: Unit) -> bool:
+    """Exams are organised and marked by the activity office of the city or county (and those above it)."""
+    return in_scope(user, unit, WRITE_ROLES)
+
+
+def _d(day: datetime.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def _require_manager(user, exam_unit: Unit) -> None:
+    if not can_manage(user, exam_unit):
+        raise CampaignError(_("You may not manage the exams of %(unit)s.") % {"unit": exam_unit.name})
+
+
+def score_error(score: Decimal, campaign: Campaign) -> str | None:
+    """Why a score cannot be recorded, or ``None``: 0 to the campaign's full mark, one decimal at most."""
+    if not score.is_finite() or score < 0 or score > campaign.exam_full_mark:
+        return _("The score must be between 0 and %(full)s.") % {"full": campaign.exam_full_mark}
+    if score != score.quantize(ONE_DECIMAL):
+        return _("The score may have at most one decimal place.")
+    return None
+
+
+@transaction.atomic
+def exam_create(*, user, campaign: Campaign, unit: Unit, title: str, date: datetime.date,
+                is_resit: bool = False) -> Exam:
+    """R2.6 an exam for leading cadres, organised by a city or county party committee."""
+    _require_manager(user, unit)
+    if unit.level not in ORGANISER_LEVELS or unit.kind != ORGANISER_KIND:
+        raise CampaignError(_("Exams are organised by the party committee of a city or a county, not by %(unit)s.")
+                            % {"unit": unit.name})
+    if not (campaign.start_date <= date <= campaign.end_date):
+        raise CampaignError(_("The date must lie within the campaign (%(start)s – %(end)s).") % {
+            "start": _d(campaign.start_date), "end": _d(campaign.end_date)})
+    title = title.strip()
+    if not title:
+        raise CampaignError(_("The exam needs a title."))
+    return Exam.objects.create(campaign=campaign, unit=unit, title=title, date=date, is_resit=is_resit)
+
+
+@dataclass
+class ResultsEntered:
+    created: int = 0
+    updated: int = 0
+    failed: int = 0  # results that became a failure now (new, or a pass corrected to a fail)
+
+
+@transaction.atomic
+def exam_results_enter(*, user, exam: Exam, scores: dict[int, Decimal]) -> ResultsEntered:
+    """R2.6 enter scores by cadre id: pass or fail by the campaign's pass mark; fulfils the exam obligation.
+
+    A failure owes make-up study and a re-sit: the liaisons of each failed cadre's unit are told.
+    """
+    _require_manager(user, exam.unit)
+    campaign = exam.campaign
+    if exam.date > timezone.localdate():
+        raise CampaignError(_("Results can be entered from the exam date (%(date)s) on.") % {"date": _d(exam.date)})
+    if not scores:
+        raise CampaignError(_("Enter at least one score."))
+    cadres = {c.pk: c for c in exam_candidates(exam).filter(pk__in=list(scores))}
+    if len(cadres) != len(scores):
+        raise CampaignError(_("Scores can only be entered for leading cadres of %(unit)s.") % {"unit": exam.unit.name})
+    for cadre_id, score in scores.items():
+        error = score_error(score, campaign)
+        if error:
+            raise CampaignError(f"{cadres[cadre_id].name}: {error}")
+    existing = {r.cadre_id: r for r in exam.results.filter(cadre_id__in=list(scores))}
+    outcome = ResultsEntered()
+    new_rows, changed, newly_failed = [], [], []
+    for cadre_id, score in scores.items():
+        passed = rules.passes_exam(score, campaign)
+        result = existing.get(cadre_id)
+        if result is None:
+            new_rows.append(ExamResult(exam=exam, cadre_id=cadre_id, score=score, passed=passed))
+            if not passed:
+                newly_failed.append(cadres[cadre_id])
+        elif result.score != score:
+            if result.passed and not passed:
+                newly_failed.append(cadres[cadre_id])
+            result.score, result.passed = score, passed
+            changed.append(result)
+    ExamResult.objects.bulk_create(new_rows)
+    ExamResult.objects.bulk_update(changed, ["score", "passed"])
+    outcome.created, outcome.updated, outcome.failed = len(new_rows), len(changed), len(newly_failed)
+    obligation_fulfil(campaign=campaign, unit=exam.unit, kind=ObligationKind.EXAM, on=exam.date,
+                      note=f"{exam.title} {_d(exam.date)}", url=reverse("campaign:exam_detail", args=[exam.pk]))
+    _notify_makeup_owed(exam, newly_failed)
+    return outcome
+
+
+def _notify_makeup_owed(exam: Exam, failed) -> None:
+    """R2.6 tell the liaisons of each failed cadre's unit that make-up study and a re-sit are owed."""
+    by_unit: dict[int, list] = defaultdict(list)
+    for cadre in failed:
+        by_unit[cadre.unit_id].append(cadre)
+    if not by_unit:
+        return
+    liaisons: dict[int, list[int]] = defaultdict(list)
+    for unit_id, user_id in RoleAssignment.objects.filter(
+            role="liaison", unit_id__in=list(by_unit), user__is_active=True).values_list("unit_id", "user_id"):
+        liaisons[unit_id].append(user_id)
+    for unit_id, cadres in by_unit.items():
+        if not liaisons.get(unit_id):
+            continue
+        unit = cadres[0].unit
+        title = ngettext(
+            "Make-up study owed: %(count)s cadre of %(unit)s failed %(exam)s",
+            "Make-up study owed: %(count)s cadres of %(unit)s failed %(exam)s", len(cadres),
+        ) % {"count": len(cadres), "unit": unit.name, "exam": exam.title}
+        body = _("%(names)s must do make-up study and sit the exam again. Record the make-up study once done.") % {
+            "names": "、".join(c.name for c in cadres)}
+        notify(user_ids=liaisons[unit_id], title=title, body=body,
+               url=f"{reverse('campaign:exam_owed')}?unit={unit.code}")
+
+
+# --- spreadsheet import (R2.6): columns 单位编码, 姓名, 分数; a row-by-row report, all or nothing
+
+def _parse_score(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        return None
+
+
+def exam_import_check(*, user, exam: Exam, table: list[list[str]]) -> ImportPlan:
+    """R2.6 check every row of a results file (unit code, name, score); write nothing.
+
+    A row with an empty score means the cadre did not sit: it is skipped, not an error.
+    """
+    _require_manager(user, exam.unit)
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if not table:
+        return ImportPlan(IMPORT_KIND, [], [_("The file is empty.")])
+    index, file_errors = map_header(table[0], RESULT_COLUMNS)
+    rows = [ImportRow(line=n, values={key: (raw[i].strip() if i < len(raw) else "") for key, i in index.items()})
+            for n, raw in enumerate(table[1:], start=2)]
+    if not file_errors and not any(r.values.get("score") for r in rows):
+        file_errors.append(_("No row has a score."))
+    if file_errors:
+        return ImportPlan(IMPORT_KIND, rows, file_errors)
+    codes = {r.values.get("unit_code", "") for r in rows}
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    leading: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, code, name in exam_candidates(exam).filter(unit__code__in=codes).values_list("pk", "unit__code", "name"):
+        leading[(code, name)].append(pk)
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        v, e = row.values, row.errors
+        code, name, score_text = v.get("unit_code", ""), v.get("name", ""), v.get("score", "")
+        if not score_text:
+            continue
+        unit = units.get(code)
+        matches = leading.get((code, name), [])
+        if unit is None:
+            e.append(_("Unit %(code)s does not exist.") % {"code": code})
+        elif not unit.path.startswith(exam.unit.path):
+            e.append(_("Unit %(code)s is not under %(organiser)s.") % {"code": code, "organiser": exam.unit.name})
+        elif not name:
+            e.append(_("The name is empty."))
+        elif not matches:
+            e.append(_("%(name)s is not a leading cadre of %(unit)s.") % {"name": name, "unit": unit.name})
+        elif len(matches) > 1:
+            e.append(_("%(unit)s has several leading cadres named %(name)s; enter their scores in the form.")
+                     % {"name": name, "unit": unit.name})
+        if (code, name) in seen:
+            e.append(_("%(name)s appears twice (also on row %(line)s).") % {"name": name, "line": seen[(code, name)]})
+        seen.setdefault((code, name), row.line)
+        score = _parse_score(score_text)
+        if score is None:
+            e.append(_("Score “%(value)s” is not a number.") % {"value": score_text})
+        else:
+            error = score_error(score, exam.campaign)
+            if error:
+                e.append(error)
+    return ImportPlan(IMPORT_KIND, rows)
+
+
+@transaction.atomic
+def exam_import_apply(*, user, exam: Exam, table: list[list[str]]) -> ResultsEntered:
+    """R2.6 check the file again and enter all its scores in one transaction, or nothing."""
+    plan = exam_import_check(user=user, exam=exam, table=table)
+    if not plan.ok:
+        raise CampaignError(_("The file has errors; nothing was imported."))
+    keys = {(r.values["unit_code"], r.values["name"]): _parse_score(r.values["score"])
+            for r in plan.rows if r.values.get("score")}
+    ids = {(code, name): pk for pk, code, name in exam_candidates(exam).filter(
+        unit__code__in={code for code, _name in keys}).values_list("pk", "unit__code", "name")}
+    return exam_results_enter(user=user, exam=exam, scores={ids[key]: score for key, score in keys.items()})
+
+
+def import_template_rows(exam: Exam) -> list[list[str]]:
+    """The results template: one row per leading cadre who sits the exam, the score left blank."""
+    return [[c.unit.code, c.name, "", c.unit.name, c.post] for c in exam_candidates(exam).iterator(chunk_size=2000)]
+
+
+@transaction.atomic
+def exam_makeup_record(*, user, result: ExamResult, on: datetime.date) -> ExamResult:
+    """R2.6 a failed cadre has done make-up study; the re-sit is still owed until passed."""
+    if not can_write_unit(user, result.cadre.unit):
+        raise CampaignError(_("You may not record make-up study for %(name)s.") % {"name": result.cadre.name})
+    if result.passed:
+        raise CampaignError(_("%(name)s passed; no make-up study is owed.") % {"name": result.cadre.name})
+    if result.makeup_done_on:
+        raise CampaignError(_("Make-up study of %(name)s is already recorded (%(date)s).") % {
+            "name": result.cadre.name, "date": _d(result.makeup_done_on)})
+    if on < result.exam.date or on > timezone.localdate():
+        raise CampaignError(_("The make-up study date must lie between the exam (%(exam)s) and today.") % {
+            "exam": _d(result.exam.date)})
+    result.makeup_done_on = on
+    result.save(update_fields=["makeup_done_on"])
+    return result
