@@ -6,13 +6,13 @@ The campaign's dates are shifted around today so a newcomer sees, at once, deadl
 from __future__ import annotations
 
 import datetime
-import importlib
 import random
 
 from ..services.campaign import campaign_create, obligations_generate
 from ..services.notifications import reminders_send_due
+from . import articles, exams, meetings, notices, problems, study
 
-AREAS = ["study", "meetings", "exams", "articles", "problems", "notices"]
+AREAS = [study, meetings, exams, articles, problems, notices]
 # The city and county study stage ended ten days ago; the grassroots one ends in five days,
 # inside the first reminder window; democratic life meetings may start in eleven days.
 DAYS_SINCE_CITY_COUNTY_DEADLINE = 10
@@ -24,12 +24,6 @@ def build_all(*, scale: str, today: datetime.date, seed: int) -> dict[str, int]:
     campaign = campaign_create(shift_to=today - datetime.timedelta(days=DAYS_SINCE_CITY_COUNTY_DEADLINE))
     counts = {"obligations": obligations_generate(campaign=campaign)}
     for area in AREAS:
-        try:
-            module = importlib.import_module(f"{__name__}.{area}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{area}":
-                raise
-            continue
-        counts.update(module.build(campaign=campaign, today=today, rng=rng))
+        counts.update(area.build(campaign=campaign, today=today, rng=rng))
     counts["reminders"] = reminders_send_due(today=today)
     return counts
