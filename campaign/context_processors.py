@@ -24,6 +24,11 @@ MENU = [
     (_("Comparison-check materials"), "campaign:materials"),
     (_("Notices"), "campaign:notices"),
 ]
+SUPERVISION_MENU = [
+    (_("Supervision cards"), "supervision:card_list"),
+    (_("Supervision groups"), "supervision:group_list"),
+    (_("Awaiting approval"), "supervision:approvals"),
+]
 
 
 def campaign_menu(request):
@@ -33,4 +38,5 @@ def campaign_menu(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"campaign_menu": [(label, reverse(name)) for label, name in MENU]}
+    return {"campaign_menu": [(label, reverse(name)) for label, name in MENU],
+            "supervision_menu": [(label, reverse(name)) for label, name in SUPERVISION_MENU]}

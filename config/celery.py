@@ -15,6 +15,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "reminders-send-due": {"task": "campaign.reminders_send_due", "schedule": 15 * 60},
     "notifications-email-pending": {"task": "campaign.notifications_email_pending", "schedule": 5 * 60},
+    "supervision-cards-escalate-overdue": {"task": "supervision.cards_escalate_overdue", "schedule": 60 * 60},
 }
 
 

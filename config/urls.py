@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
     path("campaign/", include("campaign.urls")),
+    path("supervision/", include("supervision.urls")),
 ]
 
 if settings.DEBUG:

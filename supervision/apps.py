@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from units.scoping import register_grant_provider
+
+        from .scoping import supervision_grants
+
+        register_grant_provider(supervision_grants)

@@ -1,0 +1,98 @@
+"""R1.3 the printable supervision card and the escalation report, built on reports.pdf."""
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.pdf import DocumentMeta, data_table, format_date_zh, heading, paragraph, render_pdf
+
+from .models import EscalationStep, StepKind
+from .selectors import CardDetail, EscalatedUnit
+
+
+def _who(user) -> str:
+    if user is None:
+        return _("the overdue sweep")
+    return user.get_full_name() or user.username
+
+
+def _step_rows(steps: list[EscalationStep]) -> list[list]:
+    return [[s.label(), s.taken_on, _who(s.proposed_by) if s.proposed_by_id or s.automatic else "", s.reason,
+             s.get_status_display() + (f"（{_who(s.decided_by)}）" if s.decided_by_id else ""), s.outcome]
+            for s in steps]
+
+
+def _event_rows(detail: CardDetail) -> list[list]:
+    rows = []
+    for e in detail.events:
+        what = e.get_kind_display()
+        if e.step_id:
+            what = f"{what}：{e.step.label()}"
+        rows.append([e.at, what, _who(e.actor) if e.actor_id else _("the overdue sweep"), e.note])
+    return rows
+
+
+def card_pdf(detail: CardDetail) -> bytes:
+    """R1.3 the card as issued: letterhead of the group's leading group, number, unit, top leader,
+    problems, facts, required actions and the due date; the signature once signed for."""
+    card = detail.card
+    meta = DocumentMeta(title=_("Supervision card"), number=card.number, issuer=card.group.issuer,
+                        date=timezone.localtime(card.issued_at).date(), subtitle=card.group.name)
+
+    def story(s):
+        parts = [paragraph(f"{card.unit.name}：", s.body_flush),
+                 data_table([_("Item"), _("Content")], [
+                     [_("Unit"), card.unit.name],
+                     [_("Top leader"), card.top_leader_name or "—"],
+                     [_("Supervision group"), card.group.name],
+                     [_("Problems found"), "、".join(detail.problems)],
+                     [_("Due date"), card.due_date],
+                 ], col_widths=["25%", "75%"]),
+                 heading(_("1. Facts found")), paragraph(card.facts),
+                 heading(_("2. Required actions")), paragraph(card.required_actions),
+                 heading(_("3. Answer")),
+                 paragraph(_("Report the rectification and its evidence to the supervision group by %(date)s; "
+                             "an extension must be asked for before that day.")
+                           % {"date": format_date_zh(card.due_date)})]
+        if card.signed_at:
+            parts.append(paragraph(_("Signed for by %(who)s on %(date)s.")
+                                   % {"who": _who(card.signed_by), "date": format_date_zh(card.signed_at)},
+                                   s.body_flush))
+        return parts
+
+    return render_pdf(meta, story)
+
+
+def escalation_report_pdf(group, units: list[EscalatedUnit], today: datetime.date) -> bytes:
+    """R1.3 for the upper leading group: each escalated unit, its cards and their ladder and history."""
+    meta = DocumentMeta(title=_("Report on escalated supervision cards"), issuer=group.name, date=today,
+                        subtitle=_("To %(issuer)s") % {"issuer": group.issuer})
+
+    def story(s):
+        parts = [paragraph(_("%(units)s units have escalated supervision cards as of %(date)s.")
+                           % {"units": len(units), "date": format_date_zh(today)})]
+        if not units:
+            return parts
+        parts.append(data_table(
+            [_("Unit"), _("Top leader"), _("Cards"), _("Highest step")],
+            [[u.unit.name, u.top_leader_name, len(u.cards),
+              StepKind(max(s.step for c in u.cards for s in c.steps)).label] for u in units]))
+        for entry in units:
+            parts.append(heading(f"{entry.unit.name}（{entry.top_leader_name or '—'}）", 1))
+            for detail in entry.cards:
+                card = detail.card
+                parts.append(heading(f"{card.number} · {card.get_status_display()}", 2))
+                parts.append(paragraph(_("Problems: %(problems)s. Due: %(date)s.")
+                                       % {"problems": "、".join(detail.problems),
+                                          "date": format_date_zh(card.due_date)}, s.body_flush))
+                parts.append(paragraph(card.facts))
+                parts.append(heading(_("Escalation steps"), 3))
+                parts.append(data_table([_("Step"), _("Date"), _("By"), _("Why"), _("Status"), _("Outcome")],
+                                        _step_rows(detail.steps)))
+                parts.append(heading(_("History"), 3))
+                parts.append(data_table([_("When"), _("What"), _("By"), _("Note")], _event_rows(detail)))
+        return parts
+
+    return render_pdf(meta, story, toc=True)

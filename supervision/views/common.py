@@ -1,0 +1,54 @@
+"""Helpers of the supervision views: scoped fetches (404 outside scope, 403 for the wrong role)."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from ..models import SupervisionCard, SupervisionGroup
+from ..permissions import acts_for_group, answers_for_unit
+
+
+def visible_card(request: HttpRequest, pk: int) -> SupervisionCard:
+    return get_object_or_404(SupervisionCard.objects.visible_to(request.user)
+                             .select_related("group__leading_unit", "unit"), pk=pk)
+
+
+def group_card(request: HttpRequest, pk: int) -> SupervisionCard:
+    """A card the user acts on for its supervision group."""
+    card = visible_card(request, pk)
+    if not acts_for_group(request.user, card.group):
+        raise PermissionDenied
+    return card
+
+
+def unit_card(request: HttpRequest, pk: int) -> SupervisionCard:
+    """A card the user answers for its unit."""
+    card = visible_card(request, pk)
+    if not answers_for_unit(request.user, card.unit):
+        raise PermissionDenied
+    return card
+
+
+def visible_group(request: HttpRequest, pk: int) -> SupervisionGroup:
+    return get_object_or_404(SupervisionGroup.objects.visible_to(request.user)
+                             .select_related("leading_unit", "leader"), pk=pk)
+
+
+def file_download(field, name: str) -> FileResponse:
+    """Serve a stored file through a scoped view, under its original name."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=name or field.name.rsplit("/", 1)[-1])
+
+
+def query_without(request: HttpRequest, *keys: str) -> str:
+    """The current query string minus some keys (for pagination and export links)."""
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
