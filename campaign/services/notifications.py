@@ -11,7 +11,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from units.models import RoleAssignment, Unit
 
@@ -110,11 +112,12 @@ class Recipients:
         return users
 
 
+# Marked for extraction here, translated when the reminder is written (in the portal's language).
 STAGE_TITLES = {
-    ReminderStage.FIRST: "Reminder: %(kind)s of %(unit)s is due on %(date)s",
-    ReminderStage.SECOND: "Reminder: %(kind)s of %(unit)s is due on %(date)s",
-    ReminderStage.DUE: "Due today: %(kind)s of %(unit)s",
-    ReminderStage.OVERDUE: "Overdue: %(kind)s of %(unit)s was due on %(date)s",
+    ReminderStage.FIRST: gettext_noop("Reminder: %(kind)s of %(unit)s is due on %(date)s"),
+    ReminderStage.SECOND: gettext_noop("Reminder: %(kind)s of %(unit)s is due on %(date)s"),
+    ReminderStage.DUE: gettext_noop("Due today: %(kind)s of %(unit)s"),
+    ReminderStage.OVERDUE: gettext_noop("Overdue: %(kind)s of %(unit)s was due on %(date)s"),
 }
 
 
@@ -157,7 +160,7 @@ def _remind(ob: Obligation, stages: list[str], already: set[str], recipients: Re
                 [ReminderClaim(obligation=ob, stage=s, notified=False) for s in stages[:-1] if s not in already],
                 ignore_conflicts=True)
             params = {"kind": ob.get_kind_display(), "unit": ob.unit.name,
-                      "date": ob.due_date.strftime("%Y-%m-%d")}
+                      "date": date_format(ob.due_date)}
             notify(user_ids=recipients.for_unit(ob.unit_id, ob.unit.path), title=_(STAGE_TITLES[latest]) % params,
                    body=_("Record it in the portal once it is done; the reminders then stop."),
                    url=reverse("campaign:unit_progress", args=[ob.unit_id]))

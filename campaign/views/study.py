@@ -279,7 +279,7 @@ def shortfall(request: HttpRequest) -> HttpResponse:
         rows = [[c.name, c.unit.name, c.unit.code, c.post, c.get_rank_display(), c.attended, c.minimum,
                  max(c.missing, 0)] for c in qs]
         return _xlsx(_("Study shortfall"), [_("Name"), _("Unit"), _("Unit code"), _("Post"), _("Rank"),
-                                             _("Sessions attended"), _("Minimum"), _("Missing")], rows)
+                                             _("Sessions attended"), _("Minimum"), _("Sessions missing")], rows)
     return render(request, "campaign/study/shortfall.html", {
         "campaign": campaign, "form": form, "page": _page(request, qs), "export_query": _export_query(request),
     })
