@@ -24,6 +24,12 @@ MENU = [
     (_("Comparison-check materials"), "campaign:materials"),
     (_("Notices"), "campaign:notices"),
 ]
+FEEDBACK_MENU = [
+    (_("Messages"), "feedback:messages"),
+    (_("Opinion coverage"), "feedback:opinion_coverage"),
+    (_("Field research compliance"), "feedback:research_compliance"),
+    (_("Message digests"), "feedback:digests"),
+]
 SUPERVISION_MENU = [
     (_("Supervision cards"), "supervision:card_list"),
     (_("Supervision groups"), "supervision:group_list"),
@@ -39,4 +45,5 @@ def campaign_menu(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"campaign_menu": [(label, reverse(name)) for label, name in MENU],
-            "supervision_menu": [(label, reverse(name)) for label, name in SUPERVISION_MENU]}
+            "supervision_menu": [(label, reverse(name)) for label, name in SUPERVISION_MENU],
+            "feedback_menu": [(label, reverse(name)) for label, name in FEEDBACK_MENU]}

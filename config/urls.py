@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("campaign/", include("campaign.urls")),
     path("supervision/", include("supervision.urls")),
+    path("", include("feedback.urls")),
 ]
 
 if settings.DEBUG:

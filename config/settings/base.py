@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "django_celery_results",
+    "captcha",
     # ours, in layer order (an app imports only those above it)
     "units",
     "campaign",
@@ -116,6 +117,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- public message board (R4.4): offline math captcha, per-IP rate limits on the default cache
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_TIMEOUT = 30  # minutes: typing a long message on a phone must not outlast the sum
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_LETTER_ROTATION = (-8, 8)
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_dots",)
+RATELIMIT_USE_CACHE = "default"
+# behind a reverse proxy every request comes from the proxy: count the client address it passes on
+RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP" if env.bool("BEHIND_PROXY", default=False) else None
+FEEDBACK_BOARD_POST_RATE = env("FEEDBACK_BOARD_POST_RATE", default="5/h")
+FEEDBACK_TRACK_RATE = env("FEEDBACK_TRACK_RATE", default="120/h")
 
 # --- authentication
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,300 @@
+"""R4 forms and filters: the public board (honeypot, math captcha), triage, answers, letters and visits,
+opinion sessions and field research stays. Field-level validation only; the rules sit in the services."""
+from __future__ import annotations
+
+import django_filters
+from captcha.fields import CaptchaField, CaptchaTextInput
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaign.forms.core import DATE_INPUT
+from campaign.forms.problems import UnitSubtreeFilter
+from units.models import Cadre, Level, Unit
+
+from .models import (
+    MESSAGE_MAX_LENGTH,
+    Category,
+    Channel,
+    FieldResearchStay,
+    Message,
+    MessageStatus,
+    OpinionSession,
+    TargetGroup,
+)
+from .rules import normalise_tracking_code
+
+PHONE = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("Enter a phone number of digits (5 to 20 characters)."))
+MATH_CHALLENGE = "captcha.helpers.math_challenge"
+
+
+def _helper(label, *, form_tag: bool = True) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+def _text(label, *, rows: int = 6, required: bool = True, help_text="") -> forms.CharField:
+    return forms.CharField(label=label, max_length=MESSAGE_MAX_LENGTH, required=required, help_text=help_text,
+                           widget=forms.Textarea(attrs={"rows": rows, "maxlength": MESSAGE_MAX_LENGTH}))
+
+
+# --- R4.4 the public message board
+
+class BoardCaptchaInput(CaptchaTextInput):
+    """The math captcha laid out for a phone: the sum's picture, then a numeric answer box."""
+
+    template_name = "feedback/widgets/captcha.html"  # under feedback/templates/: form renderers read app folders
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"},
+                         generator=MATH_CHALLENGE, **kwargs)
+
+
+class BoardForm(forms.Form):
+    """R4.4 a citizen's message: the unit (chosen from the search), what it is about, the text, optional
+    contact details (never shown publicly), a honeypot and a math captcha."""
+
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.all(), widget=forms.HiddenInput,
+        error_messages={"required": _("Choose the unit your message is about: search for it above."),
+                        "invalid_choice": _("That unit does not exist; search for it again and choose it.")})
+    category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices, widget=forms.RadioSelect)
+    text = _text(_("Your message"), help_text=_("At most %(max)s characters. Do not write your phone number here: "
+                                                 "use the fields below, which only the office sees.")
+                 % {"max": MESSAGE_MAX_LENGTH})
+    citizen_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
+    citizen_phone = forms.CharField(label=_("Your phone (optional)"), max_length=20, required=False,
+                                    validators=[PHONE], widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    # a field people never see: a bot filling every input fills this one too
+    website = forms.CharField(label=_("Leave this field empty"), required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    captcha = CaptchaField(
+        label=_("Work out the sum"), widget=BoardCaptchaInput(),
+        error_messages={"invalid": _("The answer to the sum is wrong. Try the new sum."),
+                        "incomplete": _("Enter the answer to the sum."),
+                        "required": _("Enter the answer to the sum.")})
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("website"):  # shown above the form: the field itself is out of sight
+            raise forms.ValidationError(_("Your message could not be accepted. Please try again."), code="honeypot")
+        return cleaned
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                         "class": "text-uppercase"}))
+
+
+# --- R4.4 triage and answers (staff)
+
+class ClassifyForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    is_notable = forms.BooleanField(label=_("Notable: name it in the digest"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the classification"))
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("The message on the same matter"), queryset=Message.objects.none(),
+                                  widget=forms.RadioSelect)
+
+    def __init__(self, *args, candidates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = candidates
+        self.fields["into"].label_from_instance = lambda m: (
+            f"{m.tracking_code} · {m.unit.name} · {m.received_on:%Y-%m-%d} · {m.text[:60]}")
+        self.helper = _helper(_("Merge"))
+
+
+class ReasonForm(forms.Form):
+    reason = _text(_("Reason"), rows=4)
+
+    def __init__(self, *args, submit_label, help_text="", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if help_text:
+            self.fields["reason"].help_text = help_text
+        self.helper = _helper(submit_label)
+
+
+class ForwardForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit that answers"), queryset=Unit.objects.none())
+    cadre = forms.ModelChoiceField(label=_("Named cadre (optional)"), queryset=Cadre.objects.none(), required=False,
+                                   help_text=_("Choose a cadre of the unit above when the message concerns one "
+                                               "person."))
+
+    def __init__(self, *args, units: list[Unit], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
+        self.fields["cadre"].queryset = (Cadre.objects.filter(unit__in=[u.pk for u in units])
+                                         .filter(Q(is_top_leader=True) | Q(is_team_member=True))
+                                         .select_related("unit").order_by("unit__path", "-is_top_leader", "name"))
+        self.fields["cadre"].label_from_instance = lambda c: f"{c.unit.name} · {c.name} · {c.post}"
+        self.helper = _helper(_("Forward"))
+
+
+class AnswerForm(forms.Form):
+    text = _text(_("Answer to the citizen"), rows=8)
+
+    def __init__(self, *args, submit_label, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(submit_label)
+
+
+class ReturnForm(forms.Form):
+    reason = _text(_("What must change"), rows=4)
+    due_date = forms.DateField(label=_("New due date (optional)"), required=False, widget=DATE_INPUT,
+                               help_text=_("Leave empty to keep the current due date."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send back"))
+
+
+class LetterForm(forms.Form):
+    """R4.3 a letter or visit received by a unit (a supervision group's, an office's): same pipeline."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=[(Channel.LETTER, Channel.LETTER.label),
+                                                             (Channel.VISIT, Channel.VISIT.label)],
+                                widget=forms.RadioSelect)
+    received_by = forms.ModelChoiceField(label=_("Received by"), queryset=Unit.objects.none())
+    received_on = forms.DateField(label=_("Received on"), widget=DATE_INPUT)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), widget=forms.HiddenInput,
+                                  error_messages={"required": _("Choose the unit concerned: search for it above."),
+                                                  "invalid_choice": _("Choose the unit concerned from the search.")})
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    text = _text(_("Content"), rows=8)
+    citizen_name = forms.CharField(label=_("Name of the writer or visitor"), max_length=50, required=False)
+    citizen_phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[PHONE])
+
+    def __init__(self, *args, receivers, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_by"].queryset = receivers
+        self.fields["unit"].queryset = units
+        self.helper = _helper(_("Record and send to the office"), form_tag=False)
+
+
+# --- R4.2 opinion sessions, R4.1 field research stays
+
+class OpinionSessionForm(forms.ModelForm):
+    class Meta:
+        model = OpinionSession
+        fields = ["target_group", "held_on", "form", "people_count", "opinion_count", "summary"]
+        widgets = {"held_on": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+
+
+class StayForm(forms.Form):
+    host_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), widget=forms.HiddenInput,
+                                       error_messages={"required": _("Choose the host unit: search for it above."),
+                                                       "invalid_choice": _("Choose the host unit from the search.")})
+    start_date = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("To"), widget=DATE_INPUT, help_text=_("Both days count: 1 to 3 June is 3 days."))
+    findings = _text(_("Findings"), rows=6)
+
+    def __init__(self, *args, hosts, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host_unit"].queryset = hosts
+        self.helper = _helper(_("Save"), form_tag=False)
+
+
+# --- filters of the lists (the querysets handed in are already scoped)
+
+class MessageFilter(UnitSubtreeFilter):
+    """R4.4 filters: what waits for me, status, category, channel, overdue, notable, unit subtree, text/code."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=MessageStatus.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    overdue = django_filters.BooleanFilter(label=_("Overdue answers"), method="filter_overdue",
+                                           widget=forms.CheckboxInput)
+    notable = django_filters.BooleanFilter(label=_("Notable"), field_name="is_notable", widget=forms.CheckboxInput,
+                                           method="filter_notable")
+    q = django_filters.CharFilter(label=_("Text or tracking code"), method="filter_q")
+
+    class Meta:
+        model = Message
+        fields: list[str] = []
+
+    def __init__(self, *args, today, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(self.today) if value else queryset
+
+    def filter_notable(self, queryset, name, value):
+        return queryset.filter(is_notable=True) if value else queryset
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(text__icontains=value) | Q(tracking_code=normalise_tracking_code(value))
+                               | Q(answer__icontains=value))
+
+
+class OpinionFilter(UnitSubtreeFilter):
+    target_group = django_filters.ChoiceFilter(label=_("Target group"), choices=TargetGroup.choices)
+    held_after = django_filters.DateFilter(label=_("From"), field_name="held_on", lookup_expr="gte", widget=DATE_INPUT)
+    held_before = django_filters.DateFilter(label=_("To"), field_name="held_on", lookup_expr="lte", widget=DATE_INPUT)
+
+    class Meta:
+        model = OpinionSession
+        fields: list[str] = []
+
+
+class CoverageForm(forms.Form):
+    """R4.2 which units the coverage table shows."""
+
+    unit = forms.CharField(label=_("Unit name or code"), required=False,
+                           help_text=_("An exact name or code shows its whole subtree."))
+    level = forms.TypedChoiceField(label=_("Level"), required=False, coerce=int, empty_value=None,
+                                   choices=[("", _("All levels"))] + list(Level.choices))
+    gaps = forms.BooleanField(label=_("Only units with groups not asked"), required=False)
+
+
+class ComplianceForm(forms.Form):
+    """R4.1 which top leaders the compliance list shows."""
+
+    unit = forms.CharField(label=_("Unit name or code"), required=False)
+    everyone = forms.BooleanField(label=_("Also those who comply"), required=False)
+    priority = forms.BooleanField(label=_("Only city, county and township party secretaries"), required=False)
+
+
+class StayFilter(django_filters.FilterSet):
+    unit = django_filters.CharFilter(label=_("Unit name or code"), method="filter_unit")
+    marked = django_filters.BooleanFilter(label=_("At hardest units or backward villages"), method="filter_marked",
+                                          widget=forms.CheckboxInput)
+
+    class Meta:
+        model = FieldResearchStay
+        fields: list[str] = []
+
+    def filter_unit(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        units = list(Unit.objects.filter(Q(code=value) | Q(name=value)).only("path")[:20])
+        if not units:
+            return queryset.filter(Q(cadre__unit__name__icontains=value) | Q(host_unit__name__icontains=value))
+        subtree = Q()
+        for unit in units:
+            subtree |= Q(cadre__unit__path__startswith=unit.path) | Q(host_unit__path__startswith=unit.path)
+        return queryset.filter(subtree)
+
+    def filter_marked(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(host_unit__is_hardest_unit=True) | Q(host_unit__is_backward_village=True))

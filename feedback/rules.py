@@ -1,0 +1,93 @@
+"""The notice's rules for listening to the public (R4.1, R4.4), read from data, never from literals."""
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.db.models import Q
+
+from units.models import Cadre, Level, RoleAssignment, Role, Unit
+
+# --- R4.4 tracking codes
+
+#: RFC 4648 base32: no 0, 1, 8 or 9, so a code read aloud or copied by hand is not misread.
+CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+CODE_LENGTH = 10  # 50 random bits: guessing a code is hopeless at any request rate
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B", "9": "G"})
+
+
+def new_tracking_code() -> str:
+    """R4.4 a short, unguessable tracking code (10 characters of base32)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_tracking_code(raw: str) -> str:
+    """What a citizen typed, as stored: upper case, no spaces or dashes, look-alike digits mended."""
+    return "".join(ch for ch in (raw or "").upper().translate(_LOOKALIKES) if ch in CODE_ALPHABET)[:CODE_LENGTH]
+
+
+# --- R4.4 routing: the activity office of the same level
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The materialized paths of a unit and all its ancestors, nearest first."""
+    return [path[:end] for end in range(len(path), 0, -Unit.steplen)]
+
+
+def office_unit_for(unit: Unit) -> Unit:
+    """R4.4 the unit whose activity office handles messages about ``unit``: the unit itself or its
+    nearest ancestor with active office staff (the notion of ``campaign.services.notifications.Recipients``,
+    without its two-level cap: a message must always land in a queue). The root when no office exists."""
+    paths = ancestor_paths(unit.path)
+    staffed = set(RoleAssignment.objects.filter(role=Role.OFFICE, user__is_active=True, unit__path__in=paths)
+                  .values_list("unit__path", flat=True))
+    for path in paths:
+        if path in staffed:
+            return unit if path == unit.path else Unit.objects.get(path=path)
+    return unit if unit.depth == 1 else Unit.objects.get(path=paths[-1])
+
+
+def office_user_ids(unit: Unit) -> set[int]:
+    """The active office staff bound to ``unit`` itself (the office that owns a queue)."""
+    return set(RoleAssignment.objects.filter(role=Role.OFFICE, unit=unit, user__is_active=True)
+               .values_list("user_id", flat=True))
+
+
+def answering_user_ids(unit: Unit) -> set[int]:
+    """Who answers for ``unit``: its liaisons and its own office staff."""
+    return set(RoleAssignment.objects.filter(role__in=[Role.LIAISON, Role.OFFICE], unit=unit, user__is_active=True)
+               .values_list("user_id", flat=True))
+
+
+# --- R4.1 field research stays
+
+#: Levels whose top leaders must stay (province to township); villages are where they go.
+RESEARCH_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP)
+#: "city, county and township party secretaries above all" (市、县、乡党委书记)
+PRIORITY_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWNSHIP)
+
+
+def research_required_q(prefix: str = "") -> Q:
+    """R4.1 the cadres who must make a field research stay: the top leaders down to township level."""
+    return Q(**{f"{prefix}is_top_leader": True, f"{prefix}unit__level__in": RESEARCH_LEVELS})
+
+
+def research_priority_q(prefix: str = "") -> Q:
+    """R4.1 the party secretaries of cities, counties and townships, named first by the notice."""
+    return Q(**{f"{prefix}is_party_secretary": True, f"{prefix}unit__level__in": PRIORITY_LEVELS})
+
+
+def is_research_priority(cadre: Cadre, unit_level: int) -> bool:
+    return cadre.is_party_secretary and unit_level in PRIORITY_LEVELS
+
+
+def complies(longest_stay_days: int | None, minimum: int) -> bool:
+    """R4.1 one stay of at least the campaign's minimum days (both ends counted) fulfils the rule;
+    several short visits do not add up to a stay."""
+    return (longest_stay_days or 0) >= minimum
+
+
+def iso_week_bounds(year: int, week: int) -> tuple[datetime.date, datetime.date]:
+    """Monday and Sunday of an ISO week."""
+    monday = datetime.date.fromisocalendar(year, week, 1)
+    return monday, monday + datetime.timedelta(days=6)

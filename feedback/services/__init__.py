@@ -1,0 +1,1 @@
+"""Every write and every rule of the feedback app, one module per area."""

@@ -1,0 +1,100 @@
+"""R4.1 field research stays and R4.2 opinion seeking sessions: record, correct, delete."""
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign
+from units.models import Cadre, Unit
+
+from ..errors import FeedbackError
+from ..models import FieldResearchStay, OpinionSession, TargetGroup
+
+# --- R4.2 opinion seeking
+
+SESSION_FIELDS = ("target_group", "held_on", "form", "people_count", "opinion_count", "summary")
+
+
+def _check_session(fields: dict, today: datetime.date) -> None:
+    if fields["target_group"] not in TargetGroup.values:
+        raise FeedbackError(_("Choose the group whose opinions were sought."))
+    if fields["held_on"] > today:
+        raise FeedbackError(_("A session is recorded once it has been held: the date is in the future."))
+    if fields["people_count"] < 1:
+        raise FeedbackError(_("At least one person must have been asked."))
+
+
+@transaction.atomic
+def opinion_session_record(*, campaign: Campaign, unit: Unit, fields: dict, today: datetime.date,
+                           by) -> OpinionSession:
+    """R4.2 a unit sought the opinions of one target group: how many people, how many opinions."""
+    _check_session(fields, today)
+    return OpinionSession.objects.create(campaign=campaign, unit=unit, recorded_by=by,
+                                         **{k: fields[k] for k in SESSION_FIELDS})
+
+
+@transaction.atomic
+def opinion_session_update(*, session: OpinionSession, fields: dict, today: datetime.date) -> OpinionSession:
+    """R4.2 correct a recorded session."""
+    _check_session(fields, today)
+    for key in SESSION_FIELDS:
+        setattr(session, key, fields[key])
+    session.save()
+    return session
+
+
+@transaction.atomic
+def opinion_session_delete(*, session: OpinionSession) -> None:
+    """R4.2 remove a session recorded by mistake."""
+    session.delete()
+
+
+# --- R4.1 field research stays
+
+def _check_stay(*, cadre: Cadre, start: datetime.date, end: datetime.date, today: datetime.date,
+                exclude_pk: int | None = None) -> None:
+    if end < start:
+        raise FeedbackError(_("The stay ends before it starts."))
+    if end > today:
+        raise FeedbackError(_("Record a stay once it is over: the end date is in the future."))
+    overlapping = FieldResearchStay.objects.filter(cadre=cadre, start_date__lte=end, end_date__gte=start)
+    if exclude_pk is not None:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    clash = overlapping.select_related("host_unit").first()
+    if clash is not None:
+        raise FeedbackError(_("%(cadre)s already stayed at %(unit)s from %(start)s to %(end)s; stays cannot overlap.")
+                            % {"cadre": cadre.name, "unit": clash.host_unit.name, "start": clash.start_date,
+                               "end": clash.end_date})
+
+
+@transaction.atomic
+def stay_record(*, campaign: Campaign, cadre: Cadre, host_unit: Unit, start_date: datetime.date,
+                end_date: datetime.date, findings: str, today: datetime.date, by) -> FieldResearchStay:
+    """R4.1 a cadre stayed at a host unit from one date to another (both counted), with the findings."""
+    _check_stay(cadre=cadre, start=start_date, end=end_date, today=today)
+    if not findings.strip():
+        raise FeedbackError(_("Write down what the stay found."))
+    stay = FieldResearchStay(campaign=campaign, cadre=cadre, host_unit=host_unit, start_date=start_date,
+                             end_date=end_date, findings=findings.strip(), recorded_by=by)
+    stay.save()
+    return stay
+
+
+@transaction.atomic
+def stay_update(*, stay: FieldResearchStay, host_unit: Unit, start_date: datetime.date, end_date: datetime.date,
+                findings: str, today: datetime.date) -> FieldResearchStay:
+    """R4.1 correct a recorded stay."""
+    _check_stay(cadre=stay.cadre, start=start_date, end=end_date, today=today, exclude_pk=stay.pk)
+    if not findings.strip():
+        raise FeedbackError(_("Write down what the stay found."))
+    stay.host_unit, stay.start_date, stay.end_date, stay.findings = host_unit, start_date, end_date, findings.strip()
+    stay.save()
+    return stay
+
+
+@transaction.atomic
+def stay_delete(*, stay: FieldResearchStay) -> None:
+    """R4.1 remove a stay recorded by mistake."""
+    stay.delete()

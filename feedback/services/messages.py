@@ -1,0 +1,319 @@
+"""R4.3, R4.4 the message pipeline: submit, triage (classify, merge, reject, forward), answer, review
+(publish or send back), and the overdue sweep. Views check who may act; these functions keep the rules.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign
+from campaign.services import notifications
+from campaign.services.campaign import add_working_days
+from units.models import Cadre, Unit
+
+from .. import rules
+from ..errors import FeedbackError
+from ..models import (
+    MESSAGE_MAX_LENGTH,
+    Category,
+    Channel,
+    EventKind,
+    Message,
+    MessageEvent,
+    MessageStatus,
+    OverdueReminder,
+)
+from ..rules import CODE_LENGTH, new_tracking_code, normalise_tracking_code
+
+log = logging.getLogger(__name__)
+
+
+def _event(message: Message, kind: str, by=None, note: str = "") -> None:
+    MessageEvent.objects.create(message=message, kind=kind, by=by if getattr(by, "pk", None) else None, note=note)
+
+
+def _notify_safely(*, user_ids: Iterable[int], title: str, body: str = "", url: str = "") -> None:
+    """Notify inside a savepoint: a failing notification must never undo the message it is about."""
+    try:
+        with transaction.atomic():
+            notifications.notify(user_ids=user_ids, title=title, body=body, url=url)
+    except Exception:  # noqa: BLE001 — the record stands; the office still sees it in its queue
+        log.exception("could not store the notification %r", title)
+
+
+def _clean_text(text: str, *, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise FeedbackError(_("The %(field)s is empty.") % {"field": field})
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise FeedbackError(_("The %(field)s is longer than %(max)s characters.")
+                            % {"field": field, "max": MESSAGE_MAX_LENGTH})
+    return text
+
+
+def _require(message: Message, *statuses: str) -> None:
+    """Lock the message's row and re-read its state: two staff acting at once cannot both move it."""
+    list(Message.objects.select_for_update().filter(pk=message.pk).values_list("pk"))
+    message.refresh_from_db(fields=["status", "merged_into", "assigned_unit", "assigned_cadre", "due_date"])
+    if message.status not in statuses:
+        raise FeedbackError(_("This message is “%(status)s”; that step is not possible now.")
+                            % {"status": message.get_status_display()})
+
+
+# --- arrival
+
+@transaction.atomic
+def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, citizen_name: str = "",
+                   citizen_phone: str = "", channel: str = Channel.BOARD, received_by: Unit | None = None,
+                   received_on: datetime.date | None = None, by=None) -> Message:
+    """R4.4 store a message from the board (or R4.3 a letter or visit) and route it to the office of its level.
+
+    The message is written before anyone is told: a failing notification never loses it.
+    """
+    today = timezone.localdate()
+    text = _clean_text(text, field=_("message"))
+    if category not in Category.values:
+        raise FeedbackError(_("Choose what the message is about."))
+    if channel not in Channel.values:
+        raise FeedbackError(_("Unknown channel."))
+    if channel != Channel.BOARD and received_by is None:
+        raise FeedbackError(_("Say which unit received the letter or visit."))
+    received_on = received_on or today
+    if received_on > today:
+        raise FeedbackError(_("The date received cannot be in the future."))
+    office = rules.office_unit_for(unit)
+    message = None
+    for _attempt in range(5):  # a code collision is astronomically rare; retry rather than fail
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    campaign=campaign, tracking_code=new_tracking_code(), channel=channel, unit=unit,
+                    office_unit=office, category=category, text=text, citizen_name=citizen_name.strip()[:50],
+                    citizen_phone=citizen_phone.strip()[:20], received_by=received_by, received_on=received_on,
+                    recorded_by=by if getattr(by, "pk", None) else None)
+            break
+        except IntegrityError:
+            continue
+    if message is None:
+        raise FeedbackError(_("The message could not be stored; please try again."))
+    _event(message, EventKind.RECEIVED, by, note=message.get_channel_display())
+    _notify_safely(
+        user_ids=rules.office_user_ids(office),
+        title=_("New message about %(unit)s (%(category)s)") % {"unit": unit.name,
+                                                                "category": message.get_category_display()},
+        body=text[:200], url=message.get_absolute_url())
+    return message
+
+
+def message_by_code(code: str) -> Message | None:
+    """R4.4 the message a tracking code names (None for an unknown code)."""
+    code = normalise_tracking_code(code)
+    if len(code) != CODE_LENGTH:
+        return None
+    return (Message.objects.select_related("unit", "assigned_unit", "merged_into__unit", "merged_into__assigned_unit")
+            .filter(tracking_code=code).first())
+
+
+# --- triage by the office of the same level
+
+@transaction.atomic
+def message_classify(*, message: Message, category: str, is_notable: bool, by) -> Message:
+    """R4.4 the office sets what the message is about and whether the digest names it."""
+    if category not in Category.values:
+        raise FeedbackError(_("Choose what the message is about."))
+    if message.category == category and message.is_notable == is_notable:
+        return message
+    message.category = category
+    message.is_notable = is_notable
+    message.save(update_fields=["category", "is_notable"])
+    note = message.get_category_display() + (" · " + _("notable") if is_notable else "")
+    _event(message, EventKind.CLASSIFIED, by, note)
+    return message
+
+
+def merge_root(message: Message) -> Message:
+    """The message a chain of merges ends at."""
+    seen = set()
+    while message.merged_into_id and message.pk not in seen:
+        seen.add(message.pk)
+        message = message.merged_into
+    return message
+
+
+@transaction.atomic
+def message_merge(*, message: Message, into: Message, by) -> Message:
+    """R4.4 a duplicate joins the message on the same matter; its citizen follows that one's answer."""
+    _require(message, MessageStatus.RECEIVED)
+    into = merge_root(into)
+    if into.pk == message.pk:
+        raise FeedbackError(_("A message cannot be merged with itself."))
+    if into.office_unit_id != message.office_unit_id:
+        raise FeedbackError(_("Only messages of the same activity office can be merged."))
+    if into.status == MessageStatus.REJECTED:
+        raise FeedbackError(_("That message was not accepted; merge into an accepted one."))
+    message.status = MessageStatus.MERGED
+    message.merged_into = into
+    message.save(update_fields=["status", "merged_into"])
+    # messages merged into this one follow it to the same root
+    Message.objects.filter(merged_into=message).update(merged_into=into)
+    _event(message, EventKind.MERGED, by, note=into.tracking_code)
+    _event(into, EventKind.MERGED, by, note=_("Duplicate %(code)s merged into this message") %
+           {"code": message.tracking_code})
+    return message
+
+
+@transaction.atomic
+def message_reject(*, message: Message, reason: str, by) -> Message:
+    """R4.4 not this office's business: closed with a reason the citizen reads on the tracking page."""
+    _require(message, MessageStatus.RECEIVED)
+    reason = _clean_text(reason, field=_("reason"))
+    message.status = MessageStatus.REJECTED
+    message.rejection_reason = reason
+    message.save(update_fields=["status", "rejection_reason"])
+    _event(message, EventKind.REJECTED, by, reason)
+    return message
+
+
+def forward_candidates(message: Message) -> list[Unit]:
+    """R4.4 where the office may send a message: the unit concerned, its parents up to the office's
+    unit, and its own sub-units (departments, townships) — a short list, in tree order."""
+    office_path = message.office_unit.path
+    ancestors = [p for p in rules.ancestor_paths(message.unit.path) if p.startswith(office_path)]
+    units = Unit.objects.filter(path__in=ancestors) | Unit.objects.filter(
+        path__startswith=message.unit.path, depth=message.unit.depth + 1)
+    return list(units.order_by("path"))
+
+
+@transaction.atomic
+def message_forward(*, message: Message, campaign: Campaign, unit: Unit | None, cadre: Cadre | None,
+                    today: datetime.date, by) -> Message:
+    """R4.4 send the message to the unit or the named cadre concerned, due in the campaign's working days."""
+    _require(message, MessageStatus.RECEIVED, MessageStatus.FORWARDED)
+    if cadre is not None:
+        unit = unit or cadre.unit
+        if cadre.unit_id != unit.pk:
+            raise FeedbackError(_("%(cadre)s is not a cadre of %(unit)s.") % {"cadre": cadre.name, "unit": unit.name})
+    if unit is None:
+        raise FeedbackError(_("Choose the unit or the cadre who must answer."))
+    if not unit.path.startswith(message.office_unit.path):
+        raise FeedbackError(_("%(unit)s is outside the activity office's area.") % {"unit": unit.name})
+    message.assigned_unit = unit
+    message.assigned_cadre = cadre
+    message.forwarded_at = timezone.now()
+    message.due_date = add_working_days(today, campaign.message_answer_working_days)
+    message.status = MessageStatus.FORWARDED
+    message.return_reason = ""
+    message.save(update_fields=["assigned_unit", "assigned_cadre", "forwarded_at", "due_date", "status",
+                                "return_reason"])
+    who = f"{unit.name} · {cadre.name}" if cadre else unit.name
+    _event(message, EventKind.FORWARDED, by, _("%(who)s, answer due %(date)s") % {
+        "who": who, "date": message.due_date.isoformat()})
+    _notify_safely(
+        user_ids=rules.answering_user_ids(unit),
+        title=_("A message to answer by %(date)s: %(unit)s") % {"date": message.due_date.isoformat(), "unit": who},
+        body=message.text[:200], url=message.get_absolute_url())
+    return message
+
+
+# --- the answer and its review
+
+@transaction.atomic
+def message_answer(*, message: Message, text: str, by) -> Message:
+    """R4.4 the unit answers; the office reviews the answer before the citizen sees it."""
+    _require(message, MessageStatus.FORWARDED)
+    message.answer = _clean_text(text, field=_("answer to the citizen"))
+    message.answered_at = timezone.now()
+    message.answered_by = by if getattr(by, "pk", None) else None
+    message.status = MessageStatus.ANSWERED
+    message.save(update_fields=["answer", "answered_at", "answered_by", "status"])
+    _event(message, EventKind.ANSWERED, by)
+    _notify_safely(
+        user_ids=rules.office_user_ids(message.office_unit),
+        title=_("An answer to review: %(unit)s, message %(code)s") % {
+            "unit": message.assigned_unit.name, "code": message.tracking_code},
+        url=message.get_absolute_url())
+    return message
+
+
+@transaction.atomic
+def message_publish(*, message: Message, text: str, by) -> Message:
+    """R4.4 the office publishes the answer (it may tidy the wording); the citizen reads it by code."""
+    _require(message, MessageStatus.ANSWERED)
+    message.answer = _clean_text(text, field=_("answer to the citizen"))
+    message.status = MessageStatus.PUBLISHED
+    message.published_at = timezone.now()
+    message.save(update_fields=["answer", "status", "published_at"])
+    _event(message, EventKind.PUBLISHED, by)
+    return message
+
+
+@transaction.atomic
+def message_return(*, message: Message, reason: str, due_date: datetime.date | None, today: datetime.date,
+                   by) -> Message:
+    """R4.4 the office sends an answer back with reasons; the unit answers again (by a new date, if given)."""
+    _require(message, MessageStatus.ANSWERED)
+    reason = _clean_text(reason, field=_("reason"))
+    if due_date is not None and due_date < today:
+        raise FeedbackError(_("The new due date cannot be in the past."))
+    message.status = MessageStatus.FORWARDED
+    message.return_reason = reason
+    fields = ["status", "return_reason"]
+    if due_date is not None:
+        message.due_date = due_date
+        fields.append("due_date")
+    message.save(update_fields=fields)
+    _event(message, EventKind.RETURNED, by, reason)
+    _notify_safely(
+        user_ids=rules.answering_user_ids(message.assigned_unit),
+        title=_("Your answer to message %(code)s was sent back") % {"code": message.tracking_code},
+        body=reason[:200], url=message.get_absolute_url())
+    return message
+
+
+# --- the overdue sweep (beat: feedback.messages_flag_overdue)
+
+def messages_flag_overdue(*, today: datetime.date | None = None) -> int:
+    """R4.4 remind the answering unit and the office of each overdue answer, once per due date.
+
+    Each reminder is claimed by a unique row in the transaction that stores its notifications, so a
+    sweep that runs twice, late, or after a worker died sends each exactly once. Candidates are
+    chosen by state (forwarded, due date passed, not yet claimed), never by a time window.
+    """
+    today = today or timezone.localdate()
+    # the claim is per due date: an answer sent back with a new date is reminded again when that one passes
+    claimed = OverdueReminder.objects.filter(message=OuterRef("pk"), due_date=OuterRef("due_date"))
+    candidates = list(
+        Message.objects.overdue(today).filter(~Exists(claimed))
+        .select_related("unit", "assigned_unit", "office_unit").order_by("due_date", "pk"))
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for message in candidates:
+            if _remind_overdue(message):
+                sent += 1
+    return sent
+
+
+def _remind_overdue(message: Message) -> bool:
+    recipients = rules.answering_user_ids(message.assigned_unit) | rules.office_user_ids(message.office_unit)
+    try:
+        with transaction.atomic():
+            OverdueReminder.objects.create(message=message, due_date=message.due_date)
+            notifications.notify(
+                user_ids=recipients,
+                title=_("Overdue: the answer to message %(code)s (%(unit)s) was due on %(date)s") % {
+                    "code": message.tracking_code, "unit": message.assigned_unit.name,
+                    "date": message.due_date.isoformat()},
+                body=message.text[:200], url=reverse("feedback:message_detail", args=[message.pk]))
+            _event(message, EventKind.REMINDED, None, message.due_date.isoformat())
+    except IntegrityError:
+        log.info("overdue reminder of message %s already claimed", message.pk)
+        return False
+    return True

@@ -1,0 +1,145 @@
+"""R4.4 the public message board: no login, built for a phone. Post a message, follow it by code.
+
+Nothing here ever shows a citizen's name or phone; every text is escaped by the templates.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
+
+from campaign.models import Campaign
+from units.models import Unit
+
+from .. import selectors
+from ..errors import FeedbackError
+from ..forms import BoardForm, TrackForm
+from ..models import MessageStatus
+from ..rules import normalise_tracking_code
+from ..services import messages as services
+
+log = logging.getLogger(__name__)
+
+#: Per-IP limits (django-ratelimit on the default cache: Redis in production, local memory otherwise).
+DEFAULT_POST_RATE = "5/h"
+DEFAULT_TRACK_RATE = "120/h"
+
+
+def _limited(request: HttpRequest, *, group: str, rate: str, method: str) -> bool:
+    """Whether this address went over ``rate``. A cache outage lets the request through (the captcha and
+    the honeypot still guard the board) rather than turning a citizen away with an error page."""
+    try:
+        return is_ratelimited(request=request, group=group, key="ip", rate=rate, method=method, increment=True)
+    except Exception:  # noqa: BLE001 — e.g. Redis down: never a 500 on the public board
+        log.warning("rate limit check failed; letting the request through", exc_info=True)
+        return False
+
+
+def _chosen_unit(raw) -> Unit | None:
+    try:
+        return Unit.objects.filter(pk=int(raw)).first() if raw else None
+    except (TypeError, ValueError):
+        return None
+
+
+@never_cache
+def board(request: HttpRequest) -> HttpResponse:
+    """R4.4 choose the unit (server-side search), what it is about, the text; optional name and phone."""
+    campaign = Campaign.objects.current()
+    if campaign is None:
+        return render(request, "feedback/board/closed.html")
+    status = 200
+    if request.method == "POST":
+        form = BoardForm(request.POST)
+        if _limited(request, group="feedback.board_post", method="POST",
+                    rate=getattr(settings, "FEEDBACK_BOARD_POST_RATE", DEFAULT_POST_RATE)):
+            form.is_valid()  # keep the text on screen; nothing is stored
+            form.add_error(None, _("Too many messages were sent from your connection. Please wait an hour and "
+                                   "send it again."))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                message = services.message_submit(
+                    campaign=campaign, unit=data["unit"], category=data["category"], text=data["text"],
+                    citizen_name=data["citizen_name"], citizen_phone=data["citizen_phone"])
+            except FeedbackError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect(f"{_track_url(message.tracking_code)}?new=1")
+        unit = _chosen_unit(request.POST.get("unit"))
+    else:
+        unit = _chosen_unit(request.GET.get("unit"))
+        form = BoardForm(initial={"unit": unit.pk if unit else None})
+    q = request.GET.get("q", "").strip()
+    hits, more = selectors.unit_search(Unit.objects.all(), q) if q and unit is None else ([], False)
+    return render(request, "feedback/board/board.html", {
+        "form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
+        "q": q, "hits": hits, "more": more,
+    }, status=status)
+
+
+@require_GET
+def board_units(request: HttpRequest) -> HttpResponse:
+    """R4.4 htmx fragment: the units matching what the citizen typed, at most a short list."""
+    q = request.GET.get("q", "").strip()
+    hits, more = selectors.unit_search(Unit.objects.all(), q)
+    return render(request, "feedback/board/_unit_hits.html", {"q": q, "hits": hits, "more": more})
+
+
+def _track_url(code: str) -> str:
+    from django.urls import reverse
+
+    return reverse("feedback:track", args=[code])
+
+
+def _track_limited(request: HttpRequest) -> bool:
+    return _limited(request, group="feedback.track", method="GET",
+                    rate=getattr(settings, "FEEDBACK_TRACK_RATE", DEFAULT_TRACK_RATE))
+
+
+@require_GET
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    """R4.4 enter a tracking code to follow a message."""
+    form = TrackForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = normalise_tracking_code(form.cleaned_data["code"])
+        if _track_limited(request):
+            form.add_error(None, _("Too many look-ups from your connection. Please wait and try again."))
+            return render(request, "feedback/board/track_lookup.html", {"form": form}, status=429)
+        if services.message_by_code(code) is not None:
+            return redirect("feedback:track", code=code)
+        form.add_error("code", _("No message has this tracking code. Check the code and try again."))
+    return render(request, "feedback/board/track_lookup.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """R4.4 a message's status and, once published, its answer; a rejection's reason. No contact details."""
+    if _track_limited(request):
+        return render(request, "feedback/board/track_lookup.html", {
+            "form": TrackForm(), "limited": True}, status=429)
+    message = services.message_by_code(code)
+    if message is None:
+        raise Http404
+    shown = services.merge_root(message) if message.status == MessageStatus.MERGED else message
+    return render(request, "feedback/board/track.html", {
+        "message": message, "shown": shown, "is_new": request.GET.get("new") == "1",
+        "Status": MessageStatus,
+    })
+
+
+urlpatterns = [
+    path("board/", board, name="board"),
+    path("board/units/", board_units, name="board_units"),
+    path("board/track/", track_lookup, name="track_lookup"),
+    path("board/track/<str:code>/", track, name="track"),
+]

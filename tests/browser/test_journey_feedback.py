@@ -1,0 +1,102 @@
+"""Browser journey (R4.4): a citizen on a phone-sized screen posts a message and follows it by its code;
+the county office forwards it; the township's liaison answers; the office publishes; the citizen reads
+the answer. Selectors use ids, names and data attributes only: the UI may show English or Chinese."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from campaign.services.campaign import campaign_create
+from tests.factories import PASSWORD, build_tree, user_with_role
+
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+QUESTION = "镇便民服务大厅中午无人值班，外出务工人员回来办事很不方便。"
+ANSWER = "已安排中午轮流值班，并公布值班电话。"
+
+
+@pytest.fixture(autouse=True)
+def _board_ready(monkeypatch):
+    from captcha.conf import settings as captcha_settings
+    from django.core.cache import cache
+
+    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", True)  # the answer "PASSED" is accepted
+    cache.clear()
+
+
+def login(browser: Browser, base: str, username: str) -> Page:
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def open_message(page: Page, base: str, code: str) -> None:
+    page.goto(f"{base}/feedback/messages/")
+    page.locator("#message-table a", has_text=code).click()
+    expect(page.locator("#message-code")).to_have_text(code)
+
+
+def test_citizen_posts_on_a_phone_and_reads_the_published_answer(browser: Browser, live_server):
+    tree = build_tree()
+    user_with_role("county_office", "office", tree.county_a)
+    user_with_role("town_liaison", "liaison", tree.township_a)
+    campaign_create()
+    base = live_server.url
+
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(f"{base}/board/")
+    phone.locator("#unit-search-input").fill("正定镇")  # htmx lists the matches as one types
+    phone.locator(f"#unit-hit-{tree.township_a.pk}").click()
+    expect(phone.locator("#chosen-unit")).to_have_attribute("data-unit", str(tree.township_a.pk))
+    phone.locator("input[name=category][value=bureaucratism]").check()
+    phone.locator("textarea[name=text]").fill(QUESTION)
+    phone.locator("input[name=citizen_name]").fill("王大姐")
+    phone.locator("input[name=citizen_phone]").fill("13812345678")
+    phone.locator("input[name=captcha_1]").fill("PASSED")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    phone.locator("#board-submit").click()
+    code = phone.locator("#tracking-code").inner_text().strip()
+    assert len(code) == 10
+
+    # following it by code, typed in lower case
+    phone.goto(f"{base}/board/track/")
+    phone.locator("input[name=code]").fill(code.lower())
+    phone.locator("#track-submit").click()
+    expect(phone.locator("#track-status")).to_have_attribute("data-status", "received")
+    tracking_url = phone.url
+
+    office = login(browser, base, "county_office")
+    open_message(office, base, code)
+    expect(office.locator("#citizen-phone")).to_have_text("13812345678")  # the office sees the contact
+    office.locator("#action-forward").click()
+    expect(office.locator("select[name=unit]")).to_have_value(str(tree.township_a.pk))
+    office.locator("#submit-id-submit").click()
+    expect(office.locator("#message-assigned")).to_contain_text("正定镇")
+
+    liaison = login(browser, base, "town_liaison")
+    open_message(liaison, base, code)
+    liaison.locator("#action-answer").click()
+    liaison.locator("textarea[name=text]").fill(ANSWER)
+    liaison.locator("#submit-id-submit").click()
+    expect(liaison.locator("#message-answer")).to_have_text(ANSWER)
+
+    phone.goto(tracking_url)
+    expect(phone.locator("#track-status")).to_have_attribute("data-status", "answered")
+    expect(phone.locator("#track-answer")).to_have_count(0)  # not published yet
+
+    office.reload()
+    office.locator("#action-publish").click()
+    office.locator("#submit-id-submit").click()
+    expect(office.locator("#message-closed")).to_be_visible()
+
+    phone.reload()
+    expect(phone.locator("#track-status")).to_have_attribute("data-status", "published")
+    expect(phone.locator("#track-answer-text")).to_have_text(ANSWER)
+    body = phone.content()
+    assert "王大姐" not in body and "13812345678" not in body

@@ -1,0 +1,228 @@
+"""R4.4 the public message board: post without login, follow by code, and every kind of bad input
+(empty/oversized text, unknown unit, wrong captcha, honeypot, burst from one address) stores nothing."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from campaign.models import Notification
+from feedback.models import MESSAGE_MAX_LENGTH, Message, MessageStatus
+from feedback.services import messages as services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_board(campaign, users):
+    return campaign
+
+
+def test_r44_citizen_posts_without_login_and_gets_a_tracking_code(open_board, tree, users, board_post, client):
+    response = board_post(unit=tree.village_a.pk, citizen_name="张三", citizen_phone="13800000000")
+    message = Message.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("feedback:track", args=[message.tracking_code]) + "?new=1"
+    assert re.fullmatch(r"[A-Z2-7]{10}", message.tracking_code)
+    assert message.status == MessageStatus.RECEIVED and message.channel == "board"
+    # R4.4 routed to the activity office of the same level: 塔元庄村 has none, 正定县 has one
+    assert message.office_unit == tree.county_a
+    assert (message.citizen_name, message.citizen_phone) == ("张三", "13800000000")
+    # the office is told (without the citizen's contact details)
+    note = Notification.objects.get(user=users["county_office"])
+    assert "塔元庄村" in note.title and "13800000000" not in note.title + note.body
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'id="tracking-code">{message.tracking_code}<' in body
+    assert "张三" not in body and "13800000000" not in body
+
+
+def test_r44_codes_are_unguessable_and_distinct(open_board, tree, board_post):
+    for i in range(5):
+        board_post(unit=tree.county_a.pk, text=f"第{i}条留言", ip=f"198.51.100.{i}")
+    codes = set(Message.objects.values_list("tracking_code", flat=True))
+    assert len(codes) == 5
+
+
+def test_r44_the_board_works_for_the_anonymous_and_lists_units_by_search(open_board, tree, client):
+    page = client.get(reverse("feedback:board"))
+    assert page.status_code == 200 and 'id="unit-search"' in page.content.decode()
+    assert 'name="viewport"' in page.content.decode()  # phone-sized screens
+    found = client.get(reverse("feedback:board"), {"q": "正定"})
+    names = [hit.unit.name for hit in found.context["hits"]]
+    assert names == ["正定县", "正定镇"]  # upper levels first
+    chosen = client.get(reverse("feedback:board"), {"unit": tree.township_a.pk})
+    assert chosen.context["unit"] == tree.township_a
+    assert chosen.context["trail"] == "河北省 › 石家庄市 › 正定县"
+    assert 'id="board-form"' in chosen.content.decode()
+    fragment = client.get(reverse("feedback:board_units"), {"q": "130283"})  # by code
+    assert [h.unit for h in fragment.context["hits"]] == [tree.county_b]
+
+
+def test_r44_unit_search_returns_a_limited_list(open_board, tree, client):
+    from feedback.selectors import UNIT_SEARCH_LIMIT
+    from tests.factories import add
+    from units.models import Level, UnitKind
+
+    for i in range(UNIT_SEARCH_LIMIT + 5):
+        add(tree.township_a, name=f"测试村{i:02d}", code=f"13012300109{i:02d}", level=Level.VILLAGE,
+            kind=UnitKind.VILLAGE)
+    response = client.get(reverse("feedback:board_units"), {"q": "测试村"})
+    assert len(response.context["hits"]) == UNIT_SEARCH_LIMIT and response.context["more"]
+    assert 'id="unit-hits-more"' in response.content.decode()
+
+
+def test_r44_tracking_page_shows_status_and_the_published_answer_only(open_board, tree, users):
+    from django.test import Client
+
+    message = services.message_submit(campaign=open_board, unit=tree.county_a, category="bureaucratism",
+                                      text="窗口<script>alert(1)</script>态度差", citizen_name="李四",
+                                      citizen_phone="13911112222")
+    client = Client()
+    url = reverse("feedback:track", args=[message.tracking_code])
+    body = client.get(url).content.decode()
+    assert 'data-status="received"' in body
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body  # escaped
+    services.message_forward(message=message, campaign=open_board, unit=tree.county_a, cadre=None,
+                             today=open_board.start_date, by=users["county_office"])
+    services.message_answer(message=message, text="内部草稿答复", by=users["liaison"])
+    body = client.get(url).content.decode()
+    assert 'data-status="answered"' in body and "内部草稿答复" not in body  # not yet reviewed
+    services.message_publish(message=message, text="已整改，窗口实行首问负责制。", by=users["county_office"])
+    body = client.get(url).content.decode()
+    assert 'data-status="published"' in body and "已整改，窗口实行首问负责制。" in body
+    assert "李四" not in body and "13911112222" not in body
+
+
+def test_r44_code_lookup_forgives_case_and_spaces(open_board, tree, client):
+    message = services.message_submit(campaign=open_board, unit=tree.county_a, category="other", text="建议")
+    typed = " ".join([message.tracking_code[:5].lower(), message.tracking_code[5:]])
+    response = client.get(reverse("feedback:track_lookup"), {"code": typed})
+    assert response.status_code == 302 and response["Location"] == reverse("feedback:track",
+                                                                           args=[message.tracking_code])
+    unknown = client.get(reverse("feedback:track_lookup"), {"code": "AAAAAAAAAA"})
+    assert unknown.status_code == 200 and unknown.context["form"].errors["code"]
+    assert client.get(reverse("feedback:track", args=["AAAAAAAAAA"])).status_code == 404
+
+
+def test_r44_look_alike_characters_are_mended():
+    from feedback.rules import normalise_tracking_code
+
+    assert normalise_tracking_code("ab0de-1gh8j") == "ABODEIGHBJ"
+
+
+def test_r44_tracking_look_ups_are_rate_limited(open_board, tree, client, settings):
+    settings.FEEDBACK_TRACK_RATE = "2/h"
+    message = services.message_submit(campaign=open_board, unit=tree.county_a, category="other", text="建议")
+    url = reverse("feedback:track", args=[message.tracking_code])
+    assert [client.get(url, REMOTE_ADDR="198.51.100.9").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get(url, REMOTE_ADDR="198.51.100.10").status_code == 200
+
+
+def test_r44_the_board_is_closed_without_a_campaign(tree, client):
+    response = client.get(reverse("feedback:board"))
+    assert response.status_code == 200 and 'id="board-closed"' in response.content.decode()
+
+
+# --- bad input: a clear message, nothing stored, never a 500
+
+@pytest.mark.parametrize("text", ["", "   ", "字" * (MESSAGE_MAX_LENGTH + 1)])
+def test_r44_empty_or_oversized_text_is_refused(open_board, tree, board_post, text):
+    response = board_post(unit=tree.county_a.pk, text=text)
+    assert response.status_code == 200
+    assert response.context["form"].errors["text"]
+    assert Message.objects.count() == 0
+
+
+@pytest.mark.parametrize("unit", ["999999", "abc", "", "9" * 30, "-1"])
+def test_r44_an_unknown_unit_is_refused(open_board, tree, board_post, unit):
+    response = board_post(unit=unit)
+    assert response.status_code == 200
+    assert 'id="board-errors"' in response.content.decode()
+    assert response.context["form"].errors["unit"]
+    assert Message.objects.count() == 0
+
+
+@pytest.mark.parametrize("unit", ["9" * 30, "x", "-5"])
+def test_r44_a_bad_unit_in_the_address_is_ignored(open_board, client, unit):
+    response = client.get(reverse("feedback:board"), {"unit": unit})
+    assert response.status_code == 200 and response.context["unit"] is None
+
+
+def test_r44_a_post_without_captcha_or_category_is_refused(open_board, tree, client, captcha_test_mode):
+    response = client.post(reverse("feedback:board"), {"unit": tree.county_a.pk, "text": "文字"})
+    assert response.status_code == 200
+    assert {"category", "captcha"} <= set(response.context["form"].errors)
+    assert Message.objects.count() == 0
+
+
+def test_r44_a_filled_honeypot_is_refused(open_board, tree, board_post):
+    response = board_post(unit=tree.county_a.pk, website="http://spam.example")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert 'id="board-errors"' in response.content.decode()
+    assert Message.objects.count() == 0
+
+
+def test_r44_a_wrong_captcha_answer_is_refused_and_the_right_one_accepted(open_board, tree, client):
+    """The math challenge for real (test mode off): read the sum's answer from the captcha store."""
+    from captcha.models import CaptchaStore
+
+    url = reverse("feedback:board")
+    client.get(url, {"unit": tree.county_a.pk})
+    store = CaptchaStore.objects.latest("pk")
+    assert re.fullmatch(r"\d+[-+*]\d+=", store.challenge)  # CAPTCHA_CHALLENGE_FUNCT: the math challenge
+    data = {"unit": tree.county_a.pk, "category": "formalism", "text": "文山会海", "website": "",
+            "captcha_0": store.hashkey, "captcha_1": str(int(store.response) + 1)}
+    wrong = client.post(url, data, REMOTE_ADDR="192.0.2.1")
+    assert wrong.status_code == 200 and wrong.context["form"].errors["captcha"]
+    assert Message.objects.count() == 0
+    assert "文山会海" in wrong.content.decode()  # the citizen's text is kept for the next try
+    client.get(url, {"unit": tree.county_a.pk})
+    store = CaptchaStore.objects.latest("pk")
+    right = client.post(url, data | {"captcha_0": store.hashkey, "captcha_1": store.response}, REMOTE_ADDR="192.0.2.1")
+    assert right.status_code == 302 and Message.objects.count() == 1
+
+
+def test_r44_a_burst_from_one_address_is_stopped(open_board, tree, board_post, settings):
+    settings.FEEDBACK_BOARD_POST_RATE = "3/h"
+    for i in range(3):
+        assert board_post(unit=tree.county_a.pk, text=f"留言{i}", ip="203.0.113.50").status_code == 302
+    blocked = board_post(unit=tree.county_a.pk, text="第四条", ip="203.0.113.50")
+    assert blocked.status_code == 429
+    assert 'id="board-errors"' in blocked.content.decode()
+    assert not Message.objects.filter(text="第四条").exists()
+    # another address is not affected
+    assert board_post(unit=tree.county_a.pk, text="别处", ip="203.0.113.51").status_code == 302
+
+
+def test_r44_a_cache_outage_does_not_turn_citizens_away(open_board, tree, board_post, monkeypatch):
+    from feedback.views import board as board_views
+
+    def broken(**kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(board_views, "is_ratelimited", broken)
+    assert board_post(unit=tree.county_a.pk).status_code == 302
+
+
+def test_r44_a_failing_notification_never_loses_the_message(open_board, tree, board_post, monkeypatch):
+    from campaign.services import notifications
+
+    def broken(**kwargs):
+        raise RuntimeError("notification store down")
+
+    monkeypatch.setattr(notifications, "notify", broken)
+    assert board_post(unit=tree.county_a.pk).status_code == 302
+    assert Message.objects.count() == 1
+
+
+def test_r44_the_captcha_image_is_served(open_board, tree, client):
+    from captcha.models import CaptchaStore
+
+    client.get(reverse("feedback:board"), {"unit": tree.county_a.pk})
+    store = CaptchaStore.objects.latest("pk")
+    image = client.get(reverse("captcha-image", kwargs={"key": store.hashkey}))
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
