@@ -1,6 +1,7 @@
 """Models of the campaign app, one module per area, re-exported here."""
 from .articles import ArticleRequest
 from .campaign import CalendarDay, CalendarDayKind, Campaign, Phase
+from .criticism import CriticismEntry, PublicCriticism
 from .exams import Exam, ExamResult
 from .meetings import Meeting, MeetingKind, MeetingSpeech
 from .notices import Notice, NoticeRecipient
@@ -21,8 +22,8 @@ from .study import COMPULSORY_TEXT, Attendance, SessionKind, StudyPlan, StudySes
 
 __all__ = [
     "ArticleRequest", "Attendance", "COMPULSORY_TEXT", "CalendarDay", "CalendarDayKind", "Campaign", "CommonProblem",
-    "ComparisonMaterial", "Deadline", "Exam", "ExamResult", "FourWinds", "FourWindsProblem", "MaterialStatus",
+    "ComparisonMaterial", "CriticismEntry", "Deadline", "Exam", "ExamResult", "FourWinds", "FourWindsProblem", "MaterialStatus",
     "MaterialSubject", "Meeting", "MeetingKind", "MeetingSpeech", "Notice", "NoticeRecipient", "Notification",
-    "Obligation", "ObligationKind", "Phase", "ProblemRoute", "ProblemSource", "ProblemStatus", "ReminderClaim",
+    "Obligation", "ObligationKind", "Phase", "ProblemRoute", "PublicCriticism", "ProblemSource", "ProblemStatus", "ReminderClaim",
     "ReminderStage", "SessionKind", "StudyPlan", "StudySession",
 ]

@@ -62,6 +62,17 @@ class Campaign(models.Model):
     escalation_accountability_days = models.PositiveSmallIntegerField(
         _("days after the interview before an accountability proposal"), default=7
     )
+    # R6.3 ranking: weights (percent, summing to 100) of the composite score units are ranked by
+    rank_weight_progress = models.PositiveSmallIntegerField(_("ranking weight: progress against deadlines"), default=30,
+                                                            validators=[MaxValueValidator(100)])
+    rank_weight_study = models.PositiveSmallIntegerField(_("ranking weight: study compliance"), default=20,
+                                                         validators=[MaxValueValidator(100)])
+    rank_weight_exam = models.PositiveSmallIntegerField(_("ranking weight: exam pass rate"), default=15,
+                                                        validators=[MaxValueValidator(100)])
+    rank_weight_cards = models.PositiveSmallIntegerField(_("ranking weight: supervision cards"), default=20,
+                                                         validators=[MaxValueValidator(100)])
+    rank_weight_messages = models.PositiveSmallIntegerField(_("ranking weight: answers to the public"), default=15,
+                                                            validators=[MaxValueValidator(100)])
     # R4.4 answers to public messages, in working days
     message_answer_working_days = models.PositiveSmallIntegerField(_("working days to answer a message"), default=10)
 
@@ -87,8 +98,19 @@ class Campaign(models.Model):
         if self.study_end_grassroots and self.study_end_city_county and (
                 self.study_end_grassroots < self.study_end_city_county):
             errors["study_end_grassroots"] = _("Grassroots units cannot end their study stage before cities and counties.")
+        weights = self.rank_weights
+        if all(w is not None for w in weights.values()) and sum(weights.values()) != 100:
+            errors["rank_weight_progress"] = _("The ranking weights must add up to 100 (now %(sum)s).") % {
+                "sum": sum(weights.values())}
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def rank_weights(self) -> dict[str, int]:
+        """R6.3 the composite score's weights by component, in percent."""
+        return {"progress": self.rank_weight_progress, "study": self.rank_weight_study,
+                "exam": self.rank_weight_exam, "cards": self.rank_weight_cards,
+                "messages": self.rank_weight_messages}
 
     def study_end_for(self, level: int) -> datetime.date:
         """R5.1 the end of the study-and-opinion stage for a unit level."""
