@@ -34,6 +34,14 @@ SUPERVISION_MENU = [
     (_("Supervision cards"), "supervision:card_list"),
     (_("Supervision groups"), "supervision:group_list"),
     (_("Awaiting approval"), "supervision:approvals"),
+    (_("Dispatches of top leaders"), "supervision:dispatch_list"),
+    (_("Self-checks"), "supervision:self_check_list"),
+    (_("Spot checks"), "supervision:spot_check_list"),
+    (_("Special inspections"), "supervision:inspection_list"),
+    (_("Focus units"), "supervision:focus_units"),
+    (_("Cross inspections"), "supervision:cross_list"),
+    (_("Key-contact units"), "supervision:key_contacts"),
+    (_("Escalation queue"), "supervision:escalation_queue"),
 ]
 
 

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from reports.pdf import DocumentMeta, data_table, format_date_zh, heading, paragraph, render_pdf
 
-from .models import EscalationStep, StepKind
+from .models import EscalationStep, StepKind, TargetKind
 from .selectors import CardDetail, EscalatedUnit
+from .selectors.inspections import CrossDetail
 
 
 def _who(user) -> str:
@@ -96,3 +97,37 @@ def escalation_report_pdf(group, units: list[EscalatedUnit], today: datetime.dat
         return parts
 
     return render_pdf(meta, story, toc=True)
+
+
+def cross_report_pdf(detail: CrossDetail, today: datetime.date) -> bytes:
+    """R5.3 the results of a cross inspection, addressed to the top leader of the upper party committee."""
+    plan = detail.plan
+    addressee = detail.addressee.name if detail.addressee else ""
+    leader = detail.addressee_leader.name if detail.addressee_leader else ""
+    reported_on = timezone.localtime(plan.closed_at).date() if plan.closed_at else today
+    meta = DocumentMeta(title=_("Report on the cross inspection: %(title)s") % {"title": plan.title},
+                        issuer=plan.group.name, date=reported_on,
+                        subtitle=_("To the top leader of the %(unit)s party committee, %(leader)s")
+                        % {"unit": addressee, "leader": leader or "—"})
+
+    def story(s):
+        parts = [paragraph(_("From %(start)s to %(end)s, %(group)s, sent by %(issuer)s, inspected outside its own "
+                             "region: %(n)s counties dissected and %(m)s townships verified.")
+                           % {"start": format_date_zh(plan.start_date), "end": format_date_zh(plan.end_date),
+                              "group": plan.group.name, "issuer": plan.group.issuer,
+                              "n": sum(t.kind == TargetKind.DISSECT and t.has_finding for t in detail.targets),
+                              "m": sum(t.kind == TargetKind.VERIFY and t.has_finding for t in detail.targets)}),
+                 data_table([_("Unit"), _("Kind"), _("Result"), _("R5.4 failings")],
+                            [[t.unit.name, t.get_kind_display(), t.get_result_display(),
+                              "、".join(detail.failings.get(t.pk, [])) or "—"] for t in detail.targets])]
+        if not detail.complete:
+            parts.append(paragraph(_("The plan is incomplete: it needs at least one county dissected and one "
+                                     "township verified, each with findings.")))
+        for target in detail.targets:
+            parts.append(heading(f"{target.unit.name}（{target.get_kind_display()}）", 2))
+            parts.append(paragraph(target.finding or _("No findings recorded.")))
+        parts.append(heading(_("Overall conclusion"), 1))
+        parts.append(paragraph(plan.summary or _("Not reported yet.")))
+        return parts
+
+    return render_pdf(meta, story)

@@ -1,18 +1,59 @@
-"""Filters of the card list (django-filter); the queryset handed in is already scoped."""
+"""Filters of the supervision lists (django-filter); the queryset handed in is already scoped."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
-from .models import CardStatus, ProblemCategory, StepKind, SupervisionCard, SupervisionGroup
+from .models import (
+    R54_CATEGORIES,
+    Attitude,
+    CardStatus,
+    CheckVerdict,
+    CrossInspection,
+    Dispatch,
+    DispatchWay,
+    InspectionUnit,
+    ProblemCategory,
+    SelfCheck,
+    SpecialInspection,
+    SpotCheck,
+    StepKind,
+    SupervisionCard,
+    SupervisionGroup,
+    UnitFailing,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
-class CardFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Card number"), field_name="number", lookup_expr="icontains")
+def by_unit(queryset, value: str, prefix: str = "unit__"):
+    """A unit given by code means its whole subtree; by name, units whose name matches."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    unit = Unit.objects.filter(code=value).only("path").first()
+    if unit is not None:
+        return queryset.filter(**{f"{prefix}path__startswith": unit.path})
+    return queryset.filter(**{f"{prefix}name__icontains": value})
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    """A filter set whose lists can be narrowed to a unit (by name) or a subtree (by code)."""
+
     unit = django_filters.CharFilter(label=_("Unit name or code"), method="filter_unit")
+    unit_prefix = "unit__"
+
+    def filter_unit(self, queryset, name, value):
+        return by_unit(queryset, value, self.unit_prefix)
+
+
+class CardFilter(UnitFilterSet):
+    q = django_filters.CharFilter(label=_("Card number"), field_name="number", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CardStatus.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     group = django_filters.ModelChoiceFilter(label=_("Supervision group"), queryset=SupervisionGroup.objects.none())
@@ -29,18 +70,146 @@ class CardFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["group"].queryset = SupervisionGroup.objects.visible_to(user)
 
-    def filter_unit(self, queryset, name, value):
-        # A unit given by code means its whole subtree; by name, units whose name matches.
-        value = value.strip()
-        if not value:
-            return queryset
-        unit = Unit.objects.filter(code=value).only("path").first()
-        if unit is not None:
-            return queryset.filter(unit__path__startswith=unit.path)
-        return queryset.filter(unit__name__icontains=value)
-
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         today = timezone.localdate()
         return queryset.overdue(today) if value else queryset.not_overdue(today)
+
+
+class DispatchFilter(UnitFilterSet):
+    """R1.1 dispatches by unit, way, attitude found, date and the state of the follow-up."""
+
+    way = django_filters.ChoiceFilter(label=_("Way"), choices=DispatchWay.choices)
+    attitude = django_filters.ChoiceFilter(label=_("Attitude found"), choices=Attitude.choices,
+                                           field_name="attitudes__attitude", distinct=True)
+    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_INPUT)
+    follow_up = django_filters.ChoiceFilter(label=_("Follow-up"), method="filter_follow_up", choices=[
+        ("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done"))])
+
+    class Meta:
+        model = Dispatch
+        fields: list[str] = []
+
+    def filter_follow_up(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.follow_up_overdue(timezone.localdate())
+        if value == "done":
+            return queryset.filter(follow_up_done_on__isnull=False)
+        if value == "open":
+            return queryset.filter(follow_up_due__isnull=False, follow_up_done_on__isnull=True)
+        return queryset
+
+
+class SelfCheckFilter(UnitFilterSet):
+    """R1.2 self-checks by unit and by the state of their verification."""
+
+    state = django_filters.ChoiceFilter(label=_("Verification"), method="filter_state", choices=[
+        (CheckVerdict.PENDING, _("Items awaiting verification")), (CheckVerdict.DISPUTED, _("Items disputed")),
+        (CheckVerdict.CONFIRMED, _("Fully confirmed"))])
+
+    class Meta:
+        model = SelfCheck
+        fields: list[str] = []
+
+    def filter_state(self, queryset, name, value):
+        if value == CheckVerdict.CONFIRMED:
+            return queryset.exclude(entries__verdict__in=[CheckVerdict.PENDING, CheckVerdict.DISPUTED])
+        if value:
+            return queryset.filter(pk__in=SelfCheck.objects.filter(entries__verdict=value).values("pk"))
+        return queryset
+
+
+class SpotCheckFilter(UnitFilterSet):
+    group = django_filters.ModelChoiceFilter(label=_("Supervision group"), queryset=SupervisionGroup.objects.none())
+    with_card = django_filters.BooleanFilter(label=_("A finding became a card"), method="filter_with_card")
+
+    class Meta:
+        model = SpotCheck
+        fields: list[str] = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(user)
+
+    def filter_with_card(self, queryset, name, value):
+        if value is None:
+            return queryset
+        carded = Q(pk__in=SpotCheck.objects.filter(findings__card__isnull=False).values("pk"))
+        return queryset.filter(carded) if value else queryset.exclude(carded)
+
+
+class InspectionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Title or leader"), method="filter_q")
+    unit = django_filters.CharFilter(label=_("Unit name or code"), method="filter_unit")
+
+    class Meta:
+        model = SpecialInspection
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(title__icontains=value) | Q(leader_name__icontains=value)) if value else queryset
+
+    def filter_unit(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(pk__in=by_unit(InspectionUnit.objects.all(), value).values("inspection_id"))
+
+
+class CrossFilter(django_filters.FilterSet):
+    group = django_filters.ModelChoiceFilter(label=_("Supervision group"), queryset=SupervisionGroup.objects.none())
+    state = django_filters.ChoiceFilter(label=_("State"), method="filter_state", choices=[
+        ("running", _("Running")), ("closed", _("Reported")), ("open", _("Not reported"))])
+
+    class Meta:
+        model = CrossInspection
+        fields: list[str] = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(user)
+
+    def filter_state(self, queryset, name, value):
+        if value == "running":
+            return queryset.running(timezone.localdate())
+        if value == "closed":
+            return queryset.filter(closed_at__isnull=False)
+        if value == "open":
+            return queryset.filter(closed_at__isnull=True)
+        return queryset
+
+
+class FailingFilter(UnitFilterSet):
+    """R5.4 key-contact units by unit and by failing."""
+
+    category = django_filters.ChoiceFilter(label=_("Failing"), choices=[
+        c for c in ProblemCategory.choices if c[0] in R54_CATEGORIES])
+
+    class Meta:
+        model = UnitFailing
+        fields: list[str] = []
+
+
+class FocusFilter(UnitFilterSet):
+    """R3.3 focus units by unit."""
+
+    class Meta:
+        model = InspectionUnit
+        fields: list[str] = []
+
+
+class QueueFilter(UnitFilterSet):
+    group = django_filters.ModelChoiceFilter(label=_("Supervision group"), queryset=SupervisionGroup.objects.none())
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = SupervisionCard
+        fields: list[str] = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(user)
+
+    filter_overdue = CardFilter.filter_overdue

@@ -19,8 +19,33 @@ def manages_group(user, group) -> bool:
     return in_scope(user, group.leading_unit, WRITE_ROLES)
 
 
-def can_create_group(user) -> bool:
+def is_office(user) -> bool:
+    """Activity office staff or an administrator at any level."""
     return _superuser(user) or any(g.role in WRITE_ROLES for g in grants_of(user))
+
+
+def can_create_group(user) -> bool:
+    return is_office(user)
+
+
+def office_unit_above(user, unit):
+    """R1.1, R1.2 the grant of the nearest activity office above ``unit`` the user works for, or ``None``.
+
+    An office bound to the unit itself is not above it: a unit neither dispatches nor verifies itself.
+    """
+    above = [g for g in grants_of(user)
+             if g.role in WRITE_ROLES and g.unit_id != unit.pk and unit.path.startswith(g.path)]
+    return max(above, key=lambda g: g.depth, default=None)
+
+
+def upper_office_of(user, unit) -> bool:
+    """R1.1 an activity office (or administrator) above the unit: it dispatches the unit's top leader."""
+    return (_superuser(user) and unit.depth > 1) or office_unit_above(user, unit) is not None
+
+
+def verifies_unit(user, unit) -> bool:
+    """R1.2 verification (核查) of a unit's self-check: an office above it, or a supervision group over it."""
+    return upper_office_of(user, unit) or in_scope(user, unit, {"supervisor"})
 
 
 def acts_for_group(user, group) -> bool:

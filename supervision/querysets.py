@@ -54,3 +54,60 @@ class CardQuerySet(models.QuerySet):
         from .models.escalation import EscalationStep
 
         return self.filter(pk__in=EscalationStep.objects.values("card_id"))
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    """Records about one unit: visible where the unit is (the unit's subtree of each role)."""
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(scope_q(user, "unit__"))
+
+
+class DispatchQuerySet(UnitScopedQuerySet):
+    def follow_up_overdue(self, today: datetime.date) -> "DispatchQuerySet":
+        """R1.1 dispatches whose follow-up was due before ``today`` and is not reported done."""
+        return self.filter(follow_up_due__lt=today, follow_up_done_on__isnull=True)
+
+
+class SelfCheckQuerySet(UnitScopedQuerySet):
+    pass
+
+
+class SpotCheckQuerySet(UnitScopedQuerySet):
+    pass
+
+
+class UnitFailingQuerySet(UnitScopedQuerySet):
+    pass
+
+
+class SpecialInspectionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SpecialInspectionQuerySet":
+        """Inspections organised within the user's scope, or covering a unit in it."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser and user.is_active:
+            return self.all()
+        from .models.inspections import InspectionUnit
+
+        return self.filter(scope_q(user, "organising_unit__")
+                           | Q(pk__in=InspectionUnit.objects.filter(scope_q(user, "unit__")).values("inspection_id")))
+
+
+class CrossInspectionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CrossInspectionQuerySet":
+        """Plans of the groups the user sees, and plans that go into a unit of the user's scope."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser and user.is_active:
+            return self.all()
+        from .models.groups import SupervisionGroup
+        from .models.inspections import CrossTarget
+
+        return self.filter(Q(group__in=SupervisionGroup.objects.visible_to(user).values("pk"))
+                           | Q(pk__in=CrossTarget.objects.filter(scope_q(user, "unit__")).values("plan_id")))
+
+    def running(self, today: datetime.date) -> "CrossInspectionQuerySet":
+        return self.filter(closed_at__isnull=True, start_date__lte=today, end_date__gte=today)

@@ -1,6 +1,7 @@
 """URLs of the supervision app (mounted at /supervision/); each view module carries its ``urlpatterns``."""
-from .views import cards, escalation, groups
+from .views import attention, cards, checks, dispatch, escalation, groups, inspections
 
 app_name = "supervision"
 
-urlpatterns = [*groups.urlpatterns, *cards.urlpatterns, *escalation.urlpatterns]
+urlpatterns = [*groups.urlpatterns, *cards.urlpatterns, *escalation.urlpatterns, *dispatch.urlpatterns,
+               *checks.urlpatterns, *inspections.urlpatterns, *attention.urlpatterns]

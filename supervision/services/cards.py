@@ -23,6 +23,7 @@ from ..models import (
     Evidence,
     ExtensionRequest,
     ExtensionStatus,
+    FailingSource,
     ProblemCategory,
     StepStatus,
     SupervisionCard,
@@ -30,6 +31,7 @@ from ..models import (
     Verdict,
 )
 from .common import card_notify, event_log, group_member_ids, moment, site_language, unit_answerer_ids
+from .keycontact import failings_sync
 
 
 def card_number(prefix: str, year: int, serial: int) -> str:
@@ -86,6 +88,9 @@ def card_issue(*, user, group: SupervisionGroup, unit: Unit, problems: Sequence[
         top_leader_name=leader.name if leader else "", facts=facts.strip(), required_actions=required_actions.strip(),
         due_date=due_date, issued_by=user, issued_at=now)
     CardProblem.objects.bulk_create([CardProblem(card=card, category=c) for c in categories])
+    # R5.4: following the crowd, two skins, rushing or poor rectification put the unit on key contact
+    failings_sync(campaign=campaign, unit=unit, categories=categories, noted_on=today, source=FailingSource.CARD,
+                  card=card)
     event_log(card=card, kind=EventKind.ISSUED, actor=user, at=now)
     with site_language():
         card_notify(card=card, user_ids=unit_answerer_ids(unit),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -23,10 +23,12 @@ from units.scoping import scope_q
 from .. import documents, selectors
 from ..filters import CardFilter
 from ..forms import AnswerForm, CardForm, DecisionForm, ExtensionForm, VerifyForm
-from ..models import Evidence, ExtensionRequest, StepKind, SupervisionCard
+from ..models import Evidence, ExtensionRequest, SpotCheck, SpotFinding, StepKind, SupervisionCard
 from ..permissions import acts_for_group, answers_for_unit, approves_for_unit
 from ..rules import next_rung
+from ..selectors.attention import mark_units
 from ..services import cards as card_services
+from ..services import checks as check_services
 from .common import file_download, group_card, query_without, unit_card, visible_group
 
 
@@ -51,6 +53,7 @@ def card_list(request: HttpRequest) -> HttpResponse:
         data = write_xlsx([Sheet(title=_("Supervision cards"), headers=headers, rows=_card_rows(qs, today))])
         return xlsx_response(_("supervision-cards") + today.strftime("-%Y%m%d.xlsx"), data)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    mark_units([card.unit for card in page.object_list])
     for card in page.object_list:
         card.overdue_now = card.is_overdue(today)
         card.level_label = StepKind(card.level).label if card.level else ""
@@ -61,6 +64,28 @@ def card_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _finding_for(request: HttpRequest, group) -> SpotFinding | None:
+    """R1.2 the spot-check finding a card is made from (``?finding=``), of this group and in scope."""
+    pk = request.GET.get("finding")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404
+    return get_object_or_404(SpotFinding.objects.filter(
+        spot_check__group=group, spot_check__in=SpotCheck.objects.visible_to(request.user).values("pk"))
+        .select_related("spot_check__unit", "card"), pk=pk)
+
+
+def _initial_from_finding(group, finding: SpotFinding) -> dict:
+    """The card form filled from a spot-check finding: the group's unit over the department, the facts."""
+    spot = finding.spot_check
+    unit = check_services.assigned_unit_over(group, spot.unit)
+    return {"unit": unit.pk if unit else None, "problems": [finding.category] if finding.category else [],
+            "facts": _("Spot check on %(date)s of %(department)s (%(posts)s) at %(unit)s: %(finding)s") % {
+                "date": spot.checked_on.isoformat(), "department": spot.department, "posts": spot.posts,
+                "unit": spot.unit.name, "finding": finding.text}}
+
+
 @login_required
 def card_create(request: HttpRequest, pk: int) -> HttpResponse:
     """R1.3 a group member issues a card to one of the group's units."""
@@ -69,17 +94,28 @@ def card_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if Campaign.objects.current() is None:
         return no_campaign_response(request)
-    form = CardForm(request.POST or None, group=group, initial={"unit": request.GET.get("unit")})
+    finding = _finding_for(request, group)
+    initial = {"unit": request.GET.get("unit")}
+    if finding is not None:
+        if finding.card_id:
+            messages.info(request, _("A card was already made from this finding."))
+            return redirect(finding.card)
+        initial = _initial_from_finding(group, finding)
+    form = CardForm(request.POST or None, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            card = card_services.card_issue(user=request.user, group=group, **form.cleaned_data)
+            if finding is not None:
+                card = check_services.spot_finding_make_card(user=request.user, finding=finding,
+                                                             **form.cleaned_data)
+            else:
+                card = card_services.card_issue(user=request.user, group=group, **form.cleaned_data)
         except CampaignError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Card %(number)s issued.") % {"number": card.number})
             return redirect(card)
     return render(request, "supervision/form.html", {"form": form, "title": _("New supervision card"),
-                                                     "group": group})
+                                                     "group": group, "finding": finding})
 
 
 @login_required
@@ -90,6 +126,7 @@ def card_detail(request: HttpRequest, pk: int) -> HttpResponse:
     acts = acts_for_group(user, card.group)
     answers = answers_for_unit(user, card.unit)
     card.days_overdue_now = card.days_overdue(today)
+    mark_units([card.unit], campaign=card.campaign)
     return render(request, "supervision/card_detail.html", {
         "d": detail, "card": card, "today": today, "overdue": card.is_overdue(today),
         "acts": acts, "answers_for_unit": answers, "approves": approves_for_unit(user, card.unit),

@@ -17,6 +17,7 @@ from .. import selectors
 from ..forms import GroupForm
 from ..models import SupervisionCard, SupervisionGroup
 from ..permissions import acts_for_group, can_create_group, manages_group
+from ..selectors.attention import mark_units
 from ..services import groups as group_services
 from .common import visible_group
 
@@ -73,10 +74,12 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """R1.3 a group: leader, members, assigned units and its cards by state."""
     group = visible_group(request, pk)
     scoped = SupervisionCard.objects.visible_to(request.user)
+    units = list(group.units.order_by("path"))
+    mark_units(units)
     return render(request, "supervision/group_detail.html", {
         "group": group,
         "members": group.members.order_by("username"),
-        "units": group.units.order_by("path"),
+        "units": units,
         "figures": selectors.group_figures(group, scoped, timezone.localdate()),
         "acts": acts_for_group(request.user, group),
         "manages": manages_group(request.user, group),

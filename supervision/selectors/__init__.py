@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from units.models import Unit
 from units.scoping import scope_q
 
-from .models import (
+from ..models import (
     CardAnswer,
     CardEvent,
     CardStatus,
@@ -128,3 +128,7 @@ def awaiting_approval(scoped_cards: QuerySet) -> QuerySet:
     """R1.3 proposed interviews and accountability steps on cards the user sees."""
     return (EscalationStep.objects.filter(status=StepStatus.PROPOSED, card__in=scoped_cards.values("pk"))
             .select_related("card__unit", "card__group", "proposed_by").order_by("created_at", "pk"))
+
+
+# the marks and lists of R3.3 and R5.4, for the pages here and for dashboards
+from .attention import focus_unit_ids, key_contact_unit_ids, mark_units  # noqa: E402,F401

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Level, Unit
 from units.scoping import WRITE_ROLES, scope_q
 
-from .files import upload_problem
-from .models import Channel, ProblemCategory, StepKind, SupervisionGroup
+from ..files import upload_problem
+from ..models import Channel, ProblemCategory, StepKind, SupervisionGroup
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
