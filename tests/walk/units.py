@@ -17,6 +17,7 @@ PAGES = {
     "units:import_confirm": (lambda c: {"token": "0" * 32}, POST_ONLY),
     "units:import_template": (lambda c: {"kind": "cadres"}, OFFICES),
     "login": (lambda c: {}, {r: 302 for r in ROLES if r != ANON} | {ANON: 200}),
+    "health": (lambda c: {}, {r: 200 for r in ROLES}),
     "logout": (lambda c: {}, {r: 405 for r in ROLES}),
 }
 # set_language is a POST redirect, tested in test_auth_language.py; Django's admin has its own checks.
