@@ -38,6 +38,10 @@ test: $(VENV)/.installed-dev
 	  if [ -n "$(PYTEST_ARGS)" ]; then exit 0; else exit 1; fi; \
 	fi; exit $$rc
 
+## bench: dashboards, sweeps and the escalation PDF at province scale (DATABASE_URL: a scratch PostgreSQL database)
+bench: $(VENV)/.installed $(VENV)/.installed-postgres
+	$(BIN)/python bench/run.py
+
 ## messages: refresh and compile the translation catalogues (commit the .po and .mo files)
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete

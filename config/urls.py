@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("campaign/", include("campaign.urls")),
     path("supervision/", include("supervision.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("", include("feedback.urls")),
 ]
 

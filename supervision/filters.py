@@ -56,6 +56,8 @@ class CardFilter(UnitFilterSet):
     q = django_filters.CharFilter(label=_("Card number"), field_name="number", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CardStatus.choices)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    open = django_filters.BooleanFilter(label=_("Open"), method="filter_open")
+    escalated = django_filters.BooleanFilter(label=_("Escalated"), method="filter_escalated")
     group = django_filters.ModelChoiceFilter(label=_("Supervision group"), queryset=SupervisionGroup.objects.none())
     problem = django_filters.ChoiceFilter(label=_("Problem"), choices=ProblemCategory.choices,
                                           field_name="problems__category", distinct=True)
@@ -75,6 +77,19 @@ class CardFilter(UnitFilterSet):
             return queryset
         today = timezone.localdate()
         return queryset.overdue(today) if value else queryset.not_overdue(today)
+
+    def filter_open(self, queryset, name, value):
+        """The dashboards' "open cards" figure links here (R1.3)."""
+        if value is None:
+            return queryset
+        return queryset.open() if value else queryset.filter(status=CardStatus.CLOSED)
+
+    def filter_escalated(self, queryset, name, value):
+        """The dashboards' "escalated cards" figure links here (R1.3)."""
+        if value is None:
+            return queryset
+        escalated = queryset.model.objects.escalated().values("pk")
+        return queryset.filter(pk__in=escalated) if value else queryset.exclude(pk__in=escalated)
 
 
 class DispatchFilter(UnitFilterSet):

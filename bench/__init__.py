@@ -1,0 +1,1 @@
+"""The benchmark command (``bench/run.py``); not part of the site."""

@@ -1,0 +1,49 @@
+"""R6.3 the form a leader confirms a public criticism with: number, title, text, and for each offered unit
+whether to name it and the reason the public will read. Field-level validation only: the rules (at least
+one unit, a reason for each, a number not used before…) are the service's."""
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import PublicCriticism
+
+from .selectors.ranking import RankedUnit
+
+REASON_MAX_LENGTH = 500
+
+
+def _limit(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+class CriticismForm(forms.Form):
+    number = forms.CharField(label=_("Document number"), max_length=_limit(PublicCriticism, "number"),
+                             help_text=_("e.g. 冀群组发〔2014〕40号"))
+    title = forms.CharField(label=_("Title"), max_length=_limit(PublicCriticism, "title"))
+    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, offered: list[RankedUnit], chosen: set[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered = offered
+        for row in offered:
+            pk = row.unit.pk
+            self.fields[f"pick_{pk}"] = forms.BooleanField(label=row.unit.name, required=False,
+                                                           initial=pk in chosen)
+            self.fields[f"reason_{pk}"] = forms.CharField(
+                label=_("Reason"), required=False, max_length=REASON_MAX_LENGTH, initial=row.reason_text,
+                widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX_LENGTH}))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def rows(self) -> list[tuple[RankedUnit, forms.BoundField, forms.BoundField]]:
+        """Each offered unit with its two fields, for the table of the page."""
+        return [(row, self[f"pick_{row.unit.pk}"], self[f"reason_{row.unit.pk}"]) for row in self.offered]
+
+    def entries(self) -> list[tuple]:
+        """The picked units as ``criticism_issue`` takes them: (unit, reason, score), in rank order."""
+        return [(row.unit, self.cleaned_data[f"reason_{row.unit.pk}"], row.score)
+                for row in self.offered if self.cleaned_data.get(f"pick_{row.unit.pk}")]
+

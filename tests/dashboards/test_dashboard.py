@@ -1,0 +1,205 @@
+"""Leaders' dashboards (R1.3, R2.2, R2.6, R4.1, R4.2, R4.4, R5.1): figures of every scope, numbers that
+open the list behind them, drill-down to each child, charts fed by json_script, scope and empty states,
+and a number of queries that does not grow with the data."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaign.models import Campaign, Obligation
+from supervision.filters import CardFilter
+from tests.dashboards.builders import seed
+
+pytestmark = pytest.mark.django_db
+
+
+def dashboard_url(unit) -> str:
+    return reverse("dashboards:unit", args=[unit.pk])
+
+
+@pytest.fixture
+def seeded(tree, campaign):
+    return seed(tree, campaign)
+
+
+def test_r13_r22_r26_r41_r42_r44_a_county_dashboard_counts_its_records(tree, users, campaign, seeded, login):
+    """行唐县 with one seeded township and its two villages: every figure follows from the records."""
+    response = login(users["leader"]).get(dashboard_url(tree.county_a2))
+    assert response.status_code == 200
+    f = response.context["f"]
+    assert (f.units, f.opinion_covered, f.opinion_percent) == (4, 1, 25)  # only the county asked all groups
+    # R2.2 county and township: the team members attended 3 sessions (the minimum), the top leaders 1
+    assert (f.study_required, f.study_met, f.study_short, f.study_percent) == (4, 2, 2, 50)
+    # R2.6 the county's exam: members passed, top leaders failed; make-up study alone does not clear it
+    assert (f.exam_sat, f.exam_passed, f.exam_rate, f.exam_owed) == (4, 2, 50, 2)
+    # R4.1 the county secretary stayed the minimum, the township's one day less
+    assert (f.research_required, f.research_met, f.research_short) == (2, 1, 1)
+    # R1.3 per unit: signed and overdue, issued, overdue and escalated, closed, issued and not yet due
+    assert (f.cards, f.cards_open, f.cards_overdue, f.cards_escalated) == (8, 6, 4, 2)
+    # R4.4 per unit: waiting for triage, overdue, answered late, answered in time — each answer took 2 days
+    assert (f.messages, f.messages_open, f.messages_overdue, f.messages_answered) == (8, 6, 2, 4)
+    assert f.answer_days == 2.0
+    # R5.1 against the obligations of the four units
+    owed = Obligation.objects.filter(campaign=campaign, unit__path__startswith=tree.county_a2.path)
+    assert f.obligations == owed.count()
+    assert f.obligations_overdue == owed.filter(completed_on__isnull=True, due_date__lt=seeded.today).count() > 0
+
+
+def _count(response) -> int:
+    return response.context["page"].paginator.count
+
+
+def test_every_number_opens_the_list_that_has_as_many_rows(tree, users, seeded, login):
+    """R1.3, R2.2, R2.6, R4.1, R4.2, R4.4, R5.1 each figure links to an existing list filtered to the unit's
+    subtree: the list shows that many rows."""
+    client = login(users["leader"])
+    response = client.get(dashboard_url(tree.city_a))
+    f, links = response.context["f"], response.context["links"]
+    assert f.study_short == _count(client.get(links.study_short)) > 0
+    assert f.study_required == _count(client.get(links.study_all))
+    assert f.exam_owed == _count(client.get(links.exam_owed)) > 0
+    exams = client.get(links.exams).context["page"].object_list
+    assert (f.exam_sat, f.exam_passed) == (sum(e.sat for e in exams), sum(e.passed_count for e in exams))
+    assert f.research_short == _count(client.get(links.research_short)) > 0
+    assert f.research_required == _count(client.get(links.research_all))
+    assert f.opinion_gaps == _count(client.get(links.opinion_gaps)) > 0
+    assert f.units == _count(client.get(links.opinions))
+    assert f.cards_overdue == _count(client.get(links.cards_overdue)) > 0
+    if {"open", "escalated"} <= set(CardFilter.base_filters):  # once the card list filters these states
+        assert f.cards_open == _count(client.get(links.cards_open))
+        assert f.cards_escalated == _count(client.get(links.cards_escalated))
+    assert f.messages == _count(client.get(links.messages)) > 0
+    assert f.messages_overdue == _count(client.get(links.messages_overdue)) > 0
+    for level, _label, units, covered in response.context["d"].by_level:
+        assert units == _count(client.get(f"{links.opinions}&level={level}"))
+        assert units - covered == _count(client.get(f"{links.opinion_gaps}&level={level}"))
+    progress = client.get(links.progress).context["subtree"]
+    assert (f.obligations, f.obligations_done, f.obligations_overdue) == (progress.total, progress.done,
+                                                                          progress.overdue)
+    # and the page carries each of those links
+    html = response.content.decode()
+    for name in ("study_short", "exam_owed", "research_short", "opinion_gaps", "cards_overdue", "cards_escalated",
+                 "messages_overdue", "progress"):
+        assert getattr(links, name).replace("&", "&amp;") in html
+
+
+def test_children_add_up_to_the_unit_and_each_opens_its_own_dashboard(tree, users, seeded, login):
+    """R0.1 drill-down: province → city → county → township, each child row linking to its dashboard."""
+    client = login(users["leader"])
+    response = client.get(reverse("dashboards:home"))
+    assert response.context["unit"] == tree.province
+    for parent, child in ((tree.province, tree.city_a), (tree.city_a, tree.county_a),
+                          (tree.county_a, tree.township_a)):
+        response = client.get(dashboard_url(parent))
+        rows = response.context["rows"]
+        total = response.context["f"]
+        assert sum(row.figures.obligations for row, _links in rows) == total.obligations
+        assert sum(row.figures.cards_open for row, _links in rows) == total.cards_open
+        row, links = next((r, lk) for r, lk in rows if r.unit == child and not r.own)
+        assert f'id="drill-{child.pk}"' in response.content.decode()
+        child_page = client.get(links.dashboard)
+        assert child_page.context["unit"] == child
+        assert child_page.context["f"].obligations == row.figures.obligations
+        assert child_page.context["f"].messages_overdue == row.figures.messages_overdue
+        assert [a.pk for a in child_page.context["ancestors"]][-1] == parent.pk  # the breadcrumb leads back
+
+
+def test_the_bottom_of_the_tree_has_no_children_and_still_its_figures(tree, users, seeded, login):
+    """R0.1 a village's dashboard: its own figures, and no sub-units to drill into."""
+    response = login(users["leader"]).get(dashboard_url(tree.village_a))
+    assert response.status_code == 200
+    assert [row for row, _l in response.context["rows"] if not row.own] == []
+    assert 'id="no-children"' in response.content.decode()
+
+
+def test_charts_get_their_data_through_json_script(tree, users, seeded, login):
+    """ECharts read one <script type="application/json"> block: the children's names, progress and the
+    dashboards a click on a bar opens."""
+    response = login(users["leader"]).get(dashboard_url(tree.city_a))
+    html = response.content.decode()
+    block = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S)
+    data = json.loads(block.group(1))
+    children = [row for row, _l in response.context["rows"] if not row.own]
+    assert data["children"]["names"] == [row.unit.name for row in children]
+    assert data["children"]["urls"] == [dashboard_url(row.unit) for row in children]
+    assert data["children"]["progress"] == [row.figures.progress_percent for row in children]
+    assert sum(data["kinds"]["overdue"]) == response.context["f"].obligations_overdue
+    assert sum(item["value"] for item in data["cards"]) == response.context["f"].cards
+    assert "vendor/echarts/echarts.min.js" in html and "dashboards/dashboard.js" in html
+
+
+def test_scope_a_county_sees_its_own_dashboard_and_not_another_countys(tree, users, seeded, login):
+    """R0.1 out of scope is a 404, not a 403 (DESIGN "Scoping"); the default is the user's scope root."""
+    client = login(users["county_office"])
+    assert client.get(reverse("dashboards:home")).context["unit"] == tree.county_a
+    assert client.get(dashboard_url(tree.county_a)).status_code == 200
+    assert client.get(dashboard_url(tree.township_a)).status_code == 200
+    for foreign in (tree.county_b, tree.county_a2, tree.city_a, tree.province):
+        assert client.get(dashboard_url(foreign)).status_code == 404
+    # the other county's office the other way round
+    assert login(users["county_office_b"]).get(dashboard_url(tree.county_a)).status_code == 404
+
+
+def test_a_user_without_a_role_sees_an_empty_state(users, tree, campaign, login):
+    """R0.1 a user with no role has no scope: an empty state, no unit's figures."""
+    response = login(users["no_role"]).get(reverse("dashboards:home"))
+    assert response.status_code == 200
+    assert 'id="no-scope"' in response.content.decode()
+
+
+def test_no_campaign_is_an_empty_state_not_an_error(tree, users, login):
+    """X2 bad input: no campaign yet — the dashboards, the ranking and the report say so."""
+    assert not Campaign.objects.exists()
+    client = login(users["leader"])
+    for url in (reverse("dashboards:home"), dashboard_url(tree.city_a), reverse("dashboards:ranking"),
+                reverse("dashboards:report_pdf", args=[tree.city_a.pk])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert 'id="no-campaign"' in response.content.decode()
+
+
+def test_a_campaign_without_records_shows_dashes_not_errors(tree, users, campaign, login):
+    """R5.1 nothing recorded yet: rates are "—" (nothing to measure), counts are zero."""
+    Obligation.objects.all().delete()
+    response = login(users["leader"]).get(dashboard_url(tree.province))
+    assert response.status_code == 200
+    f = response.context["f"]
+    assert (f.progress_percent, f.exam_rate, f.answer_days) == (None, None, None)
+    assert f.cards_open == f.messages == 0
+    assert 'data-value="—"' in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["dashboards:unit", "dashboards:unit_ranking", "dashboards:report_pdf",
+                                  "dashboards:report_xlsx"])
+def test_queries_do_not_grow_with_the_data(name, tree, users, campaign, login):
+    """R5.1, R6.3 every aggregate groups by the child's path prefix: ten times the units and records, the same
+    queries (dashboard, ranking, weekly report)."""
+    client = login(users["leader"])
+    url = reverse(name, args=[tree.province.pk])
+    seed(tree, campaign, scale=1)
+    client.get(url)  # warm: the session and the user are read the same way below
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    small_count = len(small)
+    seed(tree, campaign, scale=10)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == small_count <= 30, [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_query_ceiling_with_django_assert_max_num_queries(tree, users, campaign, login,
+                                                          django_assert_max_num_queries):
+    """R5.1 the province's dashboard at the small size and at ten times it stays under the same ceiling."""
+    client = login(users["leader"])
+    url = dashboard_url(tree.province)
+    seed(tree, campaign, scale=1)
+    with django_assert_max_num_queries(25):
+        client.get(url)
+    seed(tree, campaign, scale=10)
+    with django_assert_max_num_queries(25):
+        client.get(url)

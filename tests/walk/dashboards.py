@@ -1,0 +1,30 @@
+"""Leaders' dashboards, the R6.3 ranking and confirmation, the weekly report in the URL × role walk.
+
+Every role reads the dashboards of its scope (out of scope: 404); only a leader or an administrator over
+the unit confirms a public criticism (others: 403). ``PAGES`` is empty until config/urls.py mounts the
+dashboards; meanwhile tests/dashboards/test_walk.py walks ``TABLE`` on a URLconf that mounts them.
+"""
+
+from . import LOGGED_IN_OK, READ_COUNTY_A
+
+CONFIRM_COUNTY_A = READ_COUNTY_A | {role: 403 for role in ("prov_office", "city_office", "county_office",
+                                                           "supervisor", "liaison")}
+
+
+def _county_a(c) -> dict:
+    return {"pk": c.tree.county_a.pk}
+
+
+TABLE = {
+    # the role-less user sees an empty state, not an error
+    "dashboards:home": (lambda c: {}, LOGGED_IN_OK),
+    "dashboards:unit": (_county_a, READ_COUNTY_A),
+    "dashboards:ranking": (lambda c: {}, LOGGED_IN_OK),
+    "dashboards:unit_ranking": (_county_a, READ_COUNTY_A),
+    "dashboards:criticism_confirm": (_county_a, CONFIRM_COUNTY_A),
+    "dashboards:report_pdf": (_county_a, READ_COUNTY_A),
+    "dashboards:report_xlsx": (_county_a, READ_COUNTY_A),
+}
+
+
+PAGES = TABLE
