@@ -23,6 +23,14 @@ MENU = [
     (_("Four-winds problems"), "campaign:problems"),
     (_("Comparison-check materials"), "campaign:materials"),
     (_("Notices"), "campaign:notices"),
+    # R5.2 liaison (its pages link to action items via their tabs)
+    (_("Liaison meetings"), "campaign:liaison_meetings"),
+    (_("Progress reports"), "campaign:progress_reports"),
+    (_("Requests for instructions"), "campaign:instruction_requests"),
+    # R6 publicity (tabs lead on to columns, press conferences, posters, media coverage, exposed cases)
+    (_("Publicity"), "campaign:publicity_articles"),
+    (_("Public criticism"), "campaign:criticisms"),
+    (_("Ranking and public criticism"), "dashboards:ranking"),
 ]
 FEEDBACK_MENU = [
     (_("Messages"), "feedback:messages"),

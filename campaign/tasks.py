@@ -14,3 +14,10 @@ def notifications_email_pending() -> int:
     from .services.notifications import notifications_email_pending as send
 
     return send()
+
+
+@shared_task(name="campaign.progress_reports_remind", acks_late=True)
+def progress_reports_remind() -> int:
+    from .services.liaison import progress_reports_remind as sweep
+
+    return sweep()

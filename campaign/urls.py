@@ -1,5 +1,5 @@
 """URLs of the campaign app: each area's view module carries its own ``urlpatterns``."""
-from .views import articles, core, exams, meetings, notices, problems, study
+from .views import articles, core, exams, liaison, meetings, notices, problems, publicity, study
 
 app_name = "campaign"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     *articles.urlpatterns,
     *problems.urlpatterns,
     *notices.urlpatterns,
+    *liaison.urlpatterns,
+    *publicity.urlpatterns,
 ]

@@ -16,6 +16,8 @@ app.conf.beat_schedule = {
     "reminders-send-due": {"task": "campaign.reminders_send_due", "schedule": 15 * 60},
     "notifications-email-pending": {"task": "campaign.notifications_email_pending", "schedule": 5 * 60},
     "supervision-cards-escalate-overdue": {"task": "supervision.cards_escalate_overdue", "schedule": 60 * 60},
+    # R5.2: each missing progress report (unit, period) reminded once; idempotent
+    "progress-reports-remind": {"task": "campaign.progress_reports_remind", "schedule": 60 * 60},
     "messages-flag-overdue": {"task": "feedback.messages_flag_overdue", "schedule": 15 * 60},
     # hourly but idempotent: a week's digest is made once, after the week is over
     "digest-send-weekly": {"task": "feedback.digest_send_weekly", "schedule": 60 * 60},

@@ -10,9 +10,10 @@ import random
 
 from ..services.campaign import campaign_create, obligations_generate
 from ..services.notifications import reminders_send_due
-from . import articles, exams, meetings, notices, problems, study
+from . import articles, exams, liaison, meetings, notices, problems, publicity, study
 
-AREAS = [study, meetings, exams, articles, problems, notices]
+# liaison after the areas whose overdue records its meetings' agendas list
+AREAS = [study, meetings, exams, articles, problems, notices, liaison, publicity]
 # The city and county study stage ended ten days ago; the grassroots one ends in five days,
 # inside the first reminder window; democratic life meetings may start in eleven days.
 DAYS_SINCE_CITY_COUNTY_DEADLINE = 10

@@ -3,10 +3,35 @@ from .articles import ArticleRequest
 from .campaign import CalendarDay, CalendarDayKind, Campaign, Phase
 from .criticism import CriticismEntry, PublicCriticism
 from .exams import Exam, ExamResult
+from .liaison import (
+    AgendaItem,
+    AgendaSource,
+    InstructionRequest,
+    LiaisonMeeting,
+    LiaisonTask,
+    ProgressReport,
+    ProgressReportReminder,
+    ProgressReportSchedule,
+    ReportFrequency,
+    RequestStatus,
+    TaskStatus,
+    Weekday,
+)
 from .meetings import Meeting, MeetingKind, MeetingSpeech
 from .notices import Notice, NoticeRecipient
 from .notifications import Notification, ReminderClaim, ReminderStage
 from .obligations import Deadline, Obligation, ObligationKind
+from .publicity import (
+    ArticleKind,
+    DisciplinaryCase,
+    MediaCoverage,
+    MediaKind,
+    PosterKind,
+    PosterRecord,
+    PressConference,
+    PublicityArticle,
+    PublicityColumn,
+)
 from .problems import (
     CommonProblem,
     ComparisonMaterial,
@@ -26,4 +51,10 @@ __all__ = [
     "MaterialSubject", "Meeting", "MeetingKind", "MeetingSpeech", "Notice", "NoticeRecipient", "Notification",
     "Obligation", "ObligationKind", "Phase", "ProblemRoute", "PublicCriticism", "ProblemSource", "ProblemStatus", "ReminderClaim",
     "ReminderStage", "SessionKind", "StudyPlan", "StudySession",
+    # R5.2 liaison
+    "AgendaItem", "AgendaSource", "InstructionRequest", "LiaisonMeeting", "LiaisonTask", "ProgressReport",
+    "ProgressReportReminder", "ProgressReportSchedule", "ReportFrequency", "RequestStatus", "TaskStatus", "Weekday",
+    # R6 publicity
+    "ArticleKind", "DisciplinaryCase", "MediaCoverage", "MediaKind", "PosterKind", "PosterRecord", "PressConference",
+    "PublicityArticle", "PublicityColumn",
 ]

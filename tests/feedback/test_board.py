@@ -173,7 +173,7 @@ def test_r44_a_wrong_captcha_answer_is_refused_and_the_right_one_accepted(open_b
     url = reverse("feedback:board")
     client.get(url, {"unit": tree.county_a.pk})
     store = CaptchaStore.objects.latest("pk")
-    assert re.fullmatch(r"\d+[-+*]\d+=", store.challenge)  # CAPTCHA_CHALLENGE_FUNCT: the math challenge
+    assert re.fullmatch(r"\d+[-+*×]\d+=", store.challenge)  # CAPTCHA_CHALLENGE_FUNCT: the math challenge
     data = {"unit": tree.county_a.pk, "category": "formalism", "text": "文山会海", "website": "",
             "captcha_0": store.hashkey, "captcha_1": str(int(store.response) + 1)}
     wrong = client.post(url, data, REMOTE_ADDR="192.0.2.1")

@@ -1,0 +1,205 @@
+"""R6 reads of the publicity area: staff lists (scoped), the public pages (published only), the export rows,
+and the criticism notice as a document — each in a fixed number of queries."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from units.models import Cadre, Unit
+from units.scoping import scope_q
+
+from ..models import (
+    CriticismEntry,
+    DisciplinaryCase,
+    MediaCoverage,
+    PosterRecord,
+    PressConference,
+    PublicCriticism,
+    PublicityArticle,
+    PublicityColumn,
+)
+from .notices import issuer_title
+
+_SPEAKERS = Prefetch("speakers", queryset=Cadre.objects.select_related("unit").order_by("unit__path", "name"))
+_ENTRIES = Prefetch("entries", queryset=CriticismEntry.objects.select_related("unit").order_by("order", "pk"))
+
+
+def _ancestor_paths(units: list[Unit]) -> set[str]:
+    return {u.path[:end] for u in units for end in range(Unit.steplen, len(u.path) + 1, Unit.steplen)}
+
+
+def columns_for_units(units: list[Unit], campaign) -> QuerySet[PublicityColumn]:
+    """R6.1 the open columns that articles of any of ``units`` may go in (theirs and those above them)."""
+    return (PublicityColumn.objects.filter(campaign=campaign, is_active=True, unit__path__in=_ancestor_paths(units))
+            .select_related("unit"))
+
+
+def top_leaders_for(units: list[Unit]) -> QuerySet[Cadre]:
+    """R6.2 speakers offered for a press conference: top leaders of the units and of the units just below."""
+    q = Q(pk__in=[])
+    for unit in units:
+        q |= Q(unit__path__startswith=unit.path, unit__depth__lte=unit.depth + 1)
+    return Cadre.objects.filter(q, is_top_leader=True).select_related("unit").order_by("unit__path", "name")
+
+
+# --- staff lists
+
+
+def columns_for(user, campaign) -> QuerySet[PublicityColumn]:
+    """R6.1 columns of the user's scope and of the units above it, with their article counts."""
+    return (PublicityColumn.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
+            .annotate(article_count=Count("articles"),
+                      published_count=Count("articles", filter=Q(articles__published_on__isnull=False))))
+
+
+def articles_for(user, campaign) -> QuerySet[PublicityArticle]:
+    return (PublicityArticle.objects.visible_to(user).filter(campaign=campaign)
+            .select_related("unit", "column").order_by("-published_on", "-created_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class PublishFigures:
+    total: int = 0
+    published: int = 0
+
+    @property
+    def drafts(self) -> int:
+        return self.total - self.published
+
+
+def publish_figures(qs: QuerySet) -> PublishFigures:
+    """How many records, how many of them public: one query."""
+    return PublishFigures(**qs.aggregate(total=Count("pk"),
+                                         published=Count("pk", filter=Q(published_on__isnull=False))))
+
+
+def conferences_for(user, campaign) -> QuerySet[PressConference]:
+    return (PressConference.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
+            .prefetch_related(_SPEAKERS).order_by("-held_on", "-pk"))
+
+
+def posters_for(user, campaign) -> QuerySet[PosterRecord]:
+    return PosterRecord.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
+
+
+def coverage_for(user, campaign) -> QuerySet[MediaCoverage]:
+    return MediaCoverage.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
+
+
+def cases_for(user, campaign) -> QuerySet[DisciplinaryCase]:
+    return (DisciplinaryCase.objects.visible_to(user).filter(campaign=campaign)
+            .select_related("unit", "issuer"))
+
+
+def criticisms_for(user) -> QuerySet[PublicCriticism]:
+    """R6.3 the public criticisms issued by a unit in the user's subtrees, with their units."""
+    return (PublicCriticism.objects.filter(scope_q(user, "issuer__")).select_related("issuer", "confirmed_by")
+            .prefetch_related(_ENTRIES).order_by("-created_at", "-pk"))
+
+
+# --- public pages: published only, no login
+
+
+def public_articles() -> QuerySet[PublicityArticle]:
+    return (PublicityArticle.objects.published().select_related("unit", "column")
+            .order_by("-published_on", "-pk"))
+
+
+def public_columns() -> list[PublicityColumn]:
+    """R6.1 the columns with at least one published article, with how many."""
+    return list(PublicityColumn.objects.filter(is_active=True)
+                .annotate(published_count=Count("articles", filter=Q(articles__published_on__isnull=False)))
+                .filter(published_count__gt=0).select_related("unit").order_by("unit__path", "order", "pk"))
+
+
+def public_conferences() -> QuerySet[PressConference]:
+    return (PressConference.objects.published().select_related("unit").prefetch_related(_SPEAKERS)
+            .order_by("-held_on", "-pk"))
+
+
+def public_criticisms() -> QuerySet[PublicCriticism]:
+    return (PublicCriticism.objects.filter(published_on__isnull=False).select_related("issuer")
+            .prefetch_related(_ENTRIES).order_by("-published_on", "-pk"))
+
+
+def public_cases() -> QuerySet[DisciplinaryCase]:
+    return (DisciplinaryCase.objects.published().select_related("unit", "issuer")
+            .order_by("-published_on", "-closed_on", "-pk"))
+
+
+# --- R6.3 the criticism notice as a document
+
+
+@dataclass(frozen=True)
+class NoticeEntry:
+    unit: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CriticismNotice:
+    title: str
+    number: str
+    issuer: str
+    date: datetime.date | None
+    paragraphs: list[str]
+    entries: list[NoticeEntry]
+
+
+def criticism_notice(criticism: PublicCriticism) -> CriticismNotice:
+    """R6.3 what the PDF of a criticism notice prints (its entries must be prefetched or cost one query)."""
+    confirmed = criticism.confirmed_at.date() if criticism.confirmed_at else None
+    return CriticismNotice(
+        title=criticism.title, number=criticism.number, issuer=issuer_title(criticism.issuer),
+        date=criticism.published_on or confirmed,
+        paragraphs=[line.strip() for line in criticism.body.splitlines() if line.strip()],
+        entries=[NoticeEntry(e.unit.name, e.reason) for e in criticism.entries.all()])
+
+
+# --- export rows
+
+
+def article_export_rows(qs: QuerySet[PublicityArticle]) -> tuple[list[str], list[list]]:
+    headers = [_("Title"), _("Kind"), _("Special column"), _("Unit"), _("Byline"), _("Published on"), _("Abstract")]
+    rows = [[a.title, a.get_kind_display(), a.column.name if a.column else "", a.unit.name, a.byline, a.published_on,
+             a.summary] for a in qs.iterator(chunk_size=2000)]
+    return headers, rows
+
+
+def conference_export_rows(qs: QuerySet[PressConference]) -> tuple[list[str], list[list]]:
+    headers = [_("Date"), _("Title"), _("Holding unit"), _("Speakers"), _("Press conference topics"), _("Published on")]
+    rows = [[c.held_on, c.title, c.unit.name, "、".join(f"{s.unit.name}{s.post}{s.name}" for s in c.speakers.all()),
+             "；".join(c.topic_list), c.published_on] for c in qs]
+    return headers, rows
+
+
+def poster_export_rows(qs: QuerySet[PosterRecord]) -> tuple[list[str], list[list]]:
+    headers = [_("Date put up"), _("Unit"), _("Kind"), _("Wording"), _("Site"), _("Quantity")]
+    rows = [[p.put_up_on, p.unit.name, p.get_kind_display(), p.wording, p.site, p.quantity]
+            for p in qs.iterator(chunk_size=2000)]
+    return headers, rows
+
+
+def coverage_export_rows(qs: QuerySet[MediaCoverage]) -> tuple[list[str], list[list]]:
+    headers = [_("Date"), _("Outlet"), _("Medium"), _("Title"), _("Link"), _("Unit"), _("Note")]
+    rows = [[c.published_on, c.outlet, c.get_kind_display(), c.title, c.link, c.unit.name, c.note]
+            for c in qs.iterator(chunk_size=2000)]
+    return headers, rows
+
+
+def case_export_rows(qs: QuerySet[DisciplinaryCase]) -> tuple[list[str], list[list]]:
+    headers = [_("Unit"), _("Post of the person"), _("Violation"), _("Handling"), _("Closed on"),
+               _("Exposing office"), _("Published on")]
+    rows = [[c.unit.name, c.post, c.violation, c.handling, c.closed_on, c.issuer.name, c.published_on]
+            for c in qs.iterator(chunk_size=2000)]
+    return headers, rows
+
+
+def criticism_export_rows(qs: QuerySet[PublicCriticism]) -> tuple[list[str], list[list]]:
+    headers = [_("Document number"), _("Title"), _("Issuer"), _("Unit"), _("Reason"), _("Published on")]
+    rows = [[c.number, c.title, c.issuer.name, e.unit.name, e.reason, c.published_on]
+            for c in qs for e in c.entries.all()]
+    return headers, rows
