@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -24,11 +25,8 @@ log = logging.getLogger(__name__)
 
 def notify(*, user_ids: Iterable[int], title: str, body: str = "", url: str = "") -> list[Notification]:
     """Store one notification per user; e-mail follows from the e-mail sweep, after commit."""
-    rows = [Notification(user_id=uid, title=title[:200], body=body, url=url[:300]) for uid in sorted(set(user_ids))]
-    created = Notification.objects.bulk_create(rows)
-    if created:
-        transaction.on_commit(_kick_email_sweep)
-    return created
+    return store_notifications(
+        [Notification(user_id=uid, title=title[:200], body=body, url=url[:300]) for uid in sorted(set(user_ids))])
 
 
 def _kick_email_sweep() -> None:
@@ -121,50 +119,93 @@ STAGE_TITLES = {
 }
 
 
-def reminders_send_due(*, today: datetime.date | None = None) -> int:
+# Obligations are handled in batches: one transaction per batch holds its claims and its
+# notifications, so a crash loses no reminder and sends none twice, at a few queries per batch.
+REMINDER_BATCH = 1000
+
+
+def _latest_stage(today: datetime.date, campaign: Campaign) -> Case:
+    """The latest reminder stage an open obligation has reached, from its due date alone (SQL)."""
+    return Case(
+        When(due_date__lt=today, then=Value(ReminderStage.OVERDUE)),
+        When(due_date=today, then=Value(ReminderStage.DUE)),
+        When(due_date__lte=today + datetime.timedelta(days=campaign.reminder_lead_days_second),
+             then=Value(ReminderStage.SECOND)),
+        default=Value(ReminderStage.FIRST),
+        output_field=CharField(),
+    )
+
+
+def reminders_send_due(*, today: datetime.date | None = None, batch_size: int = REMINDER_BATCH) -> int:
     """Send the reminders that are due: before a deadline, on the day and when overdue (R5.1).
 
     Each (obligation, stage) is claimed by a unique row in the same transaction as its
     notifications, so a sweep that runs twice, late, or after a worker died sends each once.
     A late sweep sends only the latest stage reached and records the earlier ones as superseded.
+    Obligations whose latest stage is already claimed are left out by the database, so a sweep
+    with nothing new to send reads nothing but its own query.
     """
     today = today or timezone.localdate()
     campaign = Campaign.objects.current()
     if campaign is None:
         return 0
     horizon = today + datetime.timedelta(days=campaign.reminder_lead_days_first)
-    candidates = list(Obligation.objects.filter(campaign=campaign, completed_on__isnull=True, due_date__lte=horizon)
-                      .select_related("unit").order_by("due_date", "pk"))
-    claimed: dict[int, set[str]] = defaultdict(set)
-    for ob_id, stage in ReminderClaim.objects.filter(obligation__in=[o.pk for o in candidates]).values_list(
-            "obligation_id", "stage"):
-        claimed[ob_id].add(stage)
+    pending = (Obligation.objects.filter(campaign=campaign, completed_on__isnull=True, due_date__lte=horizon)
+               .annotate(latest_stage=_latest_stage(today, campaign))
+               .filter(~Exists(ReminderClaim.objects.filter(obligation=OuterRef("pk"),
+                                                            stage=OuterRef("latest_stage"))))
+               .select_related("unit").only("pk", "kind", "due_date", "unit__name", "unit__path")
+               .order_by("pk"))
     recipients = Recipients()
-    sent = 0
+    sent, last_pk = 0, 0
     with translation.override(settings.LANGUAGE_CODE):
-        for ob in candidates:
-            stages = _stages_reached(ob.due_date, today, campaign)
-            if not stages or stages[-1] in claimed[ob.pk]:
-                continue
-            if _remind(ob, stages, claimed[ob.pk], recipients):
-                sent += 1
-    return sent
+        while True:
+            batch = list(pending.filter(pk__gt=last_pk)[:batch_size])
+            if not batch:
+                return sent
+            last_pk = batch[-1].pk
+            try:
+                sent += _remind_batch(batch, today, campaign, recipients)
+            except IntegrityError:
+                # another sweep claimed part of this batch meanwhile: go one by one
+                sent += sum(_remind_batch([ob], today, campaign, recipients, quiet=True) for ob in batch)
 
 
-def _remind(ob: Obligation, stages: list[str], already: set[str], recipients: Recipients) -> bool:
-    latest = stages[-1]
+def _remind_batch(batch: list[Obligation], today: datetime.date, campaign: Campaign, recipients: Recipients,
+                  *, quiet: bool = False) -> int:
+    body = _("Record it in the portal once it is done; the reminders then stop.")
     try:
         with transaction.atomic():
-            ReminderClaim.objects.create(obligation=ob, stage=latest, notified=True)
-            ReminderClaim.objects.bulk_create(
-                [ReminderClaim(obligation=ob, stage=s, notified=False) for s in stages[:-1] if s not in already],
-                ignore_conflicts=True)
-            params = {"kind": ob.get_kind_display(), "unit": ob.unit.name,
-                      "date": date_format(ob.due_date)}
-            notify(user_ids=recipients.for_unit(ob.unit_id, ob.unit.path), title=_(STAGE_TITLES[latest]) % params,
-                   body=_("Record it in the portal once it is done; the reminders then stop."),
-                   url=reverse("campaign:unit_progress", args=[ob.unit_id]))
+            already: dict[int, set[str]] = defaultdict(set)
+            for ob_id, stage in ReminderClaim.objects.filter(obligation__in=batch).values_list("obligation_id",
+                                                                                             "stage"):
+                already[ob_id].add(stage)
+            claims, superseded, notes = [], [], []
+            for ob in batch:
+                stages = _stages_reached(ob.due_date, today, campaign)
+                latest = stages[-1]
+                claims.append(ReminderClaim(obligation=ob, stage=latest, notified=True))
+                superseded += [ReminderClaim(obligation=ob, stage=s, notified=False)
+                               for s in stages[:-1] if s not in already[ob.pk]]
+                title = _(STAGE_TITLES[latest]) % {"kind": ob.get_kind_display(), "unit": ob.unit.name,
+                                                   "date": date_format(ob.due_date)}
+                url = reverse("campaign:unit_progress", args=[ob.unit_id])
+                notes += [Notification(user_id=uid, title=title[:200], body=body, url=url)
+                          for uid in sorted(recipients.for_unit(ob.unit_id, ob.unit.path))]
+            ReminderClaim.objects.bulk_create(claims)  # the claim: fails whole if any was taken
+            ReminderClaim.objects.bulk_create(superseded, ignore_conflicts=True)
+            store_notifications(notes)
     except IntegrityError:
-        log.info("reminder %s of obligation %s already claimed by another sweep", latest, ob.pk)
-        return False
-    return True
+        if not quiet:
+            raise
+        log.info("reminder of obligation %s already claimed by another sweep", batch[0].pk)
+        return 0
+    return len(batch)
+
+
+def store_notifications(notes: list[Notification]) -> list[Notification]:
+    """Store prepared notifications in bulk; e-mail follows after commit (as ``notify``)."""
+    created = Notification.objects.bulk_create(notes, batch_size=2000)
+    if created:
+        transaction.on_commit(_kick_email_sweep)
+    return created

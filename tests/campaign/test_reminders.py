@@ -63,26 +63,31 @@ def test_a_late_sweep_sends_only_the_latest_stage_once(campaign, tree, county_us
     assert len(_titles(liaison)) == 4
 
 
-def test_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, county_users, monkeypatch):
-    """Each reminder is claimed in the transaction that stores it: a crash leaves no half-sent item."""
+@pytest.mark.parametrize("batch_size,claimed_before_crash", [(1, 2), (svc.REMINDER_BATCH, 0)])
+def test_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, county_users, monkeypatch,
+                                                            batch_size, claimed_before_crash):
+    """Claims and notifications share a transaction per batch: a crash leaves no half-sent item.
+
+    With batches of one, the two batches before the crash stay sent; with the default batch the
+    whole batch rolls back. Either way the next sweep sends each remaining reminder once.
+    """
     _, liaison = county_users
     day = COUNTY_DUE - datetime.timedelta(days=7)
-    real_notify = svc.notify
+    real_store = svc.store_notifications
     calls = {"n": 0}
 
-    def dying_notify(**kwargs):
+    def dying_store(notes):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 3 or batch_size > 1:
             raise SystemExit("worker killed")
-        return real_notify(**kwargs)
+        return real_store(notes)
 
-    monkeypatch.setattr(svc, "notify", dying_notify)
+    monkeypatch.setattr(svc, "store_notifications", dying_store)
     with pytest.raises(SystemExit):
-        svc.reminders_send_due(today=day)
-    sent_before_crash = ReminderClaim.objects.count()
-    assert sent_before_crash == 2
-    monkeypatch.setattr(svc, "notify", real_notify)
-    svc.reminders_send_due(today=day)
+        svc.reminders_send_due(today=day, batch_size=batch_size)
+    assert ReminderClaim.objects.count() == claimed_before_crash
+    monkeypatch.setattr(svc, "store_notifications", real_store)
+    svc.reminders_send_due(today=day, batch_size=batch_size)
     titles = _titles(liaison)
     assert len(titles) == len(set(titles)) == 4
 
@@ -124,3 +129,19 @@ def test_notification_centre_and_unread_count(campaign, tree, county_users, logi
     # someone else's notification cannot be read through the centre
     other = login(county_users[0])
     assert other.post(reverse("campaign:notification_read", args=[note.pk])).status_code == 404
+
+
+def test_a_sweep_with_nothing_new_reads_only_its_own_query(campaign, tree, county_users,
+                                                           django_assert_max_num_queries):
+    """The already-claimed obligations are left out in SQL: a repeat sweep costs a fixed few queries."""
+    day = COUNTY_DUE - datetime.timedelta(days=7)
+    svc.reminders_send_due(today=day)
+    with django_assert_max_num_queries(4):
+        assert svc.reminders_send_due(today=day) == 0
+
+
+def test_a_sweep_in_small_batches_sends_the_same(campaign, tree, county_users):
+    _, liaison = county_users
+    assert svc.reminders_send_due(today=COUNTY_DUE, batch_size=3) == 20  # 2 cities and 3 counties × 4
+    assert svc.reminders_send_due(today=COUNTY_DUE, batch_size=3) == 0
+    assert len(_titles(liaison)) == 4
