@@ -96,7 +96,9 @@ def escalation_report_pdf(group, units: list[EscalatedUnit], today: datetime.dat
                 parts.append(data_table([_("When"), _("What"), _("By"), _("Note")], _event_rows(detail)))
         return parts
 
-    return render_pdf(meta, story, toc=True)
+    # No printed table of contents: its extra layout passes over Chinese text took a city's report
+    # with 200 escalated cards from 1.9 s to 5 s (target 3 s); every heading is still a PDF bookmark.
+    return render_pdf(meta, story)
 
 
 def cross_report_pdf(detail: CrossDetail, today: datetime.date) -> bytes:
