@@ -41,11 +41,17 @@ def default_due_date(campaign: Campaign, kind: str, level: int) -> datetime.date
     return campaign.study_end_for(level)
 
 
+# Leading cadres (领导干部) sit in the leadership teams of townships and above; village committees
+# are grassroots cadres. R2.2's minimum and R2.6's exam both apply to leading cadres only.
+LOWEST_LEADING_LEVEL = Level.TOWNSHIP
+
+
 def study_minimum(cadre: Cadre, campaign: Campaign) -> int | None:
     """R2.2 provincial-level leaders at least 5 sessions; other party-member leaders at least 3; else none."""
     if cadre.rank == Rank.PROVINCIAL:
         return campaign.min_study_provincial
-    if cadre.is_party_member and (cadre.is_team_member or cadre.is_top_leader):
+    if (cadre.is_party_member and (cadre.is_team_member or cadre.is_top_leader)
+            and cadre.unit.level <= LOWEST_LEADING_LEVEL):
         return campaign.min_study_other
     return None
 

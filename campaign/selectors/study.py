@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Cadre, Rank, SpecialGroup, Unit
 from units.scoping import scope_paths
 
+from .. import rules
 from ..models import Attendance, Campaign, StudyPlan, StudySession
 
 
@@ -65,7 +66,8 @@ def session_attendees(session: StudySession) -> list[Cadre]:
 # ``rules.study_minimum`` as SQL, so a whole scope is judged in one query (R2.2; the test
 # ``test_minimum_expression_agrees_with_the_rule`` keeps the two in step).
 _PROVINCIAL = Q(rank=Rank.PROVINCIAL)
-_PARTY_LEADER = Q(is_party_member=True) & (Q(is_team_member=True) | Q(is_top_leader=True))
+_PARTY_LEADER = (Q(is_party_member=True) & (Q(is_team_member=True) | Q(is_top_leader=True))
+                 & Q(unit__level__lte=rules.LOWEST_LEADING_LEVEL))
 HAS_STUDY_MINIMUM = _PROVINCIAL | _PARTY_LEADER
 
 

@@ -62,7 +62,11 @@ def test_study_minimum_reads_the_campaign(campaign, tree):
     leader = CadreFactory(unit=tree.county_a, rank=Rank.COUNTY, is_team_member=True)
     staff = CadreFactory(unit=tree.county_a, rank=Rank.SECTION)
     non_member = CadreFactory(unit=tree.county_a, rank=Rank.COUNTY, is_team_member=True, is_party_member=False)
-    assert [rules.study_minimum(c, campaign) for c in (provincial, leader, staff, non_member)] == [5, 3, None, None]
+    township = CadreFactory(unit=tree.township_a, rank=Rank.SECTION, is_team_member=True)
+    village = CadreFactory(unit=tree.village_a, rank=Rank.SECTION, is_top_leader=True, is_team_member=True)
+    cadres = (provincial, leader, staff, non_member, township, village)
+    # a township's team are leading cadres; a village committee is not
+    assert [rules.study_minimum(c, campaign) for c in cadres] == [5, 3, None, None, 3, None]
     campaign.min_study_provincial = 6
     assert rules.study_minimum(provincial, campaign) == 6
 

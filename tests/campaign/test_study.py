@@ -345,9 +345,10 @@ def test_minimum_expression_agrees_with_the_rule(tree, campaign):
     """R2.2: the SQL minimum used by the lists is exactly ``rules.study_minimum`` for every kind of cadre."""
     campaign.min_study_provincial, campaign.min_study_other = 6, 4
     campaign.save()
-    for rank, top, team, member in itertools.product(Rank.values, [False, True], [False, True], [False, True]):
-        CadreFactory(unit=tree.township_a, rank=rank, is_top_leader=top, is_team_member=team, is_party_member=member)
-    annotated = selectors.cadres_with_study_counts(Cadre.objects.all(), campaign)
+    for unit, rank, top, team, member in itertools.product([tree.township_a, tree.village_a], Rank.values,
+                                                           [False, True], [False, True], [False, True]):
+        CadreFactory(unit=unit, rank=rank, is_top_leader=top, is_team_member=team, is_party_member=member)
+    annotated = selectors.cadres_with_study_counts(Cadre.objects.select_related("unit"), campaign)
     for cadre in annotated:
         assert cadre.minimum == rules.study_minimum(cadre, campaign), cadre.__dict__
 
@@ -415,12 +416,12 @@ def test_shortfall_uses_a_fixed_number_of_queries(login, users, tree, campaign, 
     with django_assert_max_num_queries(9):
         client.get(url)
     for i in range(15):
-        village = add(tree.township_a, name=f"新村{i}", code=f"X{i:03}", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
-        team = CadreFactory.create_batch(3, unit=village, is_team_member=True)
-        record(campaign, village, team[:2])
+        town = add(tree.county_a, name=f"新镇{i}", code=f"X{i:03}", level=Level.TOWNSHIP, kind=UnitKind.GRASSROOTS)
+        team = CadreFactory.create_batch(3, unit=town, is_team_member=True)
+        record(campaign, town, team[:2])
     with django_assert_max_num_queries(9):
         response = client.get(url)
-    assert response.context["page"].paginator.count == 15 * 3 + 3  # every village leader still short
+    assert response.context["page"].paginator.count == 15 * 3 + 3  # every township leader still short
 
 
 # --- R0.3, R2.8 special groups
