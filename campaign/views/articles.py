@@ -1,6 +1,6 @@
 """R2.7 reflection articles: request, submit, select the best, compile the volume, list and export.
 
-``document_response`` and ``export_query`` are shared with the four-winds and materials views.
+``document_response`` and ``excel_download`` are shared with the four-winds and materials views.
 """
 from __future__ import annotations
 
@@ -29,19 +29,10 @@ from ..models import ArticleRequest
 from ..permissions import is_provincial_office
 from ..selectors import articles as selectors
 from ..services import articles as services
-from .common import current_campaign_or_none, no_campaign_response
+from .common import current_campaign_or_none, export_query, no_campaign_response
 
 
 # --- helpers shared with the other document-carrying areas
-
-def export_query(request: HttpRequest) -> tuple[str, str]:
-    """The list's filters as query strings: one for the Excel link, one for the pagination links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
-    page_query = query.urlencode()
-    query["export"] = "xlsx"
-    return query.urlencode(), page_query
 
 
 def document_response(file: FieldFile) -> HttpResponse:
@@ -84,10 +75,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(articles.select_related("cadre__unit"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
     for article in page.object_list:
         article.current_state = article.state(today)
-    xlsx_query, page_query = export_query(request)
+    xlsx_query = export_query(request)
     return render(request, "campaign/articles/list.html", {
         "filter": article_filter, "page": page, "figures": selectors.article_figures(scoped, today),
-        "export_query": xlsx_query, "page_query": page_query,
+        "export_query": xlsx_query,
         "is_provincial_office": is_provincial_office(request.user),
     })
 

@@ -37,7 +37,7 @@ from ..selectors import exams as selectors
 from ..selectors.meetings import writable_units
 from ..services import exams as services
 from .common import current_campaign_or_none, no_campaign_response
-from .meetings import export_query, page_query
+from .common import export_query
 
 SCORES_PER_PAGE = 100
 PREVIEW_ROWS = 500
@@ -69,7 +69,6 @@ def exam_list(request: HttpRequest) -> HttpResponse:
         exam.rate = selectors.pass_rate(exam.passed_count, exam.sat)
     return render(request, "campaign/exams/list.html", {
         "campaign": campaign, "form": form, "page": page, "export_query": export_query(request),
-        "page_query": page_query(request),
         "can_create": is_office(request.user),
         "organisers": writable_units(request.user, data.get("unit", ""), liaisons=False,
                                      level__in=selectors.ORGANISER_LEVELS, kind=selectors.ORGANISER_KIND),
@@ -128,7 +127,7 @@ def exam_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaign/exams/detail.html", {
         "exam": exam, "summary": selectors.exam_summary(exam), "form": form,
         "page": Paginator(results, settings.PAGE_SIZE).get_page(request.GET.get("page")),
-        "page_query": page_query(request), "export_query": export_query(request),
+        "export_query": export_query(request),
         "can_manage": services.can_manage(request.user, exam.unit),
     })
 
@@ -160,7 +159,6 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{request.path}?{request.GET.urlencode()}" if request.GET else request.path)
     return render(request, "campaign/exams/results.html", {
         "exam": exam, "form": form, "filter_form": filter_form, "page": page,
-        "page_query": page_query(request),
     })
 
 
@@ -267,7 +265,7 @@ def exam_owed(request: HttpRequest) -> HttpResponse:
         result.can_record = not result.makeup_done_on and can_write_unit(request.user, result.cadre.unit)
     return render(request, "campaign/exams/owed.html", {
         "campaign": campaign, "form": form, "page": page, "export_query": export_query(request),
-        "page_query": page_query(request), "makeup_form": MakeupForm(initial={"on": timezone.localdate()}),
+        "makeup_form": MakeupForm(initial={"on": timezone.localdate()}),
     })
 
 

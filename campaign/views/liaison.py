@@ -50,7 +50,8 @@ from ..models import (
 from ..selectors import liaison as selectors
 from ..selectors.meetings import unit_text_q
 from ..services import liaison as services
-from .articles import document_response, excel_download, export_query
+from .articles import document_response, excel_download
+from .common import export_query
 from .common import current_campaign_or_none, no_campaign_response
 
 
@@ -92,7 +93,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             _("Open action items")])
     page = Paginator(meetings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaign/liaison/meeting_list.html", {
-        "form": form, "page": page, "export_query": export_query(request)[0],
+        "form": form, "page": page, "export_query": export_query(request),
         "can_create": bool(selectors.office_units(request.user)),
     })
 
@@ -266,7 +267,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         task.meeting_visible = in_scope(request.user, task.meeting.unit)
     return render(request, "campaign/liaison/task_list.html", {
         "form": form, "page": page, "figures": selectors.task_figures(scoped, today),
-        "export_query": export_query(request)[0], "today": today,
+        "export_query": export_query(request), "today": today,
     })
 
 
@@ -320,7 +321,7 @@ def progress_reports(request: HttpRequest) -> HttpResponse:
     schedules = list(selectors.schedules_for(request.user, campaign)[:100])
     scheduled = {s.unit_id for s in schedules}
     return render(request, "campaign/liaison/progress_reports.html", {
-        "form": form, "page": page, "export_query": export_query(request)[0],
+        "form": form, "page": page, "export_query": export_query(request),
         "owed": selectors.owed_reports(request.user, campaign, today), "schedules": schedules,
         "unscheduled_offices": [u for u in offices if u.pk not in scheduled],
     })
@@ -469,7 +470,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
                               headers=headers, rows=rows)
     page = Paginator(requests, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaign/liaison/request_list.html", {
-        "form": form, "page": page, "export_query": export_query(request)[0],
+        "form": form, "page": page, "export_query": export_query(request),
         "can_ask": any(u.depth > 1 for u in selectors.own_units(request.user)),
     })
 

@@ -21,22 +21,8 @@ from ..forms.meetings import CommentForm, MeetingFilterForm, MeetingForm, Speake
 from ..models import Meeting
 from ..selectors import meetings as selectors
 from ..services import meetings as services
-from .common import current_campaign_or_none, no_campaign_response
+from .common import current_campaign_or_none, export_query, no_campaign_response
 
-
-def export_query(request: HttpRequest) -> str:
-    """The list's query string with ``export=xlsx`` instead of a page number."""
-    query = request.GET.copy()
-    query["export"] = "xlsx"
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def page_query(request: HttpRequest) -> str:
-    """The list's query string without the page number, for the pagination links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required
@@ -59,7 +45,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaign/meetings/list.html", {
         "campaign": campaign, "form": form, "page": page, "export_query": export_query(request),
-        "page_query": page_query(request),
         "record_units": selectors.writable_units(request.user, filters.unit),
     })
 

@@ -60,7 +60,6 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaign/notices/list.html", {
         "page": page, "rows": selectors.notice_rows(request.user, page.object_list),
         "box": box, "unread": unread, "q": q, "can_issue": is_office(request.user),
-        "page_query": _query_without(request, "page", "export"),
         "export_query": _query_without(request, "page", "export") + "&export=xlsx",
     })
 
@@ -133,7 +132,6 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaign/notices/detail.html", {
         "notice": notice, "detail": detail, "recipients": recipients, "unread": unread,
         "issuer_title": selectors.issuer_title(notice.issuer),
-        "page_query": _query_without(request, "page", "export"),
         "export_query": _query_without(request, "page", "export") + "&export=xlsx",
     })
 

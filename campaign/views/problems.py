@@ -21,7 +21,8 @@ from ..forms.problems import MaterialFilter, MaterialForm, ProblemFilter, Proble
 from ..models import ComparisonMaterial, FourWindsProblem, MaterialStatus, MaterialSubject
 from ..selectors import problems as selectors
 from ..services import problems as services
-from .articles import document_response, excel_download, export_query
+from .articles import document_response, excel_download
+from .common import export_query
 from .common import current_campaign_or_none, no_campaign_response
 
 
@@ -50,11 +51,11 @@ def problem_list(request: HttpRequest) -> HttpResponse:
                               rows=rows)
     page = Paginator(problems.select_related("unit", "common_problem"), settings.PAGE_SIZE).get_page(
         request.GET.get("page"))
-    xlsx_query, page_query = export_query(request)
+    xlsx_query = export_query(request)
     focus = problem_filter.focus_unit
     return render(request, "campaign/problems/list.html", {
         "filter": problem_filter, "page": page, "today": today, "export_query": xlsx_query,
-        "page_query": page_query, "figures": selectors.problem_figures(problems, today),
+        "figures": selectors.problem_figures(problems, today),
         "focus_unit": focus if focus and in_scope(request.user, focus) else None,
     })
 
@@ -169,10 +170,10 @@ def material_list(request: HttpRequest) -> HttpResponse:
         return excel_download(stem=_("comparison-check-materials"), title=_("Comparison-check materials"),
                               headers=headers, rows=rows)
     page = Paginator(materials.select_related("unit"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    xlsx_query, page_query = export_query(request)
+    xlsx_query = export_query(request)
     focus = material_filter.focus_unit
     return render(request, "campaign/problems/materials.html", {
-        "filter": material_filter, "page": page, "export_query": xlsx_query, "page_query": page_query,
+        "filter": material_filter, "page": page, "export_query": xlsx_query,
         "figures": selectors.material_figures(latest, awaiting_q),
         "focus_unit": focus if focus and in_scope(request.user, focus) else None,
     })

@@ -49,7 +49,8 @@ from ..selectors import publicity as selectors
 from ..selectors.meetings import unit_text_q
 from ..services import publicity as services
 from ..services.criticism import criticism_publish, may_confirm_criticism
-from .articles import excel_download, export_query
+from .articles import excel_download
+from .common import export_query
 from .common import current_campaign_or_none, no_campaign_response
 
 PUBLIC_PAGE_SIZE = 12
@@ -83,7 +84,7 @@ def _filtered(qs: QuerySet, data: dict, *, text: tuple[str, ...] = (), date_fiel
 
 def _list_page(request: HttpRequest, template: str, qs: QuerySet, context: dict, *, size: int | None = None):
     page = Paginator(qs, size or settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page, "export_query": export_query(request)[0], **context})
+    return render(request, template, {"page": page, "export_query": export_query(request), **context})
 
 
 def _publish_flag(request: HttpRequest) -> bool:
@@ -487,7 +488,7 @@ def coverage_list(request: HttpRequest) -> HttpResponse:
     for entry in page.object_list:
         entry.can_write = can_write_unit(request.user, entry.unit)
     return render(request, "campaign/publicity/coverage_list.html", {
-        "page": page, "form": form, "export_query": export_query(request)[0],
+        "page": page, "form": form, "export_query": export_query(request),
         "can_create": bool(unit_selectors.own_units(request.user))})
 
 
@@ -617,7 +618,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     for case in page.object_list:
         case.can_publish = services.may_publish(request.user, case.issuer)
     return render(request, "campaign/publicity/case_list.html", {
-        "page": page, "form": form, "export_query": export_query(request)[0],
+        "page": page, "form": form, "export_query": export_query(request),
         "figures": selectors.publish_figures(scoped),
         "can_create": bool(unit_selectors.office_units(request.user))})
 

@@ -38,7 +38,6 @@ def digest_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(digests, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "feedback/digests/list.html", {
         "page": page, "own_offices": _own_offices(request.user), "office": office,
-        "page_query": f"office={office}" if office.isdigit() else "",
     })
 
 

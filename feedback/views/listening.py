@@ -14,7 +14,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.views.articles import excel_download, export_query
+from campaign.views.articles import excel_download
+from campaign.views.common import export_query
 from campaign.views.common import current_campaign_or_none, no_campaign_response
 from units.models import Cadre, Unit
 from units.scoping import can_write_unit
@@ -56,11 +57,11 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
         return excel_download(stem=_("opinion-sessions"), title=_("Opinion sessions"), headers=headers, rows=rows)
     totals = sessions.aggregate(sessions=Count("pk"), people=Sum("people_count"), opinions=Sum("opinion_count"))
     page = Paginator(sessions.select_related("unit"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    xlsx_query, page_query = export_query(request)
+    xlsx_query = export_query(request)
     focus = session_filter.focus_unit
     return render(request, "feedback/opinions/list.html", {
         "filter": session_filter, "page": page, "totals": totals, "export_query": xlsx_query,
-        "page_query": page_query, "focus_unit": focus if focus and can_write_unit(request.user, focus) else None,
+        "focus_unit": focus if focus and can_write_unit(request.user, focus) else None,
     })
 
 
@@ -87,11 +88,11 @@ def opinion_coverage(request: HttpRequest) -> HttpResponse:
     rows = selectors.coverage_rows(list(page.object_list), campaign)
     for row in rows:
         row.can_write = can_write_unit(request.user, row.unit)
-    xlsx_query, page_query = export_query(request)
+    xlsx_query = export_query(request)
     return render(request, "feedback/opinions/coverage.html", {
         "form": form, "page": page, "rows": rows, "groups": TargetGroup.choices,
         "summary": selectors.group_summary(units, campaign), "unit_count": page.paginator.count,
-        "export_query": xlsx_query, "page_query": page_query,
+        "export_query": xlsx_query,
     })
 
 
@@ -186,10 +187,10 @@ def research_compliance(request: HttpRequest) -> HttpResponse:
         cadre.complies = (cadre.longest or 0) >= minimum
         cadre.priority = rules.is_research_priority(cadre, cadre.unit.level)
         cadre.can_write = can_write_unit(request.user, cadre.unit)
-    xlsx_query, page_query = export_query(request)
+    xlsx_query = export_query(request)
     return render(request, "feedback/research/compliance.html", {
         "form": form, "page": page, "minimum": minimum, "figures": selectors.compliance_figures(cadres, campaign),
-        "export_query": xlsx_query, "page_query": page_query, "everyone": everyone,
+        "export_query": xlsx_query, "everyone": everyone,
     })
 
 
@@ -208,9 +209,9 @@ def stay_list(request: HttpRequest) -> HttpResponse:
                               rows=rows)
     page = Paginator(stays.select_related("cadre__unit", "host_unit"), settings.PAGE_SIZE).get_page(
         request.GET.get("page"))
-    xlsx_query, page_query = export_query(request)
+    xlsx_query = export_query(request)
     return render(request, "feedback/research/stays.html", {
-        "filter": stay_filter, "page": page, "export_query": xlsx_query, "page_query": page_query,
+        "filter": stay_filter, "page": page, "export_query": xlsx_query,
         "minimum": campaign.min_field_research_days,
     })
 

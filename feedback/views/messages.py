@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.services.campaign import add_working_days
-from campaign.views.articles import excel_download, export_query
+from campaign.views.articles import excel_download
+from campaign.views.common import export_query
 from campaign.views.common import current_campaign_or_none, no_campaign_response
 from units.models import Unit
 from units.scoping import grants_of
@@ -71,11 +72,11 @@ def message_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"))
     for m in page.object_list:
         m.overdue_now = m.is_overdue(today)
-    xlsx_query, page_query = export_query(request)
+    xlsx_query = export_query(request)
     return render(request, "feedback/messages/list.html", {
         "filter": message_filter, "page": page, "show": show,
         "filtered": any(value for key, value in request.GET.items() if key not in ("show", "page")),
-        "export_query": xlsx_query, "page_query": page_query,
+        "export_query": xlsx_query,
         "figures": selectors.queue_figures(scoped, today), "waiting": scoped.filter(mine_q).count(),
         "can_record_letters": permissions.has_any_role(request.user),
     })

@@ -59,7 +59,6 @@ def card_list(request: HttpRequest) -> HttpResponse:
         card.level_label = StepKind(card.level).label if card.level else ""
     return render(request, "supervision/card_list.html", {
         "filter": card_filter, "page": page, "today": today,
-        "page_query": query_without(request, "page", "export"),
         "export_query": query_without(request, "page", "export"),
     })
 

@@ -83,7 +83,7 @@ def xlsx_download(*, stem: str, title: str, headers: list[str], rows: list[list]
 def list_context(request: HttpRequest, filterset, page) -> dict:
     """What every filterable list template needs: the filters, the page, and the links' query strings."""
     query = query_without(request, "page", "export")
-    return {"filter": filterset, "page": page, "page_query": query, "export_query": query}
+    return {"filter": filterset, "page": page, "export_query": query}
 
 
 def unit_picker(request: HttpRequest, may_choose) -> dict:

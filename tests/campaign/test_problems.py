@@ -230,7 +230,7 @@ def test_R3_1_list_is_paginated_keeping_the_filters(login, users, tree, campaign
     client = login(users["prov_office"])
     response = client.get(reverse("campaign:problems"), {"unit": "130123", "page": 2})
     assert len(response.context["page"].object_list) == 7
-    assert "unit=130123" in response.context["page_query"]
+    assert "?unit=130123&amp;page=1" in response.content.decode()  # the pager keeps the filter
 
 
 def test_R3_1_list_uses_a_fixed_number_of_queries(login, users, tree, campaign, django_assert_max_num_queries):
