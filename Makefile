@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench messages check clean-venv
+.PHONY: run test bench backup restore messages check clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,19 @@ run: $(RUN_DEPS)
 ## test: the whole suite. pytest's exit code 5 (no test collected) passes only for a selection
 ## given in PYTEST_ARGS that matched nothing; the whole suite collecting nothing is a failure.
 test: $(VENV)/.installed-dev
+	$(BIN)/bandit -q -r units campaign supervision feedback dashboards reports config -x '*/migrations/*,*/tests/*' -ll
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then \
 	  echo "pytest collected no tests (exit 5)"; \
 	  if [ -n "$(PYTEST_ARGS)" ]; then exit 0; else exit 1; fi; \
 	fi; exit $$rc
+
+## backup / restore: database (pg_dump or an SQLite copy) and uploaded files; DEST / SRC optional / required
+backup: $(VENV)/.installed
+	bin/backup $(DEST)
+
+restore: $(VENV)/.installed
+	bin/restore $(SRC)
 
 ## bench: dashboards, sweeps and the escalation PDF at province scale (DATABASE_URL: a scratch PostgreSQL database)
 bench: $(VENV)/.installed $(VENV)/.installed-postgres

@@ -46,10 +46,12 @@ def _docx_text(data: bytes, name: str) -> str:
             xml = archive.read(info)
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError) as exc:
         raise unreadable from exc
-    if b"<!DOCTYPE" in xml:
-        raise unreadable  # Word never writes a DTD; entity declarations here can only be a bomb
+    # Word never writes a DTD (entity declarations here can only be a bomb) nor UTF-16/32, whose
+    # NUL bytes would hide a DTD from the byte search; valid UTF-8 XML never contains NUL.
+    if b"<!DOCTYPE" in xml or b"\x00" in xml:
+        raise unreadable
     try:
-        root = ElementTree.fromstring(xml)
+        root = ElementTree.fromstring(xml)  # nosec B314 # no external entities; expat ≥2.4 caps expansion
     except ElementTree.ParseError as exc:
         raise unreadable from exc
     paragraphs = []

@@ -182,6 +182,17 @@ def test_R2_7_docx_with_an_entity_declaration_is_refused():
         services.text_from_file(upload("bomb.docx", bomb.getvalue()))
 
 
+def test_R2_7_docx_hiding_an_entity_declaration_in_utf16_is_refused():
+    """A UTF-16 document.xml would slip a DTD past a byte search for <!DOCTYPE."""
+    bomb = io.BytesIO()
+    xml = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+           f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:body></w:document>')
+    with zipfile.ZipFile(bomb, "w") as archive:
+        archive.writestr("word/document.xml", xml.encode("utf-16"))
+    with pytest.raises(CampaignError):
+        services.text_from_file(upload("bomb.docx", bomb.getvalue()))
+
+
 @pytest.mark.parametrize("role,status", [("supervisor", 403), ("leader", 403), ("county_office_b", 404),
                                          ("no_role", 404)])
 def test_R2_7_only_writers_of_the_authors_unit_submit(login, users, article, role, status):
