@@ -29,6 +29,12 @@ class Column:
         """The Chinese header, as in the downloadable template."""
         return next((h for h in self.headers if not h.isascii()), self.headers[0])
 
+    def label_in(self, language: str) -> str:
+        """The header to show a reader of ``language`` (the importer accepts either)."""
+        if language.startswith("zh"):
+            return self.label
+        return next((h for h in self.headers if h.isascii() and " " in h), self.headers[0])
+
 
 UNIT_COLUMNS = [
     Column("code", ("code", "编码", "单位编码"), True),

@@ -12,6 +12,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre
@@ -30,8 +32,9 @@ class DocumentFileField(forms.FileField):
     """A .docx, .pdf or .txt file of at most ``MAX_UPLOAD_BYTES``."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("help_text", _("Word (.docx), PDF or plain text (.txt), at most %(size)s MB.")
-                          % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)})
+        # Lazy: the field is built at import time, the help is read in the request's language.
+        kwargs.setdefault("help_text", lazy(lambda: gettext("Word (.docx), PDF or plain text (.txt), at most %(size)s MB.")
+                                            % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}, str)())
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ",".join(DOCUMENT_SIGNATURES)}))
         super().__init__(**kwargs)
 

@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
@@ -23,7 +24,7 @@ def submit_helper(label, *, tag: bool = True) -> FormHelper:
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, unit: Unit) -> str:
-        return f"{unit.name}（{unit.code}）"
+        return gettext("%(name)s (%(detail)s)") % {"name": unit.name, "detail": unit.code}
 
 
 class PersonChoiceField(forms.ModelChoiceField):

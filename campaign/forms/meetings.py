@@ -4,6 +4,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre
@@ -14,7 +15,7 @@ from .core import DATE_INPUT
 
 
 def _cadre_choices(cadres) -> list[tuple[int, str]]:
-    return [(c.pk, f"{c.name}（{c.post}）" if c.post else c.name) for c in cadres]
+    return [(c.pk, gettext("%(name)s (%(detail)s)") % {"name": c.name, "detail": c.post} if c.post else c.name) for c in cadres]
 
 
 class SpeakersField(forms.TypedMultipleChoiceField):

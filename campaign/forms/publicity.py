@@ -4,6 +4,8 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import URLValidator
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre, Unit
@@ -18,8 +20,9 @@ class PhotoField(forms.FileField):
     """R6.4 a JPG or PNG photo, checked by extension, size, first bytes and by decoding it."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("help_text", _("JPG or PNG, at most %(size)s MB.")
-                          % {"size": PHOTO_MAX_BYTES // (1024 * 1024)})
+        # Lazy: the field is built at import time, the help is read in the request's language.
+        kwargs.setdefault("help_text", lazy(lambda: gettext("JPG or PNG, at most %(size)s MB.")
+                                            % {"size": PHOTO_MAX_BYTES // (1024 * 1024)}, str)())
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ",".join(PHOTO_SIGNATURES)}))
         super().__init__(**kwargs)
 

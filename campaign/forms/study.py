@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre, Rank, Unit
@@ -50,7 +51,7 @@ class AttendeesField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
     def label_from_instance(self, obj: Cadre) -> str:
-        return f"{obj.name}（{obj.post}）" if obj.post else obj.name
+        return gettext("%(name)s (%(detail)s)") % {"name": obj.name, "detail": obj.post} if obj.post else obj.name
 
 
 class StudySessionForm(forms.Form):

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -203,8 +204,8 @@ def exam_import(request: HttpRequest, pk: int) -> HttpResponse:
                 "shown": [(row, [row.values.get(c.key, "") for c in columns]) for row in shown],
                 "truncated": len(plan.error_rows or plan.rows) > PREVIEW_ROWS,
             })
-    return render(request, "campaign/exams/import_upload.html", {"exam": exam, "form": form,
-                                                                 "columns": services.RESULT_COLUMNS})
+    labels = pgettext("list separator", ", ").join(c.label_in(get_language()) for c in services.RESULT_COLUMNS)
+    return render(request, "campaign/exams/import_upload.html", {"exam": exam, "form": form, "column_labels": labels})
 
 
 @login_required

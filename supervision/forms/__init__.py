@@ -6,6 +6,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Level, Unit
@@ -102,7 +103,7 @@ class GroupForm(forms.ModelForm):
         self.fields["leader"].queryset = people.distinct().order_by("username")
         self.fields["members"].queryset = people.distinct().order_by("username")
         self.fields["leader"].label_from_instance = self.fields["members"].label_from_instance = (
-            lambda u: f"{u.get_full_name() or u.username}（{u.username}）")
+            lambda u: gettext("%(name)s (%(detail)s)") % {"name": u.get_full_name() or u.username, "detail": u.username})
         self.helper = _helper(_("Save"))
 
     def clean_card_prefix(self) -> str:

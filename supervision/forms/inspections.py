@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre, Level, Rank, Unit
@@ -14,7 +15,7 @@ R54_CHOICES = [c for c in ProblemCategory.choices if c[0] in R54_CATEGORIES]
 
 
 def _unit_label(unit: Unit) -> str:
-    return f"{'　' * max(unit.depth - 2, 0)}{unit.name}（{unit.get_level_display()}）"
+    return "　" * max(unit.depth - 2, 0) + gettext("%(name)s (%(detail)s)") % {"name": unit.name, "detail": unit.get_level_display()}
 
 
 class InspectionForm(forms.Form):
@@ -42,7 +43,7 @@ class InspectionForm(forms.Form):
             if own else writable.filter(depth=1)
         self.fields["leader"].queryset = (Cadre.objects.visible_to(user).filter(rank=Rank.DEPARTMENT)
                                           .select_related("unit").order_by("unit__path", "name"))
-        self.fields["leader"].label_from_instance = lambda c: f"{c.name}（{c.unit.name} {c.post}）"
+        self.fields["leader"].label_from_instance = lambda c: gettext("%(name)s (%(detail)s)") % {"name": c.name, "detail": f"{c.unit.name} {c.post}"}
         self.fields["units"].queryset = (writable.filter(depth__gt=top, depth__lte=top + 2, level__lte=Level.TOWNSHIP)
                                          .order_by("path"))
         self.fields["units"].label_from_instance = _unit_label

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
@@ -61,7 +62,8 @@ class SupervisionGroup(models.Model):
     @property
     def issuer(self) -> str:
         """The leading group as a letterhead names it."""
-        return self.leading_group_name or f"{self.leading_unit.name}党的群众路线教育实践活动领导小组"
+        return self.leading_group_name or gettext("%(unit)s leading group of the mass-line campaign") % {
+            "unit": self.leading_unit.name}
 
     def member_ids(self) -> set[int]:
         """Leader and members: the people who act for the group."""
