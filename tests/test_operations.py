@@ -72,3 +72,25 @@ def test_health_is_503_when_the_broker_is_down(client, monkeypatch):
     response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False and response.json()["database"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_request_id_that_the_logs_repeat(client, caplog):
+    import json
+    import logging
+
+    from config.logging import JsonFormatter, RequestIdFilter
+
+    response = client.get(reverse("login"), HTTP_X_REQUEST_ID="edge-42")
+    assert response["X-Request-ID"] == "edge-42"  # the proxy's id is kept, so its logs join ours
+    generated = client.get(reverse("login"), HTTP_X_REQUEST_ID="bad id; drop table")["X-Request-ID"]
+    assert generated != "bad id; drop table" and len(generated) == 32
+
+    # a line logged during a request names that request
+    caplog.set_level(logging.WARNING, logger="django.request")
+    caplog.handler.addFilter(RequestIdFilter())  # as the console handler of LOGGING has it
+    client.get("/no-such-page/", HTTP_X_REQUEST_ID="req-404")
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert record.request_id == "req-404"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["level"] == "WARNING" and "no-such-page" in line["message"]
