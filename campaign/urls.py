@@ -1,5 +1,5 @@
 """URLs of the campaign app: each area's view module carries its own ``urlpatterns``."""
-from .views import articles, core, exams, liaison, meetings, notices, problems, publicity, study
+from .views import articles, core, exams, history, liaison, meetings, notices, problems, publicity, study
 
 app_name = "campaign"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     *notices.urlpatterns,
     *liaison.urlpatterns,
     *publicity.urlpatterns,
+    *history.urlpatterns,
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from units.models import Cadre, Unit
 
@@ -43,6 +44,8 @@ class ExamResult(models.Model):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
     passed = models.BooleanField(_("passed"))
     makeup_done_on = models.DateField(_("make-up study done on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("exam result")

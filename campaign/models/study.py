@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from units.models import Cadre, Unit
 
@@ -74,6 +75,7 @@ class StudySession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedByUnitQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("study session")

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .cards import SupervisionCard
 
@@ -70,6 +71,8 @@ class EscalationStep(models.Model):
     outcome_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
     document = models.FileField(_("document"), upload_to=step_document_path, max_length=200, blank=True)
     document_name = models.CharField(_("document name"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("escalation step")

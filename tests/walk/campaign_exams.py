@@ -24,6 +24,7 @@ PAGES = {
     "campaign:exam_add": (lambda c: {"pk": c.tree.county_a.pk}, MANAGE_COUNTY_A),
     "campaign:exam_owed": (lambda c: {}, LOGGED_IN_OK),
     "campaign:exam_detail": (_exam, READ_COUNTY_A),
+    "campaign:exam_history": (_exam, READ_COUNTY_A),
     "campaign:exam_results": (_exam, MANAGE_COUNTY_A),
     "campaign:exam_import": (_exam, MANAGE_COUNTY_A),
     "campaign:exam_import_template": (_exam, MANAGE_COUNTY_A),

@@ -65,6 +65,7 @@ ALL_PAGES = {
     "supervision:card_list": (lambda c: {}, LOGGED_IN_OK),
     "supervision:card_create": (pk("group"), GROUP_ACTS),
     "supervision:card_detail": (pk("card"), READ_COUNTY_A),
+    "supervision:card_history": (pk("card"), READ_COUNTY_A),
     "supervision:card_pdf": (pk("card"), READ_COUNTY_A),
     "supervision:card_sign": (pk("card"), POST_ONLY),
     "supervision:card_answer": (pk("card"), UNIT_ANSWERS),

@@ -1,0 +1,40 @@
+"""Who changed what and when (django-simple-history): exam results, study sessions, cards and their steps."""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+
+from campaign.models import Exam, ExamResult, SessionKind, StudySession
+
+
+def test_exam_result_corrections_show_who_changed_the_score(login, tree, users, campaign):
+    exam = Exam.objects.create(campaign=campaign, unit=tree.county_a, title="正定县领导干部测试",
+                               date=datetime.date(2014, 4, 20))
+    result = ExamResult.objects.create(exam=exam, cadre=tree.cadre_a, score=Decimal("55"), passed=False)
+    office = users["county_office"]
+    result._history_user = office  # as HistoryRequestMiddleware does for a request
+    result.score, result.passed = Decimal("75"), True
+    result.save()
+    response = login(office).get(reverse("campaign:exam_history", args=[exam.pk]))
+    rows = response.context["rows"]
+    assert len(rows) == 2
+    newest = rows[0]
+    assert newest.who == office.username and "75" in newest.subject
+    assert any(old == "55.0" and new == "75.0" for _, old, new in newest.changes)
+    # out of scope: 404
+    assert login(users["county_office_b"]).get(reverse("campaign:exam_history", args=[exam.pk])).status_code == 404
+
+
+def test_study_session_history_records_the_editing_user(login, tree, users, campaign):
+    client = login(users["liaison"])
+    session = StudySession.objects.create(campaign=campaign, unit=tree.county_a, kind=SessionKind.COLLECTIVE_STUDY,
+                                          date=datetime.date(2014, 3, 5), topic="学习焦裕禄精神")
+    session.topic = "学习焦裕禄精神（二）"
+    session.save()
+    page = client.get(reverse("campaign:study_session_history", args=[session.pk]))
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [r.subject for r in rows] == ["学习焦裕禄精神（二）", "学习焦裕禄精神"]
+    assert rows[0].changes and rows[0].changes[0][1:] == ("学习焦裕禄精神", "学习焦裕禄精神（二）")
