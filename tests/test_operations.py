@@ -94,3 +94,52 @@ def test_every_response_carries_a_request_id_that_the_logs_repeat(client, caplog
     assert record.request_id == "req-404"
     line = json.loads(JsonFormatter().format(record))
     assert line["level"] == "WARNING" and "no-such-page" in line["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_serves_the_portal_and_whitenoise_its_static_files(tmp_path):
+    """Production mode: gunicorn with DEBUG off serves the Chinese login page, and whitenoise the
+    hashed, compressed static files collected for it."""
+    import re
+    import socket
+    import time
+    import urllib.request
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("gunicorn's workers need a database they can share with the test (PostgreSQL, as in CI)")
+    db = connection.settings_dict
+    env = _environment(**(PRODUCTION_ENV | {
+        "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false", "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }))
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                   check=True, timeout=300)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind",
+                               f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(60):
+            try:
+                page = urllib.request.urlopen(f"{base}/accounts/login/", timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("gunicorn did not answer")
+        assert 'lang="zh-hans"' in page and "登录" in page
+        css = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]+\.css)"', page)
+        assert css, "the manifest storage names static files by their hash"
+        request = urllib.request.Request(base + css.group(1), headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
+            assert "max-age" in response.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
