@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campaign.models import Campaign, FourWinds
 from units.models import Cadre, Unit
@@ -99,6 +100,8 @@ class Message(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
+    # who changed the message or its answer, and when; the citizen's contact details stay out of it
+    history = HistoricalRecords(excluded_fields=["citizen_name", "citizen_phone"])
 
     class Meta:
         verbose_name = _("message")

@@ -38,3 +38,24 @@ def test_study_session_history_records_the_editing_user(login, tree, users, camp
     rows = page.context["rows"]
     assert [r.subject for r in rows] == ["学习焦裕禄精神（二）", "学习焦裕禄精神"]
     assert rows[0].changes and rows[0].changes[0][1:] == ("学习焦裕禄精神", "学习焦裕禄精神（二）")
+
+
+def test_message_history_keeps_the_citizens_contact_out(login, tree, users, campaign):
+    """R4.4 / issue 7: changes to a message and its answer are recorded, its name and phone never."""
+    from feedback.models import Message
+
+    message = Message.objects.create(campaign=campaign, unit=tree.county_a, office_unit=tree.county_a,
+                                     category="formalism", text="会议太多", received_on=datetime.date(2014, 4, 1),
+                                     citizen_name="张三", citizen_phone="13800000000", tracking_code="HIST000001")
+    message._history_user = users["county_office"]
+    message.answer = "已压缩会议数量。"
+    message.save()
+    fields = {f.name for f in Message.history.model._meta.fields}
+    assert "citizen_name" not in fields and "citizen_phone" not in fields
+    response = login(users["county_office"]).get(reverse("feedback:message_history", args=[message.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "已压缩会议数量。" in page
+    assert "张三" not in page and "13800000000" not in page
+    assert response.context["rows"][0].who == "county_office"
+    assert login(users["county_office_b"]).get(
+        reverse("feedback:message_history", args=[message.pk])).status_code == 404

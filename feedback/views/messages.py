@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from campaign.services.campaign import add_working_days
 from campaign.views.articles import excel_download
 from campaign.views.common import export_query
 from campaign.views.common import current_campaign_or_none, no_campaign_response
+from units.history import history_rows
 from units.models import Unit
 from units.scoping import grants_of
 
@@ -80,6 +81,15 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "figures": selectors.queue_figures(scoped, today), "waiting": scoped.filter(mine_q).count(),
         "can_record_letters": permissions.has_any_role(request.user),
     })
+
+
+@login_required
+def message_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """R4.4 who changed the message or its answer, and when (no contact details are recorded)."""
+    message = _scoped(request, pk)
+    rows = history_rows(message.history.select_related("history_user"), subject=lambda r: r.tracking_code)
+    return render(request, "history.html", {"title": message.tracking_code, "rows": rows,
+                                            "back_url": reverse("feedback:message_detail", args=[pk])})
 
 
 @login_required
@@ -304,6 +314,7 @@ def letter_add(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("feedback/messages/", message_list, name="messages"),
     path("feedback/messages/<int:pk>/", message_detail, name="message_detail"),
+    path("feedback/messages/<int:pk>/history/", message_history, name="message_history"),
     path("feedback/messages/<int:pk>/classify/", message_classify, name="message_classify"),
     path("feedback/messages/<int:pk>/merge/", message_merge, name="message_merge"),
     path("feedback/messages/<int:pk>/reject/", message_reject, name="message_reject"),

@@ -79,6 +79,7 @@ FEEDBACK_PAGES = {
     # the pipeline: 正定县's office triages, its liaison answers what is forwarded to it
     "feedback:messages": (lambda c: {}, LOGGED_IN_OK),
     "feedback:message_detail": (_pk("received"), READ_COUNTY_A),
+    "feedback:message_history": (_pk("received"), READ_COUNTY_A),
     "feedback:message_classify": (_pk("received"), POST_ONLY),
     "feedback:message_merge": (_pk("received"), MANAGE_COUNTY_A),
     "feedback:message_reject": (_pk("received"), MANAGE_COUNTY_A),
