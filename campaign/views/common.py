@@ -7,10 +7,6 @@ from django.shortcuts import render
 from ..models import Campaign
 
 
-class NoCampaign(Exception):
-    pass
-
-
 def current_campaign_or_none() -> Campaign | None:
     return Campaign.objects.current()
 

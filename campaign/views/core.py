@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -120,7 +120,7 @@ def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
         day.delete()
         messages.success(request, _("Calendar day removed."))
         return redirect("campaign:calendar")
-    return render(request, "confirm_delete.html", {"object": day, "cancel_url": "/campaign/calendar/"})
+    return render(request, "confirm_delete.html", {"object": day, "cancel_url": reverse("campaign:calendar")})
 
 
 @login_required
