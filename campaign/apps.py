@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CampaignConfig(AppConfig):
     name = "campaign"
     verbose_name = _("Campaign")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the app's django-rules permissions)

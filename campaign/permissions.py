@@ -1,18 +1,15 @@
-"""Who may change the campaign's parameters and calendar (X2)."""
+"""Who may do what in the campaign app (django-rules; loaded in ``CampaignConfig.ready``).
+
+Built on the shared predicates of ``units.permissions``; services check these with
+``user.has_perm(name, obj)``, views through ``web.decorators.permission_required``, templates with
+``{% has_perm %}``.
+"""
 from __future__ import annotations
 
-from units.scoping import WRITE_ROLES, grants_of
+import rules
 
+from units.permissions import is_office, is_provincial_office  # noqa: F401  (re-exported for callers)
 
-def is_provincial_office(user) -> bool:
-    """X2: the provincial activity office (office staff or administrators bound to a root unit)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(g.role in WRITE_ROLES and g.depth == 1 for g in grants_of(user))
-
-
-def is_office(user) -> bool:
-    """Office staff or administrators at any level."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(g.role in WRITE_ROLES for g in grants_of(user))
+# X2 the campaign's parameters, phases, deadlines and working-day calendar
+rules.add_perm("campaign.create_campaign", is_provincial_office)
+rules.add_perm("campaign.change_campaign", is_provincial_office)

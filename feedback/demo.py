@@ -19,7 +19,7 @@ from django.utils import timezone
 from campaign.models import Campaign
 from units.models import Cadre, Level, Unit
 
-from . import rules
+from . import policy
 from .models import Channel, EventKind, FieldResearchStay, Message, MessageEvent, OpinionSession, TargetGroup
 from .services import digests as digest_services
 from .services import messages as services
@@ -106,7 +106,7 @@ class _Builder:
     def _answerer(self, unit: Unit):
         if self.liaison is not None and unit.code == "130123":
             return self.liaison
-        return self.office.get(rules.office_unit_for(unit).code)
+        return self.office.get(policy.office_unit_for(unit).code)
 
     def message(self, unit: Unit, state: str, days_ago: int, text: tuple[str, str] | None = None,
                 channel: str = Channel.BOARD, received_by: Unit | None = None) -> Message:
@@ -204,7 +204,7 @@ def _stays(campaign: Campaign, city: Unit, today: datetime.date, rng: random.Ran
     """R4.1 stays of the city's top leaders at hard units of their area: most long enough, some short,
     some not yet made."""
     minimum = campaign.min_field_research_days
-    leaders = list(Cadre.objects.filter(rules.research_required_q(), unit__path__startswith=city.path)
+    leaders = list(Cadre.objects.filter(policy.research_required_q(), unit__path__startswith=city.path)
                    .select_related("unit").order_by("unit__path"))
     marked = list(Unit.objects.filter(Q(is_hardest_unit=True) | Q(is_backward_village=True),
                                       path__startswith=city.path).only("pk", "path"))

@@ -25,7 +25,7 @@ from .models import (
     OpinionSession,
     TargetGroup,
 )
-from .rules import normalise_tracking_code
+from .policy import normalise_tracking_code
 
 PHONE = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("Enter a phone number of digits (5 to 20 characters)."))
 MATH_CHALLENGE = "captcha.helpers.math_challenge"

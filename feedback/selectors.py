@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign
 from units.models import Cadre, Unit
 
-from . import rules
+from . import policy
 from .models import (
     Category,
     FieldResearchStay,
@@ -35,9 +35,9 @@ class UnitHit:
 
 def unit_trails(units: list[Unit]) -> dict[int, str]:
     """The ancestors' names of each unit, in one query for all of them."""
-    prefixes = {p for u in units for p in rules.ancestor_paths(u.path)[1:]}
+    prefixes = {p for u in units for p in policy.ancestor_paths(u.path)[1:]}
     names = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "name")) if prefixes else {}
-    return {u.pk: " › ".join(names[p] for p in reversed(rules.ancestor_paths(u.path)[1:]) if p in names)
+    return {u.pk: " › ".join(names[p] for p in reversed(policy.ancestor_paths(u.path)[1:]) if p in names)
             for u in units}
 
 
@@ -236,12 +236,12 @@ def research_cadres(cadres: QuerySet[Cadre], campaign: Campaign, *, only_short: 
     """R4.1 the top leaders who must stay, with their longest stay (days) and number of stays; with
     ``only_short`` just those whose longest stay is under the campaign's minimum."""
     in_campaign = Q(field_research_stays__campaign=campaign)
-    qs = (cadres.filter(rules.research_required_q())
+    qs = (cadres.filter(policy.research_required_q())
           .annotate(longest=Max("field_research_stays__days", filter=in_campaign),
                     stays=Count("field_research_stays", filter=in_campaign))
           .select_related("unit"))
     if priority_only:
-        qs = qs.filter(rules.research_priority_q())
+        qs = qs.filter(policy.research_priority_q())
     if only_short:
         qs = qs.filter(Q(longest__lt=campaign.min_field_research_days) | Q(longest__isnull=True))
     return qs.order_by("unit__path", "name", "pk")
@@ -262,7 +262,7 @@ def compliance_figures(cadres: QuerySet[Cadre], campaign: Campaign) -> Complianc
     short = Q(longest__lt=minimum) | Q(longest__isnull=True)
     row = annotated.order_by().aggregate(
         required=Count("pk"), short=Count("pk", filter=short),
-        priority_short=Count("pk", filter=short & rules.research_priority_q()))
+        priority_short=Count("pk", filter=short & policy.research_priority_q()))
     return ComplianceFigures(required=row["required"], compliant=row["required"] - row["short"], short=row["short"],
                              priority_short=row["priority_short"])
 
@@ -271,8 +271,8 @@ def compliance_export_rows(cadres: QuerySet[Cadre], campaign: Campaign) -> tuple
     headers = [_("Unit"), _("Unit code"), _("Cadre"), _("Post"), _("Party secretary of a city, county or township"),
                _("Stays"), _("Longest stay (days)"), _("Minimum (days)"), _("Complies")]
     minimum = campaign.min_field_research_days
-    rows = [[c.unit.name, c.unit.code, c.name, c.post, rules.is_research_priority(c, c.unit.level), c.stays,
-             c.longest or 0, minimum, rules.complies(c.longest, minimum)] for c in cadres]
+    rows = [[c.unit.name, c.unit.code, c.name, c.post, policy.is_research_priority(c, c.unit.level), c.stays,
+             c.longest or 0, minimum, policy.complies(c.longest, minimum)] for c in cadres]
     return headers, rows
 
 

@@ -12,3 +12,4 @@ class SupervisionConfig(AppConfig):
         from .scoping import supervision_grants
 
         register_grant_provider(supervision_grants)
+        from . import permissions  # noqa: F401  (registers the app's django-rules permissions)

@@ -5,23 +5,15 @@ user do it?" (403 when not).
 """
 from __future__ import annotations
 
+from units.permissions import is_office, is_superuser
 from units.scoping import WRITE_ROLES, grants_of, in_scope
 
 ANSWER_ROLES = frozenset({"liaison", "office", "admin"})
 
 
-def _superuser(user) -> bool:
-    return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
-
-
 def manages_group(user, group) -> bool:
     """The activity office (or administrator) of the issuing leading group's subtree."""
     return in_scope(user, group.leading_unit, WRITE_ROLES)
-
-
-def is_office(user) -> bool:
-    """Activity office staff or an administrator at any level."""
-    return _superuser(user) or any(g.role in WRITE_ROLES for g in grants_of(user))
 
 
 def can_create_group(user) -> bool:
@@ -40,7 +32,7 @@ def office_unit_above(user, unit):
 
 def upper_office_of(user, unit) -> bool:
     """R1.1 an activity office (or administrator) above the unit: it dispatches the unit's top leader."""
-    return (_superuser(user) and unit.depth > 1) or office_unit_above(user, unit) is not None
+    return (is_superuser(user) and unit.depth > 1) or office_unit_above(user, unit) is not None
 
 
 def verifies_unit(user, unit) -> bool:
@@ -59,7 +51,7 @@ def acts_for_group(user, group) -> bool:
 
 def answers_for_unit(user, unit) -> bool:
     """R1.3 the unit's own liaison or activity office signs for and answers its cards."""
-    if _superuser(user):
+    if is_superuser(user):
         return True
     return any(g.unit_id == unit.pk and g.role in ANSWER_ROLES for g in grants_of(user))
 

@@ -1,2 +1,5 @@
-class UnitsError(Exception):
+from web.errors import DomainError
+
+
+class UnitsError(DomainError):
     """A domain rule of the units app was broken; the message is translated and shown to the user."""

@@ -9,13 +9,13 @@ from django.utils.translation import gettext
 from units.models import Cadre, Level, Unit, UnitKind
 from units.scoping import scope_q
 
-from .. import rules
+from .. import policy
 from ..models import Campaign, Exam, ExamResult
 from .meetings import unit_text_q
 
 #: R2.6 the exam is for leading cadres (领导干部): leadership teams down to townships. Village
 #: committees are grassroots cadres, not leading cadres, and do not sit it.
-EXAM_LOWEST_LEVEL = rules.LOWEST_LEADING_LEVEL
+EXAM_LOWEST_LEVEL = policy.LOWEST_LEADING_LEVEL
 #: R2.6 exams are organised per city and per county, by its party committee.
 ORGANISER_LEVELS = (Level.CITY, Level.COUNTY)
 ORGANISER_KIND = UnitKind.PARTY_COMMITTEE

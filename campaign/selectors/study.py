@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Cadre, Rank, SpecialGroup, Unit
 from units.scoping import scope_paths
 
-from .. import rules
+from .. import policy
 from ..models import Attendance, Campaign, StudyPlan, StudySession
 
 
@@ -63,11 +63,11 @@ def session_attendees(session: StudySession) -> list[Cadre]:
 # --- R2.2 each cadre's sessions against the minimum
 
 
-# ``rules.study_minimum`` as SQL, so a whole scope is judged in one query (R2.2; the test
+# ``policy.study_minimum`` as SQL, so a whole scope is judged in one query (R2.2; the test
 # ``test_minimum_expression_agrees_with_the_rule`` keeps the two in step).
 _PROVINCIAL = Q(rank=Rank.PROVINCIAL)
 _PARTY_LEADER = (Q(is_party_member=True) & (Q(is_team_member=True) | Q(is_top_leader=True))
-                 & Q(unit__level__lte=rules.LOWEST_LEADING_LEVEL))
+                 & Q(unit__level__lte=policy.LOWEST_LEADING_LEVEL))
 HAS_STUDY_MINIMUM = _PROVINCIAL | _PARTY_LEADER
 
 

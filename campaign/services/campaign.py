@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from units.models import Level, Unit
 
-from .. import rules
+from .. import policy
 from ..errors import CampaignError
 from ..models import CalendarDay, Campaign, CommonProblem, Deadline, Obligation, Phase
 
@@ -58,8 +58,8 @@ def deadlines_reset(*, campaign: Campaign) -> int:
     rows = []
     for level in (Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE):
         kinds = {k for unit_kind in ("party_committee", "grassroots", "village")
-                 for k in rules.obligation_kinds_for(level, unit_kind)}
-        rows += [Deadline(campaign=campaign, kind=k, level=level, due_date=rules.default_due_date(campaign, k, level))
+                 for k in policy.obligation_kinds_for(level, unit_kind)}
+        rows += [Deadline(campaign=campaign, kind=k, level=level, due_date=policy.default_due_date(campaign, k, level))
                  for k in sorted(kinds)]
     Deadline.objects.bulk_create(rows)
     return len(rows)
@@ -86,10 +86,10 @@ def obligations_generate(*, campaign: Campaign, batch_size: int = 5000) -> int:
     created = 0
     batch: list[Obligation] = []
     for unit_id, level, kind in Unit.objects.filter(~Q(level=Level.PROVINCE)).values_list("pk", "level", "kind").iterator():
-        for ob_kind in rules.obligation_kinds_for(level, kind):
+        for ob_kind in policy.obligation_kinds_for(level, kind):
             if (unit_id, ob_kind) in existing:
                 continue
-            due_date = due.get((ob_kind, level)) or rules.default_due_date(campaign, ob_kind, level)
+            due_date = due.get((ob_kind, level)) or policy.default_due_date(campaign, ob_kind, level)
             batch.append(Obligation(campaign=campaign, unit_id=unit_id, kind=ob_kind, due_date=due_date))
             if len(batch) >= batch_size:
                 Obligation.objects.bulk_create(batch, ignore_conflicts=True)

@@ -17,7 +17,7 @@ from units.models import RoleAssignment, Unit
 from units.scoping import WRITE_ROLES, can_write_unit, in_scope
 from units.services import Column, ImportPlan, ImportRow, map_header
 
-from .. import rules
+from .. import policy
 from ..errors import CampaignError
 from ..models import Campaign, Exam, ExamResult, ObligationKind
 from ..selectors.exams import ORGANISER_KIND, ORGANISER_LEVELS, exam_candidates
@@ -103,7 +103,7 @@ def exam_results_enter(*, user, exam: Exam, scores: dict[int, Decimal]) -> Resul
     outcome = ResultsEntered()
     new_rows, changed, newly_failed = [], [], []
     for cadre_id, score in scores.items():
-        passed = rules.passes_exam(score, campaign)
+        passed = policy.passes_exam(score, campaign)
         result = existing.get(cadre_id)
         if result is None:
             new_rows.append(ExamResult(exam=exam, cadre_id=cadre_id, score=score, passed=passed))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from units.models import Cadre, Unit
 
-from .. import rules
+from .. import policy
 from ..errors import CampaignError
 from ..models import COMPULSORY_TEXT, Attendance, Campaign, ObligationKind, SessionKind, StudyPlan, StudySession
 from . import campaign as campaign_services
@@ -27,7 +27,7 @@ FULFILS: dict[str, str] = {
 def obligation_fulfilled_by(session: StudySession) -> str | None:
     """R2.4 the obligation a session counts towards: its form is one of the three and its unit owes it."""
     kind = FULFILS.get(session.kind)
-    return kind if kind and rules.unit_owes(session.unit, kind) else None
+    return kind if kind and policy.unit_owes(session.unit, kind) else None
 
 
 def _squeeze(text: str) -> str:

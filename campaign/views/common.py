@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.shortcuts import render
+
+from web.decorators import no_campaign_response as _no_campaign_response
 
 from ..models import Campaign
 
@@ -12,10 +13,8 @@ def current_campaign_or_none() -> Campaign | None:
 
 
 def no_campaign_response(request):
-    """The empty state shown while no campaign is active."""
-    from ..permissions import is_provincial_office
-
-    return render(request, "campaign/no_campaign.html", {"can_create": is_provincial_office(request.user)})
+    """The empty state shown while no campaign is active (web's, kept for views not yet on the decorator)."""
+    return _no_campaign_response(request)
 
 
 def export_query(request: HttpRequest) -> str:

@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "treebeard",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "simple_history",
     "axes",
     "django_celery_beat",
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "feedback",
     "dashboards",
     "reports",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +184,7 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # --- forms, tables
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "web/table.html"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- e-mail: console by default, SMTP through EMAIL_URL (smtp://user:pass@host:587)

@@ -25,7 +25,7 @@ from campaign.models import Attendance, Campaign, ExamResult, Obligation
 from campaign.selectors.exams import owed_for
 from campaign.selectors.study import HAS_STUDY_MINIMUM, cadres_with_study_counts
 from feedback.models import OPEN_STATUSES, FieldResearchStay, Message, MessageStatus, OpinionSession, TargetGroup
-from feedback.rules import research_required_q
+from feedback.policy import research_required_q
 from supervision.models import UNIT_OWES, CardStatus, EscalationStep, SupervisionCard
 from units.models import Cadre, Unit
 
@@ -220,7 +220,7 @@ def collect(*, user, root: Unit, depth: int, campaign: Campaign, today: datetime
     # One scan of the cadres for two figures. R2.2 the leaders with a minimum, met when they attended at
     # least their minimum — judged as the shortfall list judges (cadres_with_study_counts), over the few
     # cadres who attended anything (nobody meets a minimum without attending). R4.1 the top leaders who
-    # must stay, one stay of the campaign's minimum days fulfilling it (feedback.rules).
+    # must stay, one stay of the campaign's minimum days fulfilling it (feedback.policy).
     attended = Attendance.objects.filter(session__campaign=campaign).values("cadre_id")
     met = (cadres_with_study_counts(Cadre.objects.filter(pk__in=attended, unit__path__startswith=root.path),
                                     campaign).filter(attended__gte=F("minimum")).order_by().values("pk"))

@@ -21,7 +21,7 @@ from campaign.models import Campaign
 from campaign.services import notifications
 from units.models import Role, RoleAssignment, Unit
 
-from .. import documents, rules, selectors
+from .. import documents, policy, selectors
 from ..errors import FeedbackError
 from ..models import OfficeDigest
 
@@ -44,7 +44,7 @@ def digest_make(*, office_unit: Unit, year: int, week: int, today: datetime.date
     With ``only_if_incomplete`` (the sweep) nothing is done when a complete digest of the week exists,
     and the office staff are told of the new one. Returns the digest, or None when nothing was done.
     """
-    start, end = rules.iso_week_bounds(year, week)
+    start, end = policy.iso_week_bounds(year, week)
     if start > today:
         raise FeedbackError(_("A digest cannot cover a week that has not started."))
     period_end = min(end, today)
@@ -67,7 +67,7 @@ def digest_make(*, office_unit: Unit, year: int, week: int, today: datetime.date
             digest.save()
             if only_if_incomplete:
                 notifications.notify(
-                    user_ids=rules.office_user_ids(office_unit),
+                    user_ids=policy.office_user_ids(office_unit),
                     title=documents.digest_title(data),
                     body=_("%(received)s messages received, %(overdue)s answers overdue.") % {
                         "received": data.received, "overdue": len(data.overdue)},
@@ -102,12 +102,12 @@ def digests_send_weekly(*, today: datetime.date | None = None) -> int:
     weeks = []
     for back in reversed(range(CATCH_UP_WEEKS)):
         year, week, _weekday = (last_sunday - datetime.timedelta(weeks=back)).isocalendar()
-        if rules.iso_week_bounds(year, week)[1] >= campaign.start_date:
+        if policy.iso_week_bounds(year, week)[1] >= campaign.start_date:
             weeks.append((year, week))
     offices = office_units()
     complete = {(d.office_unit_id, d.iso_year, d.iso_week) for d in OfficeDigest.objects.filter(
         office_unit__in=offices, iso_year__in={y for y, _w in weeks}, iso_week__in={w for _y, w in weeks})
-        if d.period_end >= rules.iso_week_bounds(d.iso_year, d.iso_week)[1]}
+        if d.period_end >= policy.iso_week_bounds(d.iso_year, d.iso_week)[1]}
     made = 0
     with translation.override(settings.LANGUAGE_CODE):
         for office in offices:

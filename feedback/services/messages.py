@@ -1,5 +1,5 @@
 """R4.3, R4.4 the message pipeline: submit, triage (classify, merge, reject, forward), answer, review
-(publish or send back), and the overdue sweep. Views check who may act; these functions keep the rules.
+(publish or send back), and the overdue sweep. Views check who may act; these functions keep the policy.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from campaign.services import notifications
 from campaign.services.campaign import add_working_days
 from units.models import Cadre, Unit
 
-from .. import rules
+from .. import policy
 from ..errors import FeedbackError
 from ..models import (
     MESSAGE_MAX_LENGTH,
@@ -31,7 +31,7 @@ from ..models import (
     MessageStatus,
     OverdueReminder,
 )
-from ..rules import CODE_LENGTH, new_tracking_code, normalise_tracking_code
+from ..policy import CODE_LENGTH, new_tracking_code, normalise_tracking_code
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
     received_on = received_on or today
     if received_on > today:
         raise FeedbackError(_("The date received cannot be in the future."))
-    office = rules.office_unit_for(unit)
+    office = policy.office_unit_for(unit)
     message = None
     for _attempt in range(5):  # a code collision is astronomically rare; retry rather than fail
         try:
@@ -106,7 +106,7 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
         raise FeedbackError(_("The message could not be stored; please try again."))
     _event(message, EventKind.RECEIVED, by, note=message.get_channel_display())
     _notify_safely(
-        user_ids=rules.office_user_ids(office),
+        user_ids=policy.office_user_ids(office),
         title=_("New message about %(unit)s (%(category)s)") % {"unit": unit.name,
                                                                 "category": message.get_category_display()},
         body=text[:200], url=message.get_absolute_url())
@@ -186,7 +186,7 @@ def forward_candidates(message: Message) -> list[Unit]:
     """R4.4 where the office may send a message: the unit concerned, its parents up to the office's
     unit, and its own sub-units (departments, townships) — a short list, in tree order."""
     office_path = message.office_unit.path
-    ancestors = [p for p in rules.ancestor_paths(message.unit.path) if p.startswith(office_path)]
+    ancestors = [p for p in policy.ancestor_paths(message.unit.path) if p.startswith(office_path)]
     units = Unit.objects.filter(path__in=ancestors) | Unit.objects.filter(
         path__startswith=message.unit.path, depth=message.unit.depth + 1)
     return list(units.order_by("path"))
@@ -217,7 +217,7 @@ def message_forward(*, message: Message, campaign: Campaign, unit: Unit | None, 
     _event(message, EventKind.FORWARDED, by, _("%(who)s, answer due %(date)s") % {
         "who": who, "date": message.due_date.isoformat()})
     _notify_safely(
-        user_ids=rules.answering_user_ids(unit),
+        user_ids=policy.answering_user_ids(unit),
         title=_("A message to answer by %(date)s: %(unit)s") % {"date": message.due_date.isoformat(), "unit": who},
         body=message.text[:200], url=message.get_absolute_url())
     return message
@@ -236,7 +236,7 @@ def message_answer(*, message: Message, text: str, by) -> Message:
     message.save(update_fields=["answer", "answered_at", "answered_by", "status"])
     _event(message, EventKind.ANSWERED, by)
     _notify_safely(
-        user_ids=rules.office_user_ids(message.office_unit),
+        user_ids=policy.office_user_ids(message.office_unit),
         title=_("An answer to review: %(unit)s, message %(code)s") % {
             "unit": message.assigned_unit.name, "code": message.tracking_code},
         url=message.get_absolute_url())
@@ -272,7 +272,7 @@ def message_return(*, message: Message, reason: str, due_date: datetime.date | N
     message.save(update_fields=fields)
     _event(message, EventKind.RETURNED, by, reason)
     _notify_safely(
-        user_ids=rules.answering_user_ids(message.assigned_unit),
+        user_ids=policy.answering_user_ids(message.assigned_unit),
         title=_("Your answer to message %(code)s was sent back") % {"code": message.tracking_code},
         body=reason[:200], url=message.get_absolute_url())
     return message
@@ -302,7 +302,7 @@ def messages_flag_overdue(*, today: datetime.date | None = None) -> int:
 
 
 def _remind_overdue(message: Message) -> bool:
-    recipients = rules.answering_user_ids(message.assigned_unit) | rules.office_user_ids(message.office_unit)
+    recipients = policy.answering_user_ids(message.assigned_unit) | policy.office_user_ids(message.office_unit)
     try:
         with transaction.atomic():
             OverdueReminder.objects.create(message=message, due_date=message.due_date)

@@ -22,7 +22,7 @@ from .. import selectors
 from ..errors import FeedbackError
 from ..forms import BoardForm, TrackForm
 from ..models import MessageStatus
-from ..rules import normalise_tracking_code
+from ..policy import normalise_tracking_code
 from ..services import messages as services
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from campaign.views.common import current_campaign_or_none, no_campaign_response
 from units.models import Cadre, Unit
 from units.scoping import can_write_unit
 
-from .. import rules, selectors
+from .. import policy, selectors
 from ..errors import FeedbackError
 from ..forms import ComplianceForm, CoverageForm, OpinionFilter, OpinionSessionForm, StayFilter, StayForm
 from ..models import FieldResearchStay, OpinionSession, TargetGroup
@@ -185,7 +185,7 @@ def research_compliance(request: HttpRequest) -> HttpResponse:
     minimum = campaign.min_field_research_days
     for cadre in page.object_list:
         cadre.complies = (cadre.longest or 0) >= minimum
-        cadre.priority = rules.is_research_priority(cadre, cadre.unit.level)
+        cadre.priority = policy.is_research_priority(cadre, cadre.unit.level)
         cadre.can_write = can_write_unit(request.user, cadre.unit)
     xlsx_query = export_query(request)
     return render(request, "feedback/research/compliance.html", {

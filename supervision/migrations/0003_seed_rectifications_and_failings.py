@@ -2,7 +2,7 @@
 before key contact was recorded. New campaigns get their items lazily (services.checks)."""
 from django.db import migrations
 
-# a copy of supervision.rules.DEFAULT_RECTIFICATIONS as it stood when this migration was written
+# a copy of supervision.policy.DEFAULT_RECTIFICATIONS as it stood when this migration was written
 RECTIFICATIONS = (
     ("整治“庸懒散奢”等不良风气", "门难进、脸难看、事难办，工作推诿扯皮、敷衍塞责，上班迟到早退、吃空饷等问题。"),
     ("整治软弱涣散基层党组织", "班子不团结、战斗力不强、长期不开展组织生活、带头人不胜任等问题。"),

@@ -25,7 +25,7 @@ from ..models import (
     SupervisionGroup,
 )
 from ..permissions import verifies_unit
-from ..rules import DEFAULT_RECTIFICATIONS
+from ..policy import DEFAULT_RECTIFICATIONS
 from .cards import card_issue
 from .common import moment, site_language, unit_answerer_ids
 

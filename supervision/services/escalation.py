@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 
 from campaign.models import Campaign
 
-from .. import rules
+from .. import policy
 from ..errors import SupervisionError
 from ..files import upload_problem
 from ..models import (
@@ -52,14 +52,14 @@ def _refusal(steps: list[EscalationStep], kind: int) -> str:
     taken = {s.step: s for s in steps}
     if kind in taken:
         return _("This card has already had its “%(step)s” step.") % {"step": StepKind(kind).label}
-    last = rules.last_step(steps)
+    last = policy.last_step(steps)
     if last is not None and last.status == StepStatus.PROPOSED:
         return _("The “%(step)s” step still awaits a leader's approval.") % {"step": last.get_step_display()}
     if last is not None and not last.in_effect:
         return _("The “%(step)s” step was not approved; the ladder stops there.") % {"step": last.get_step_display()}
     if last is not None and last.step == StepKind.ACCOUNTABILITY:
         return _("The ladder's last step has been taken.")
-    return _("Take the “%(step)s” step first.") % {"step": rules.next_rung(steps).label}
+    return _("Take the “%(step)s” step first.") % {"step": policy.next_rung(steps).label}
 
 
 @transaction.atomic
@@ -77,7 +77,7 @@ def step_take(*, card: SupervisionCard, kind: int, reason: str, user=None, chann
     if automatic and not card.is_overdue(today):
         raise SupervisionError(_("This card is not overdue."))
     steps = list(card.steps.all())
-    if rules.next_rung(steps) != kind:
+    if policy.next_rung(steps) != kind:
         raise SupervisionError(_refusal(steps, kind))
     if not reason.strip():
         raise SupervisionError(_("Say why the card is escalated."))
@@ -179,7 +179,7 @@ def cards_escalate_overdue(*, today: datetime.date | None = None) -> int:
     taken = 0
     with site_language():
         for card in cards:
-            due = rules.next_step_due(card, list(card.steps.all()), campaign)
+            due = policy.next_step_due(card, list(card.steps.all()), campaign)
             if due is None or due[1] > today:
                 continue
             kind = due[0]

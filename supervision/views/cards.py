@@ -25,7 +25,7 @@ from ..filters import CardFilter
 from ..forms import AnswerForm, CardForm, DecisionForm, ExtensionForm, VerifyForm
 from ..models import Evidence, ExtensionRequest, SpotCheck, SpotFinding, StepKind, SupervisionCard
 from ..permissions import acts_for_group, answers_for_unit, approves_for_unit
-from ..rules import next_rung
+from ..policy import next_rung
 from ..selectors.attention import mark_units
 from ..services import cards as card_services
 from ..services import checks as check_services

@@ -19,7 +19,7 @@ from .. import documents, selectors
 from ..forms import DecisionForm, OutcomeForm, StepForm
 from ..models import EscalationStep, SupervisionCard
 from ..permissions import acts_for_group, approves_for_unit
-from ..rules import next_rung
+from ..policy import next_rung
 from ..services import escalation as escalation_services
 from .common import file_download, group_card, visible_group
 

@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import reverse
 
-from campaign import rules
+from campaign import policy
 from campaign.models import CalendarDay, Campaign, Deadline, Obligation, ObligationKind
 from campaign.selectors.core import children_progress, subtree_progress
 from campaign.services.campaign import (
@@ -66,9 +66,9 @@ def test_study_minimum_reads_the_campaign(campaign, tree):
     village = CadreFactory(unit=tree.village_a, rank=Rank.SECTION, is_top_leader=True, is_team_member=True)
     cadres = (provincial, leader, staff, non_member, township, village)
     # a township's team are leading cadres; a village committee is not
-    assert [rules.study_minimum(c, campaign) for c in cadres] == [5, 3, None, None, 3, None]
+    assert [policy.study_minimum(c, campaign) for c in cadres] == [5, 3, None, None, 3, None]
     campaign.min_study_provincial = 6
-    assert rules.study_minimum(provincial, campaign) == 6
+    assert policy.study_minimum(provincial, campaign) == 6
 
 
 def test_progress_rolls_up_the_tree(campaign, tree, django_assert_max_num_queries):
@@ -183,5 +183,5 @@ def test_no_campaign_shows_an_empty_state(login, users, tree):
 
 
 def test_obligation_kinds_cover_every_kind():
-    kinds = {k for level in (2, 3, 4, 5) for uk in UnitKind.values for k in rules.obligation_kinds_for(level, uk)}
+    kinds = {k for level in (2, 3, 4, 5) for uk in UnitKind.values for k in policy.obligation_kinds_for(level, uk)}
     assert kinds == set(ObligationKind.values)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from campaign import rules
+from campaign import policy
 from campaign.errors import CampaignError
 from campaign.models import COMPULSORY_TEXT, Attendance, Obligation, StudyPlan, StudySession
 from campaign.selectors import study as selectors
@@ -342,7 +342,7 @@ def test_session_list_uses_a_fixed_number_of_queries(login, users, tree, campaig
 
 
 def test_minimum_expression_agrees_with_the_rule(tree, campaign):
-    """R2.2: the SQL minimum used by the lists is exactly ``rules.study_minimum`` for every kind of cadre."""
+    """R2.2: the SQL minimum used by the lists is exactly ``policy.study_minimum`` for every kind of cadre."""
     campaign.min_study_provincial, campaign.min_study_other = 6, 4
     campaign.save()
     for unit, rank, top, team, member in itertools.product([tree.township_a, tree.village_a], Rank.values,
@@ -350,7 +350,7 @@ def test_minimum_expression_agrees_with_the_rule(tree, campaign):
         CadreFactory(unit=unit, rank=rank, is_top_leader=top, is_team_member=team, is_party_member=member)
     annotated = selectors.cadres_with_study_counts(Cadre.objects.select_related("unit"), campaign)
     for cadre in annotated:
-        assert cadre.minimum == rules.study_minimum(cadre, campaign), cadre.__dict__
+        assert cadre.minimum == policy.study_minimum(cadre, campaign), cadre.__dict__
 
 
 def test_provincial_leader_short_with_four_sessions_not_with_five(login, users, tree, campaign, leaders):

@@ -108,7 +108,7 @@ def test_r44_code_lookup_forgives_case_and_spaces(open_board, tree, client):
 
 
 def test_r44_look_alike_characters_are_mended():
-    from feedback.rules import normalise_tracking_code
+    from feedback.policy import normalise_tracking_code
 
     assert normalise_tracking_code("ab0de-1gh8j") == "ABODEIGHBJ"
 

@@ -1,0 +1,75 @@
+"""Who may do what — the shared predicates every app builds its permissions on, and the units app's
+own permissions (django-rules; loaded in ``UnitsConfig.ready``).
+
+Seeing is scoping (``visible_to``, a 404 outside it); these answer "in scope, may this user do it?"
+(403 when not). Every other app's ``permissions.py`` combines these predicates; none defines its own
+notion of "office" or "superuser".
+"""
+from __future__ import annotations
+
+import rules
+
+from .scoping import WRITE_ROLES, can_write_unit, grants_of, in_scope
+
+RECORD_ROLES = frozenset({"office", "admin", "liaison"})
+
+
+@rules.predicate
+def is_superuser(user) -> bool:
+    """An active Django superuser: sees and may do everything."""
+    return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+
+
+@rules.predicate
+def is_office(user) -> bool:
+    """R0.3 activity office staff or an administrator at any level (or a superuser). The one definition."""
+    return is_superuser(user) or any(g.role in WRITE_ROLES for g in grants_of(user))
+
+
+@rules.predicate
+def is_provincial_office(user) -> bool:
+    """X2 the provincial activity office: office staff or administrators bound to a root unit."""
+    return is_superuser(user) or any(g.role in WRITE_ROLES and g.depth == 1 for g in grants_of(user))
+
+
+@rules.predicate
+def records_for_some_unit(user) -> bool:
+    """R0.3 an office, administrator or liaison somewhere: may record a unit's records (study, meetings…)."""
+    return is_superuser(user) or any(g.role in RECORD_ROLES for g in grants_of(user))
+
+
+@rules.predicate
+def has_any_role(user) -> bool:
+    """Any staff role (or a superuser)."""
+    return is_superuser(user) or bool(grants_of(user))
+
+
+@rules.predicate
+def is_leader(user) -> bool:
+    """R6 a leader of a leading group somewhere (reads dashboards, approves escalations)."""
+    return any(g.role == "leader" for g in grants_of(user))
+
+
+@rules.predicate
+def manages_unit(user, unit) -> bool:
+    """R0.3 an office (or administrator) whose subtree holds ``unit``."""
+    return unit is not None and in_scope(user, unit, WRITE_ROLES)
+
+
+@rules.predicate
+def writes_unit_records(user, unit) -> bool:
+    """R0.3 an office over ``unit``, or the unit's own liaison: enters the unit's records."""
+    return unit is not None and can_write_unit(user, unit)
+
+
+@rules.predicate
+def leads_over_unit(user, unit) -> bool:
+    """R1.3, R6.3 a leader whose subtree holds ``unit``."""
+    return unit is not None and in_scope(user, unit, {"leader"})
+
+
+rules.add_perm("units.add_unit", manages_unit)
+rules.add_perm("units.change_unit", manages_unit)
+rules.add_perm("units.import_units", is_office)
+rules.add_perm("units.add_cadre", writes_unit_records)
+rules.add_perm("units.change_cadre_of", writes_unit_records)
