@@ -38,7 +38,7 @@ def test_a_wrong_password_says_so(client, users):
 
 
 @pytest.mark.parametrize("language,expected,absent", [("en", "Unit tree", "单位树"), ("zh-hans", "单位树", "Unit tree")])
-def test_language_switch(client, users, language, expected, absent):
+def test_x4_language_switch(client, users, language, expected, absent):
     """X4: the header switch changes the interface language and keeps the user on the page."""
     client.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
     url = reverse("units:tree")
@@ -48,7 +48,7 @@ def test_language_switch(client, users, language, expected, absent):
     assert expected in page and absent not in page
 
 
-def test_browser_language_does_not_override_chinese_first(client, db):
+def test_x4_browser_language_does_not_override_chinese_first(client, db):
     """X4: an English-language browser still gets Chinese until the user switches."""
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in page and "登录" in page

@@ -40,7 +40,7 @@ def test_study_session_history_records_the_editing_user(login, tree, users, camp
     assert rows[0].changes and rows[0].changes[0][1:] == ("学习焦裕禄精神", "学习焦裕禄精神（二）")
 
 
-def test_message_history_keeps_the_citizens_contact_out(login, tree, users, campaign):
+def test_r4_4_message_history_keeps_the_citizens_contact_out(login, tree, users, campaign):
     """R4.4 / issue 7: changes to a message and its answer are recorded, its name and phone never."""
     from feedback.models import Message
 

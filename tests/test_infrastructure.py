@@ -80,7 +80,7 @@ def test_real_worker_runs_a_task(tmp_path):
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_sends_due_reminders(tmp_path):
+def test_r5_1_real_worker_sends_due_reminders(tmp_path):
     """R5.1: the beat task, run by a real worker on the test database, stores each reminder once."""
     if connection.vendor != "postgresql":
         pytest.skip("the worker needs a database it can share with the test (PostgreSQL, as in CI)")
