@@ -1,5 +1,6 @@
-"""Every number on a dashboard links to the list behind it: the existing list pages, filtered to the
-unit's subtree by its code (each list reads a code as "this unit and everything below it").
+"""Every number on a dashboard links to the list behind it: the existing list pages, limited to the
+unit's subtree by ``?within=<code>``, which every list's unit filter (``units.filters.UnitFilter``)
+reads as "this unit and everything below it, in the viewer's scope".
 
 The list URLs are reversed once per page (``ListLinks``); each unit only adds its query string, so a
 province's table of children costs no more than a few string joins per cell.
@@ -11,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from units.filters import WITHIN
 from units.models import Unit
 
 # (link name, list URL name, fixed filters): the filters are each list's own (see the list views).
@@ -57,7 +59,7 @@ class ListLinks:
         self._dashboard = reverse("dashboards:unit", args=[0]).replace("/0/", "/{pk}/")
 
     def for_unit(self, unit: Unit) -> UnitLinks:
-        urls = {name: f"{base}?{urlencode({'unit': unit.code, **extra})}"
+        urls = {name: f"{base}?{urlencode({WITHIN: unit.code, **extra})}"
                 for name, (base, extra) in self._bases.items()}
         urls["progress"] = self._progress.format(pk=unit.pk)
         urls["dashboard"] = self._dashboard.format(pk=unit.pk)

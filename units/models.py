@@ -19,6 +19,36 @@ class Level(models.IntegerChoices):
     VILLAGE = 5, _("Village / community")
 
 
+#: R0.1 the levels a unit of each level may hang under: the tree's one shape rule (a county never hangs
+#: directly under the province). Checked by every write that places a unit: create, edit, import.
+ALLOWED_PARENT_LEVELS: dict[int, frozenset[int]] = {
+    Level.PROVINCE: frozenset(),  # a root only
+    Level.CITY: frozenset({Level.PROVINCE}),
+    Level.COUNTY: frozenset({Level.CITY}),
+    Level.TOWNSHIP: frozenset({Level.COUNTY}),
+    Level.VILLAGE: frozenset({Level.TOWNSHIP}),
+}
+
+
+def placement_error(level: int, parent_level: int | None) -> str | None:
+    """Why a unit of ``level`` may not hang under a unit of ``parent_level`` (``None``: a root), or
+    ``None`` when it may."""
+    from django.utils.translation import gettext
+
+    allowed = ALLOWED_PARENT_LEVELS.get(level, frozenset())
+    if parent_level is None:
+        return None if not allowed else gettext("Only a province is a root of the tree.")
+    if parent_level in allowed:
+        return None
+    if not allowed:
+        return gettext("A province cannot hang under another unit.")
+    return gettext("A %(level)s unit cannot hang directly under a %(parent)s unit; its parent must be a "
+                   "%(allowed)s unit.") % {
+        "level": Level(level).label, "parent": Level(parent_level).label,
+        "allowed": "、".join(str(Level(a).label) for a in sorted(allowed)),
+    }
+
+
 class UnitKind(models.TextChoices):
     """R0.1 kinds of unit."""
 

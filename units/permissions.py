@@ -73,3 +73,15 @@ rules.add_perm("units.change_unit", manages_unit)
 rules.add_perm("units.import_units", is_office)
 rules.add_perm("units.add_cadre", writes_unit_records)
 rules.add_perm("units.change_cadre_of", writes_unit_records)
+
+
+@rules.predicate
+def writes_cadre(user, cadre) -> bool:
+    """R0.2 an office over the cadre's unit, or that unit's own liaison: edits or removes the cadre."""
+    return cadre is not None and can_write_unit(user, cadre.unit)
+
+
+rules.add_perm("units.change_cadre", writes_cadre)
+
+# R0.1 moving a unit (with its subtree): an office over the unit; the new parent is checked with add_unit
+rules.add_perm("units.move_unit", manages_unit)

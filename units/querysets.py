@@ -20,6 +20,18 @@ class UnitQuerySet(MP_NodeQuerySet):
             return self
         return self.filter(models.Q(name__icontains=text) | models.Q(code__iexact=text))
 
+    def matching(self, text: str) -> "UnitQuerySet":
+        """The one meaning of "a unit by name or code": the name or the code contains ``text``.
+        Scoping is the caller's (``visible_to``); blank text matches every unit."""
+        return self.filter(unit_matching_q(text)) if (text or "").strip() else self
+
+
+def unit_matching_q(text: str, prefix: str = "") -> models.Q:
+    """``Q`` for "the unit's name or code contains ``text``" on a model reaching the unit by ``prefix``
+    (``"unit__"`` for a cadre): what every list's unit filter means."""
+    text = (text or "").strip()
+    return models.Q(**{f"{prefix}name__icontains": text}) | models.Q(**{f"{prefix}code__icontains": text})
+
 
 class UnitManager(MP_NodeManager):
     def get_queryset(self) -> UnitQuerySet:
@@ -27,6 +39,9 @@ class UnitManager(MP_NodeManager):
 
     def visible_to(self, user) -> UnitQuerySet:
         return self.get_queryset().visible_to(user)
+
+    def matching(self, text: str) -> UnitQuerySet:
+        return self.get_queryset().matching(text)
 
 
 class CadreQuerySet(models.QuerySet):

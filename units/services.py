@@ -1,40 +1,22 @@
-"""Writes of the units app: unit and cadre changes and the all-or-nothing spreadsheet import (R0.4)."""
+"""Writes of the units app: unit and cadre changes and the all-or-nothing spreadsheet import (R0.4).
+
+``Column``, ``ImportPlan``, ``ImportRow`` and ``map_header`` are the import flow's (``web.imports``),
+named here too for the apps that imported them from this module."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from web.imports import Column, ImportPlan, ImportRow, map_header, parse_bool, read_plan  # noqa: F401 (re-exported)
+
 from .errors import UnitsError
-from .models import Cadre, Level, Rank, SpecialGroup, Unit, UnitKind
-from .scoping import WRITE_ROLES, can_write_unit, in_scope
+from .models import Cadre, Level, Rank, SpecialGroup, Unit, UnitKind, placement_error
 
 IMPORT_KINDS = {"units": gettext_lazy("Units"), "cadres": gettext_lazy("Cadres")}
-
-TRUE_WORDS = {"1", "y", "yes", "true", "是", "√", "✓", "x"}
-FALSE_WORDS = {"", "0", "n", "no", "false", "否"}
-
-
-@dataclass
-class Column:
-    key: str
-    headers: tuple[str, ...]
-    required: bool = False
-
-    @property
-    def label(self) -> str:
-        """The Chinese header, as in the downloadable template."""
-        return next((h for h in self.headers if not h.isascii()), self.headers[0])
-
-    def label_in(self, language: str) -> str:
-        """The header to show a reader of ``language`` (the importer accepts either)."""
-        if language.startswith("zh"):
-            return self.label
-        return next((h for h in self.headers if h.isascii() and " " in h), self.headers[0])
-
 
 UNIT_COLUMNS = [
     Column("code", ("code", "编码", "单位编码"), True),
@@ -58,30 +40,6 @@ CADRE_COLUMNS = [
     Column("phone", ("phone", "电话")),
 ]
 COLUMNS = {"units": UNIT_COLUMNS, "cadres": CADRE_COLUMNS}
-
-
-@dataclass
-class ImportRow:
-    line: int
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportPlan:
-    """The checked contents of an import file: applied only when no row has an error."""
-
-    kind: str
-    rows: list[ImportRow]
-    file_errors: list[str] = field(default_factory=list)
-
-    @property
-    def error_rows(self) -> list[ImportRow]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.error_rows and bool(self.rows)
 
 
 def _choice_lookup(choices) -> dict[str, object]:
@@ -112,49 +70,18 @@ def _group_lookup() -> dict[str, object]:
     return _choice_lookup(SpecialGroup.choices) | {"": SpecialGroup.NONE, "无": SpecialGroup.NONE}
 
 
-def _bool(value: str, label: str, errors: list[str]) -> bool:
-    v = value.strip().lower()
-    if v in TRUE_WORDS:
-        return True
-    if v in FALSE_WORDS:
-        return False
-    errors.append(_("%(column)s must be yes or no, not “%(value)s”.") % {"column": label, "value": value})
-    return False
-
-
-def map_header(header: list[str], columns: list[Column]) -> tuple[dict[str, int], list[str]]:
-    index: dict[str, int] = {}
-    wanted = {h.lower(): c.key for c in columns for h in c.headers}
-    for i, title in enumerate(header):
-        key = wanted.get(title.strip().lower())
-        if key and key not in index:
-            index[key] = i
-    missing = [c.label for c in columns if c.required and c.key not in index]
-    errors = []
-    if missing:
-        errors.append(_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
-    return index, errors
+_bool = parse_bool
 
 
 def import_check(*, user, kind: str, table: list[list[str]]) -> ImportPlan:
     """R0.4: check every row of an import file against the rules and the user's scope; write nothing."""
     if kind not in COLUMNS:
         raise UnitsError(_("Unknown import kind."))
-    table = [row for row in table if any(cell.strip() for cell in row)]
-    if not table:
-        return ImportPlan(kind, [], [_("The file is empty.")])
-    index, file_errors = map_header(table[0], COLUMNS[kind])
-    rows = []
-    for n, raw in enumerate(table[1:], start=2):
-        values = {key: (raw[i].strip() if i < len(raw) else "") for key, i in index.items()}
-        rows.append(ImportRow(line=n, values=values))
-    if not rows:
-        file_errors.append(_("The file has a header but no rows."))
-    if file_errors:
-        return ImportPlan(kind, rows, file_errors)
-    checker: Callable = _check_units if kind == "units" else _check_cadres
-    checker(user, rows)
-    return ImportPlan(kind, rows)
+    plan = read_plan(kind, table, COLUMNS[kind])
+    if not plan.file_errors:
+        checker: Callable = _check_units if kind == "units" else _check_cadres
+        checker(user, plan.rows)
+    return plan
 
 
 def _check_units(user, rows: list[ImportRow]) -> None:
@@ -191,14 +118,14 @@ def _check_units(user, rows: list[ImportRow]) -> None:
         parent_code = v.get("parent_code", "")
         parent = existing.get(parent_code)
         if parent is not None:
-            if not in_scope(user, parent, WRITE_ROLES):
+            if not user.has_perm("units.add_unit", parent):
                 e.append(_("Parent unit %(code)s is outside your scope.") % {"code": parent_code})
-            elif level is not None and level <= parent.level:
-                e.append(_("Level must be below the parent's level."))
+            elif level is not None and (error := placement_error(level, parent.level)):
+                e.append(error)
         elif parent_code in seen and seen[parent_code] < row.line:
             parent_level = new_levels.get(parent_code)
-            if level is not None and parent_level is not None and level <= parent_level:
-                e.append(_("Level must be below the parent's level."))
+            if level is not None and parent_level is not None and (error := placement_error(level, parent_level)):
+                e.append(error)
         else:
             e.append(_("Parent unit %(code)s does not exist (it may come earlier in the file).") % {"code": parent_code})
         if level is not None and code:
@@ -214,7 +141,7 @@ def _check_cadres(user, rows: list[ImportRow]) -> None:
         unit = units.get(v.get("unit_code", ""))
         if unit is None:
             e.append(_("Unit %(code)s does not exist.") % {"code": v.get("unit_code", "")})
-        elif not can_write_unit(user, unit):
+        elif not user.has_perm("units.add_cadre", unit):
             e.append(_("Unit %(code)s is outside your scope.") % {"code": unit.code})
         name = v.get("name", "")
         if not name:
@@ -240,6 +167,8 @@ def _check_cadres(user, rows: list[ImportRow]) -> None:
 @transaction.atomic
 def import_apply(*, user, kind: str, table: list[list[str]]) -> int:
     """R0.4: check again and write every row in one transaction, or nothing when any row is bad."""
+    if not user.has_perm("units.import_units"):
+        raise PermissionDenied
     plan = import_check(user=user, kind=kind, table=table)
     if not plan.ok:
         raise UnitsError(_("The file has errors; nothing was imported."))
@@ -291,9 +220,102 @@ def import_template(kind: str) -> list[str]:
     return [c.label for c in COLUMNS[kind]]
 
 
+UNIT_FIELDS = ("name", "code", "level", "kind", "is_backward_village", "is_hardest_unit")
+CADRE_FIELDS = ("name", "post", "rank", "is_top_leader", "is_team_member", "is_party_secretary",
+                "is_party_member", "special_group", "phone")
+
+
+def _check_placement(level: int, parent: Unit | None) -> None:
+    error = placement_error(int(level), parent.level if parent is not None else None)
+    if error:
+        raise UnitsError(error)
+
+
+def _pick(data: dict, fields: tuple[str, ...]) -> dict:
+    return {name: data[name] for name in fields if name in data}
+
+
 @transaction.atomic
-def cadre_delete(*, user, cadre: Cadre) -> None:
-    """Remove a cadre; only those who write the cadre's unit may."""
-    if not can_write_unit(user, cadre.unit):
+def unit_add_child(*, user, parent: Unit, **data) -> Unit:
+    """R0.1 add a sub-unit below ``parent``, at a level allowed under the parent's level."""
+    if not user.has_perm("units.add_unit", parent):
+        raise PermissionDenied
+    values = _pick(data, UNIT_FIELDS)
+    _check_placement(values["level"], parent)
+    if Unit.objects.filter(code=values["code"]).exists():
+        raise UnitsError(_("A unit with code %(code)s already exists.") % {"code": values["code"]})
+    # treebeard's manager locks and re-reads the parent, keeping paths and numchild right
+    return Unit.objects.add_child(parent, values)
+
+
+@transaction.atomic
+def unit_update(*, user, unit: Unit, **data) -> Unit:
+    """R0.1 change a unit's name, code, kind, flags or level (a level that still fits its place in the tree)."""
+    if not user.has_perm("units.change_unit", unit):
+        raise PermissionDenied
+    values = _pick(data, UNIT_FIELDS)
+    level = int(values.get("level", unit.level))
+    if level != Unit.objects.filter(pk=unit.pk).values_list("level", flat=True).get():
+        _check_placement(level, Unit.objects.get_parent(unit))
+        for child_level in set(Unit.objects.get_children(unit).values_list("level", flat=True)):
+            error = placement_error(child_level, level)
+            if error:
+                raise UnitsError(error)
+    if Unit.objects.filter(code=values.get("code", unit.code)).exclude(pk=unit.pk).exists():
+        raise UnitsError(_("A unit with code %(code)s already exists.") % {"code": values["code"]})
+    for name, value in values.items():
+        setattr(unit, name, value)
+    unit.save(update_fields=list(values))
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, user, unit: Unit, parent: Unit) -> Unit:
+    """R0.1 move a unit and its subtree under another parent, one its level may hang under."""
+    if not (user.has_perm("units.move_unit", unit) and user.has_perm("units.add_unit", parent)):
+        raise PermissionDenied
+    if parent.path.startswith(unit.path):
+        raise UnitsError(_("A unit cannot move below itself."))
+    _check_placement(unit.level, parent)
+    Unit.objects.move(unit, parent, pos="sorted-child")
+    unit.refresh_from_db()
+    return unit
+
+
+def placement_of(level: int, target: Unit | None, position: str) -> str | None:
+    """Why a unit of ``level`` may not go ``position`` (treebeard's ``*-child`` or a sibling position)
+    relative to ``target`` (``None``: a root), or ``None``: for the admin's tree, which moves nodes itself."""
+    if target is None:
+        return placement_error(level, None)
+    parent = target if position.endswith("child") else Unit.objects.get_parent(target)
+    return placement_error(level, parent.level if parent is not None else None)
+
+
+@transaction.atomic
+def cadre_create(*, user, unit: Unit, **data) -> Cadre:
+    """R0.2 add a cadre to a unit (its office, or the unit's own liaison)."""
+    if not user.has_perm("units.add_cadre", unit):
+        raise PermissionDenied
+    return Cadre.objects.create(unit=unit, **_pick(data, CADRE_FIELDS))
+
+
+@transaction.atomic
+def cadre_update(*, user, cadre: Cadre, **data) -> Cadre:
+    """R0.2, R0.3 change a cadre's post, rank, flags, special group or phone."""
+    if not user.has_perm("units.change_cadre", cadre):
+        raise PermissionDenied
+    values = _pick(data, CADRE_FIELDS)
+    for name, value in values.items():
+        setattr(cadre, name, value)
+    cadre.save(update_fields=list(values))
+    return cadre
+
+
+@transaction.atomic
+def cadre_delete(*, user, cadre: Cadre) -> Unit:
+    """Remove a cadre; only those who write the cadre's unit may. Returns the cadre's unit."""
+    if not user.has_perm("units.change_cadre", cadre):
         raise UnitsError(_("You may not change this unit's cadres."))
+    unit = cadre.unit
     cadre.delete()
+    return unit

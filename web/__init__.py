@@ -1,4 +1,5 @@
-"""Leaf toolkit for views (DESIGN.md "web/"): imports no app of ours; every app's views use it.
+"""Leaf toolkit for views (DESIGN.md "web/"): imports no app of ours (only the ``reports`` toolkit, for
+Excel files); every app's views use it.
 
 - ``decorators``: ``permission_required`` (scoped object → 404, django-rules permission → 403) and
   ``campaign_required`` (the empty state while no campaign runs);

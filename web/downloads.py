@@ -26,6 +26,13 @@ def xlsx_download(data: bytes, stem: str) -> HttpResponse:
     return download(data, dated(stem, "xlsx"), XLSX)
 
 
+def sheet_download(*, stem: str, title: str, headers: list, rows: list) -> HttpResponse:
+    """One sheet (headers and rows, written by ``reports.excel``) as ``stem-YYYYMMDD.xlsx``."""
+    from reports.excel import Sheet, write_xlsx
+
+    return xlsx_download(write_xlsx([Sheet(title=title, headers=headers, rows=rows)]), stem)
+
+
 def pdf_download(data: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
     return download(data, filename, PDF, inline=inline)
 

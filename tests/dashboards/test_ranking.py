@@ -29,7 +29,7 @@ def confirm_url(unit) -> str:
     return reverse("dashboards:criticism_confirm", args=[unit.pk])
 
 
-def test_r63_city_and_county_units_ranked_by_the_weighted_score_shown_beside_each_rank(tree, users, seeded,
+def test_r6_3_city_and_county_units_ranked_by_the_weighted_score_shown_beside_each_rank(tree, users, seeded,
                                                                                        campaign, login):
     response = login(users["leader"]).get(ranking_url(tree.province))
     ranking = response.context["r"]
@@ -54,7 +54,7 @@ def test_r63_city_and_county_units_ranked_by_the_weighted_score_shown_beside_eac
     assert f'id="rank-{county.unit.pk}" data-unit="{county.unit.pk}" data-rank="{county.rank}"' in html
 
 
-def test_r63_the_weights_are_campaign_data(tree, users, seeded, login):
+def test_r6_3_the_weights_are_campaign_data(tree, users, seeded, login):
     """All the weight on supervision cards: the units whose cards are all closed rank first with 100."""
     SupervisionCard.objects.filter(unit__path__startswith=tree.county_b.path).update(status="closed")
     Campaign.objects.update(rank_weight_progress=0, rank_weight_study=0, rank_weight_exam=0, rank_weight_cards=100,
@@ -68,7 +68,7 @@ def test_r63_the_weights_are_campaign_data(tree, users, seeded, login):
     assert {row.score for row in rows} == {round(100 * 2 / 6, 2)}  # every unit answers the public alike
 
 
-def test_r63_invalid_weights_are_shown_and_nothing_is_ranked(tree, users, seeded, login):
+def test_r6_3_invalid_weights_are_shown_and_nothing_is_ranked(tree, users, seeded, login):
     """Bad input: weights that do not add up to 100 (saved around the form) — Campaign.clean's message on the
     page, no rank, no candidate, and the confirmation refused."""
     Campaign.objects.update(rank_weight_progress=50)  # 50 + 20 + 15 + 20 + 15 = 120
@@ -83,7 +83,7 @@ def test_r63_invalid_weights_are_shown_and_nothing_is_ranked(tree, users, seeded
     assert not PublicCriticism.objects.exists()
 
 
-def test_r63_candidates_are_the_lowest_scores_with_reasons_from_their_figures(tree, users, seeded, login):
+def test_r6_3_candidates_are_the_lowest_scores_with_reasons_from_their_figures(tree, users, seeded, login):
     Campaign.objects.update(criticism_count=2)
     ranking = login(users["leader"]).get(ranking_url(tree.province)).context["r"]
     assert ranking.candidates == list(reversed(ranking.rows))[:2]
@@ -96,7 +96,7 @@ def test_r63_candidates_are_the_lowest_scores_with_reasons_from_their_figures(tr
         assert row.reason_text.startswith(row.reasons[0])
 
 
-def test_r63_a_leader_picks_edits_and_confirms_a_public_criticism(tree, users, seeded, login):
+def test_r6_3_a_leader_picks_edits_and_confirms_a_public_criticism(tree, users, seeded, login):
     Campaign.objects.update(criticism_count=2)
     client = login(users["leader"])
     page = client.get(confirm_url(tree.province))
@@ -122,7 +122,7 @@ def test_r63_a_leader_picks_edits_and_confirms_a_public_criticism(tree, users, s
 
 
 @pytest.mark.parametrize("change", ["nothing picked", "blank reason", "number taken", "no number"])
-def test_r63_bad_confirmation_writes_nothing(change, tree, users, seeded, login):
+def test_r6_3_bad_confirmation_writes_nothing(change, tree, users, seeded, login):
     client = login(users["leader"])
     offered = client.get(confirm_url(tree.province)).context["r"].offered
     unit = offered[0].unit
@@ -142,7 +142,7 @@ def test_r63_bad_confirmation_writes_nothing(change, tree, users, seeded, login)
     assert PublicCriticism.objects.count() == before
 
 
-def test_r63_only_a_leader_over_the_unit_confirms(tree, users, seeded, login):
+def test_r6_3_only_a_leader_over_the_unit_confirms(tree, users, seeded, login):
     """Offices and supervisors read the ranking but may not confirm (403); out of scope is 404."""
     for name in ("prov_office", "city_office", "supervisor"):
         client = login(users[name])
@@ -156,7 +156,7 @@ def test_r63_only_a_leader_over_the_unit_confirms(tree, users, seeded, login):
     assert login(users["leader"]).get(ranking_url(tree.city_a)).context["can_confirm"] is True
 
 
-def test_r63_a_county_picks_its_own_among_its_sub_units(tree, users, seeded, login):
+def test_r6_3_a_county_picks_its_own_among_its_sub_units(tree, users, seeded, login):
     """"Cities and counties pick their own": a county has no county below it, so its sub-units are ranked."""
     ranking = login(users["leader"]).get(ranking_url(tree.county_a)).context["r"]
     assert {row.unit for row in ranking.rows} == set(tree.county_a.get_children())
@@ -164,7 +164,7 @@ def test_r63_a_county_picks_its_own_among_its_sub_units(tree, users, seeded, log
     assert empty.context["r"].rows == [] and 'id="ranking-empty"' in empty.content.decode()
 
 
-def test_r63_the_ranking_exports_to_excel(tree, users, seeded, login):
+def test_r6_3_the_ranking_exports_to_excel(tree, users, seeded, login):
     response = login(users["leader"]).get(ranking_url(tree.province) + "?export=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active

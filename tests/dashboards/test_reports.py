@@ -22,14 +22,14 @@ def seeded(tree, campaign):
     return seed(tree, campaign)
 
 
-def test_the_dashboard_offers_the_weekly_report(tree, users, seeded, login):
+def test_r5_2_the_dashboard_offers_the_weekly_report(tree, users, seeded, login):
     """R5.2 the weekly progress report is downloaded from the dashboard, as PDF and as Excel."""
     html = login(users["leader"]).get(reverse("dashboards:unit", args=[tree.city_a.pk])).content.decode()
     assert f'href="{reverse("dashboards:report_pdf", args=[tree.city_a.pk])}" id="report-pdf"' in html
     assert f'href="{reverse("dashboards:report_xlsx", args=[tree.city_a.pk])}" id="report-xlsx"' in html
 
 
-def test_weekly_report_pdf_has_every_section_with_its_data(tree, users, seeded, campaign, login, tmp_path):
+def test_r5_2_weekly_report_pdf_has_every_section_with_its_data(tree, users, seeded, campaign, login, tmp_path):
     """R5.2 the office's weekly report as a PDF: its sub-units and every overdue item by name or number."""
     response = login(users["city_office"]).get(reverse("dashboards:report_pdf", args=[tree.city_a.pk]))
     assert response.status_code == 200
@@ -51,7 +51,7 @@ def test_weekly_report_pdf_has_every_section_with_its_data(tree, users, seeded, 
     assert "迁安市" not in text
 
 
-def test_weekly_report_excel_has_a_sheet_per_section_with_the_same_rows(tree, users, seeded, campaign, login):
+def test_r5_2_weekly_report_excel_has_a_sheet_per_section_with_the_same_rows(tree, users, seeded, campaign, login):
     """R5.2 the same report as Excel: one sheet per section, as many rows as there are items."""
     response = login(users["leader"]).get(reverse("dashboards:report_xlsx", args=[tree.city_a.pk]))
     assert response.status_code == 200
@@ -70,14 +70,14 @@ def test_weekly_report_excel_has_a_sheet_per_section_with_the_same_rows(tree, us
     assert sum(activity.values()) > 0
 
 
-def test_weekly_report_is_the_same_file_when_made_twice(tree, users, seeded, login):
+def test_r5_2_weekly_report_is_the_same_file_when_made_twice(tree, users, seeded, login):
     """DESIGN "Documents": generating twice gives the same file."""
     client = login(users["leader"])
     url = reverse("dashboards:report_pdf", args=[tree.county_a.pk])
     assert client.get(url).content == client.get(url).content
 
 
-def test_weekly_report_of_a_unit_without_sub_units_or_overdue_items(tree, users, campaign, login, tmp_path):
+def test_r5_2_weekly_report_of_a_unit_without_sub_units_or_overdue_items(tree, users, campaign, login, tmp_path):
     """R5.2 a village's report: empty sections say so instead of failing."""
     Obligation.objects.all().delete()
     response = login(users["leader"]).get(reverse("dashboards:report_pdf", args=[tree.village_a.pk]))
@@ -85,7 +85,7 @@ def test_weekly_report_of_a_unit_without_sub_units_or_overdue_items(tree, users,
     assert "塔元庄村" in pdf_text(response.content, tmp_path)
 
 
-def test_weekly_report_only_for_units_in_scope(tree, users, seeded, login):
+def test_r5_2_weekly_report_only_for_units_in_scope(tree, users, seeded, login):
     """R0.1 another county's report is a 404."""
     client = login(users["county_office"])
     assert client.get(reverse("dashboards:report_pdf", args=[tree.county_b.pk])).status_code == 404

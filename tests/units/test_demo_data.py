@@ -148,7 +148,7 @@ def test_r0_1_tree_is_consistent_for_treebeard(loaded: str) -> None:
     assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
-def test_path_step_matches_treebeard() -> None:
+def test_r0_1_path_step_matches_treebeard() -> None:
     """R0.1: our path segments use treebeard's base-36 alphabet with steplen 4."""
     assert demo.path_step(1) == "0001"
     assert demo.path_step(10) == "000A"
@@ -228,7 +228,7 @@ EXPECTED_ACCOUNTS = {
 }
 
 
-def test_demo_accounts_can_log_in_with_their_roles(loaded: str) -> None:
+def test_r0_1_demo_accounts_can_log_in_with_their_roles(loaded: str) -> None:
     """One demo login per role, bound to its unit (R0.1 subtree as scope), password Demo@2014."""
     User = get_user_model()
     for username, (role, unit_name) in EXPECTED_ACCOUNTS.items():
@@ -244,7 +244,7 @@ def test_demo_accounts_can_log_in_with_their_roles(loaded: str) -> None:
 
 
 # --- the command's safety rules ---------------------------------------------------------------
-def test_second_run_without_if_empty_refuses_and_writes_nothing(loaded: str) -> None:
+def test_r0_1_second_run_without_if_empty_refuses_and_writes_nothing(loaded: str) -> None:
     """R0: demo data only goes into a fresh database; a second run fails and changes nothing."""
     before = snapshot()
     with pytest.raises(CommandError, match="fresh database"):
@@ -252,7 +252,7 @@ def test_second_run_without_if_empty_refuses_and_writes_nothing(loaded: str) -> 
     assert snapshot() == before
 
 
-def test_if_empty_on_a_loaded_database_exits_cleanly(loaded: str) -> None:
+def test_r0_1_if_empty_on_a_loaded_database_exits_cleanly(loaded: str) -> None:
     """R0: with --if-empty a loaded database is left alone, and the accounts are still listed."""
     before = snapshot()
     output = run_demo_data("--if-empty")
@@ -261,14 +261,14 @@ def test_if_empty_on_a_loaded_database_exits_cleanly(loaded: str) -> None:
     assert snapshot() == before
 
 
-def test_if_empty_on_an_empty_database_loads() -> None:
+def test_r0_1_if_empty_on_an_empty_database_loads() -> None:
     """R0.1: --if-empty on an empty database loads as usual."""
     output = run_demo_data("--if-empty")
     assert "Loaded" in output
     assert Unit.objects.filter(code="130123").exists()
 
 
-def test_existing_units_block_loading_even_if_not_demo() -> None:
+def test_r0_1_existing_units_block_loading_even_if_not_demo() -> None:
     """R0: any unit already present (real data) blocks loading; nothing is deleted."""
     Unit.objects.add_root(
         {"name": "某单位", "code": "X1", "level": Level.PROVINCE, "kind": UnitKind.PARTY_COMMITTEE}
@@ -281,7 +281,7 @@ def test_existing_units_block_loading_even_if_not_demo() -> None:
     assert Unit.objects.count() == 1 and Cadre.objects.count() == 0
 
 
-def test_build_is_deterministic_per_seed() -> None:
+def test_r0_1_build_is_deterministic_per_seed() -> None:
     """R0.1/R0.2: the same seed gives the same tree and cadres; another seed differs."""
 
     def fingerprint() -> list[tuple]:
@@ -302,7 +302,7 @@ def test_build_is_deterministic_per_seed() -> None:
     assert fingerprint() != first
 
 
-def test_unknown_scale_is_rejected() -> None:
+def test_r0_1_unknown_scale_is_rejected() -> None:
     """The command accepts only the scales it knows."""
     with pytest.raises(CommandError):
         call_command("demo_data", "--scale", "country", stdout=io.StringIO(), stderr=io.StringIO())

@@ -32,7 +32,7 @@ def _upload(client, kind, name, data):
     return client.post(reverse("units:import"), {"kind": kind, "file": SimpleUploadedFile(name, data)})
 
 
-def test_units_import_with_a_bad_row_writes_nothing_and_names_the_rows(login, tree, users):
+def test_r0_4_units_import_with_a_bad_row_writes_nothing_and_names_the_rows(login, tree, users):
     """R0.4: one bad row → nothing written, and each bad row says why."""
     client = login(users["county_office"])
     rows = [UNIT_HEADER,
@@ -55,7 +55,7 @@ def test_units_import_with_a_bad_row_writes_nothing_and_names_the_rows(login, tr
     assert "130283" in errors[5]
 
 
-def test_units_import_good_file_previews_then_writes_all(login, tree, users):
+def test_r0_4_units_import_good_file_previews_then_writes_all(login, tree, users):
     client = login(users["county_office"])
     rows = [UNIT_HEADER,
             ["130123002", "新安镇", "130123", "乡镇", "基层党组织", "", "是"],
@@ -75,7 +75,7 @@ def test_units_import_good_file_previews_then_writes_all(login, tree, users):
     assert client.post(reverse("units:import_confirm", args=[token])).status_code == 404
 
 
-def test_cadres_import_all_or_nothing(login, tree, users):
+def test_r0_4_cadres_import_all_or_nothing(login, tree, users):
     client = login(users["county_office"])
     good = ["130123001", "陈镇长", "镇长", "科级", "否", "是", "否", "是", "", "13800000001"]
     bad = ["130283001", "越界人", "镇长", "科级", "", "", "", "", "", ""]      # other county
@@ -93,7 +93,7 @@ def test_cadres_import_all_or_nothing(login, tree, users):
     assert cadre.unit == tree.township_a and cadre.is_team_member and cadre.phone == "13800000001"
 
 
-def test_import_refuses_wrong_type_missing_columns_and_empty_files(login, tree, users):
+def test_r0_4_import_refuses_wrong_type_missing_columns_and_empty_files(login, tree, users):
     client = login(users["county_office"])
     response = _upload(client, "units", "units.txt", b"hello")
     assert response.context["form"].errors["file"]
@@ -106,7 +106,7 @@ def test_import_refuses_wrong_type_missing_columns_and_empty_files(login, tree, 
     assert Unit.objects.count() == 9
 
 
-def test_confirm_rechecks_the_file(login, tree, users):
+def test_r0_4_confirm_rechecks_the_file(login, tree, users):
     """A file that was fine at preview but clashes by confirmation time writes nothing."""
     client = login(users["county_office"])
     rows = [UNIT_HEADER, ["130123002", "新安镇", "130123", "乡镇", "基层党组织", "", ""]]
@@ -119,8 +119,31 @@ def test_confirm_rechecks_the_file(login, tree, users):
     assert list(response.context["messages"])[0].level_tag == "error"
 
 
-def test_template_download_has_the_headers(login, tree, users):
+def test_r0_4_template_download_has_the_headers(login, tree, users):
     from reports.excel import read_table
 
     response = login(users["county_office"]).get(reverse("units:import_template", args=["cadres"]))
     assert read_table(response.content, "t.xlsx")[0] == CADRE_HEADER
+
+
+def test_r0_4_a_token_is_the_uploaders_and_the_confirmation_checks_the_permission_again(login, tree, users, client):
+    """The preview's token lives in the uploader's session: another office cannot confirm it (404), and a
+    user who may no longer import gets a 403 at confirmation; nothing is written either way."""
+    from django.test import Client
+
+    rows = [UNIT_HEADER, ["130123002", "新安镇", "130123", "乡镇", "基层党组织", "", ""]]
+    response = _upload(login(users["county_office"]), "units", "units.csv", _csv(rows))
+    token = response.context["token"]
+    other = Client()
+    other.force_login(users["city_office"], backend="django.contrib.auth.backends.ModelBackend")
+    assert other.post(reverse("units:import_confirm", args=[token])).status_code == 404
+    users["county_office"].role_assignments.all().delete()
+    users["county_office"]._dudao_grants = None
+    assert client.post(reverse("units:import_confirm", args=[token])).status_code == 403
+    assert not Unit.objects.filter(code="130123002").exists()
+
+
+def test_r0_4_one_preview_template_for_every_import(login, tree, users):
+    response = _upload(login(users["county_office"]), "cadres", "c.csv", _csv([CADRE_HEADER]))
+    assert "web/import_preview.html" in [t.name for t in response.templates]
+    assert response.context["plan"].file_errors

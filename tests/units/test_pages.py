@@ -8,7 +8,7 @@ from tests.factories import CadreFactory, add
 from units.models import Cadre, Level, Rank, Unit, UnitKind
 
 
-def test_tree_starts_at_the_users_scope_and_expands_children(login, tree, users):
+def test_r0_1_tree_starts_at_the_users_scope_and_expands_children(login, tree, users):
     """R0.1: a county office starts at its county; expanding shows its townships."""
     client = login(users["county_office"])
     page = client.get(reverse("units:tree")).content.decode()
@@ -18,7 +18,7 @@ def test_tree_starts_at_the_users_scope_and_expands_children(login, tree, users)
     assert "<html" not in fragment.content.decode()
 
 
-def test_tree_search_finds_units_in_scope_with_their_path(login, tree, users):
+def test_r0_1_tree_search_finds_units_in_scope_with_their_path(login, tree, users):
     client = login(users["city_office"])
     page = client.get(reverse("units:tree"), {"q": "塔元"}).content.decode()
     assert "塔元庄村" in page
@@ -28,7 +28,7 @@ def test_tree_search_finds_units_in_scope_with_their_path(login, tree, users):
     assert 'id="search-empty"' in empty.content.decode()
 
 
-def test_unit_detail_shows_sub_units_cadres_flags_and_counts(login, tree, users):
+def test_r0_1_r0_3_unit_detail_shows_sub_units_cadres_flags_and_counts(login, tree, users):
     """R0.1–R0.3: the county page lists its township, its top leader and the subtree's figures."""
     CadreFactory(unit=tree.village_a, name="孙二线", special_group="stepped_back")
     client = login(users["county_office"])
@@ -42,7 +42,7 @@ def test_unit_detail_shows_sub_units_cadres_flags_and_counts(login, tree, users)
     assert [n for _, n in counts.special] == [1, 0, 0]  # stepped back, sanctioned, mobile
 
 
-def test_unit_detail_uses_a_fixed_number_of_queries(login, tree, users, django_assert_max_num_queries):
+def test_r0_1_unit_detail_uses_a_fixed_number_of_queries(login, tree, users, django_assert_max_num_queries):
     """The figures are aggregates: more units and cadres do not mean more queries."""
     client = login(users["prov_office"])
     url = reverse("units:unit_detail", args=[tree.province.pk])
@@ -56,7 +56,7 @@ def test_unit_detail_uses_a_fixed_number_of_queries(login, tree, users, django_a
         client.get(url)
 
 
-def test_home_page_per_role(login, tree, users, django_assert_max_num_queries):
+def test_r0_1_home_page_per_role(login, tree, users, django_assert_max_num_queries):
     for name, section in [("county_office", "home-office"), ("supervisor", "home-supervisor"),
                           ("liaison", "home-liaison"), ("leader", "home-leader"), ("admin", "home-admin")]:
         client = login(users[name])
@@ -70,14 +70,15 @@ def test_home_page_per_role(login, tree, users, django_assert_max_num_queries):
     assert 'id="home-office"' not in leader
 
 
-def test_cadre_list_filters_sorts_paginates(login, tree, users, settings):
+def test_r0_2_cadre_list_filters_sorts_paginates(login, tree, users, settings):
     settings.PAGE_SIZE = 5
     for i in range(12):
         CadreFactory(unit=tree.township_a, name=f"镇干部{i:02}", rank=Rank.SECTION)
     client = login(users["county_office"])
     response = client.get(reverse("units:cadre_list"))
-    assert response.context["table"].paginator.count == 13
+    assert len(response.context["table"].data) == 13
     assert len(response.context["table"].page.object_list) == 5
+    assert response.context["table"].page.has_next()
 
     response = client.get(reverse("units:cadre_list"), {"rank": "county"})
     assert [c.name for c in response.context["table"].data] == ["王正定"]
@@ -86,11 +87,14 @@ def test_cadre_list_filters_sorts_paginates(login, tree, users, settings):
     names = [row.record.name for row in response.context["table"].page.object_list]
     assert names == sorted(names, reverse=True) and all(n.startswith("镇干部0") for n in names)
 
-    response = client.get(reverse("units:cadre_list"), {"unit": "130123001"})  # subtree by code
-    assert response.context["table"].paginator.count == 12
+    # one unit filter: name or code contains (the township's code is in its villages' codes)
+    response = client.get(reverse("units:cadre_list"), {"unit": "130123001"})
+    assert len(response.context["table"].data) == 12
+    response = client.get(reverse("units:cadre_list"), {"unit": "正定"})  # 正定县 and 正定镇
+    assert len(response.context["table"].data) == 13
 
 
-def test_cadre_export_follows_the_filter(login, tree, users):
+def test_r0_4_cadre_export_follows_the_filter(login, tree, users):
     """R0.4: the Excel export holds exactly the filtered rows, with a header."""
     CadreFactory(unit=tree.township_a, name="刘镇长", post="镇长", rank=Rank.SECTION, is_top_leader=True)
     client = login(users["city_office"])
@@ -101,7 +105,7 @@ def test_cadre_export_follows_the_filter(login, tree, users):
     assert len(rows[0]) == 11
 
 
-def test_add_sub_unit_keeps_the_tree_sound(login, tree, users):
+def test_r0_1_add_sub_unit_keeps_the_tree_sound(login, tree, users):
     client = login(users["county_office"])
     response = client.post(reverse("units:unit_add_child", args=[tree.county_a.pk]),
                            {"name": "新安镇", "code": "130123002", "level": 4, "kind": "grassroots"})
@@ -117,7 +121,7 @@ def test_add_sub_unit_keeps_the_tree_sound(login, tree, users):
     assert response.context["form"].errors["level"]
 
 
-def test_cadre_delete_asks_for_confirmation(login, tree, users):
+def test_r0_2_cadre_delete_asks_for_confirmation(login, tree, users):
     client = login(users["county_office"])
     url = reverse("units:cadre_delete", args=[tree.cadre_a.pk])
     page = client.get(url).content.decode()
@@ -126,7 +130,7 @@ def test_cadre_delete_asks_for_confirmation(login, tree, users):
     assert not Cadre.objects.filter(pk=tree.cadre_a.pk).exists()
 
 
-def test_bad_phone_is_refused_with_a_message(login, tree, users):
+def test_r0_2_bad_phone_is_refused_with_a_message(login, tree, users):
     client = login(users["county_office"])
     response = client.post(reverse("units:cadre_edit", args=[tree.cadre_a.pk]),
                            {"name": "王正定", "rank": "county", "phone": "call me"})
@@ -134,3 +138,51 @@ def test_bad_phone_is_refused_with_a_message(login, tree, users):
     assert response.context["form"].errors["phone"]
     tree.cadre_a.refresh_from_db()
     assert tree.cadre_a.phone == ""
+
+
+def test_r0_2_deep_pages_of_the_cadre_list_never_count_the_table(login, tree, users, settings):
+    """R0.2: a deep page reads one page (and one row more), never ``COUNT(*)`` over the cadres."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_SIZE = 5
+    CadreFactory.create_batch(30, unit=tree.township_a)
+    client = login(users["county_office"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("units:cadre_list"), {"page": 4, "sort": "name"})
+    assert response.status_code == 200
+    assert len(response.context["table"].page.object_list) == 5
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "units_cadre" in q["sql"]]
+    assert 'id="page-next"' in response.content.decode()
+
+
+def test_r0_2_unit_filter_means_name_or_code_within_the_viewers_subtree(login, tree, users):
+    """R0.2: ``unit`` is "name or code contains", and never reaches past the viewer's subtree."""
+    client = login(users["county_office_b"])
+    assert not client.get(reverse("units:cadre_list"), {"unit": "正定"}).context["table"].data
+    assert [c.name for c in client.get(reverse("units:cadre_list"), {"unit": "1302"}).context["table"].data] == [
+        "李迁安"]
+    assert list(Unit.objects.matching("正定").values_list("code", flat=True)) == ["130123", "130123001"]
+    assert set(Unit.objects.matching("13012300").values_list("code", flat=True)) == {"130123001", "130123001001"}
+
+
+def test_r0_2_a_bad_filter_value_shows_a_field_error_not_a_500(login, tree, users):
+    response = login(users["county_office"]).get(reverse("units:cadre_list"), {"rank": "emperor"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors["rank"]
+    assert not response.context["table"].data
+
+
+def test_r0_2_within_lists_a_units_whole_subtree_in_scope(login, tree, users):
+    """A dashboard figure's link (``?within=<code>``) lists the unit's subtree even where codes do not
+    nest (the city 130100 holds the county 130123); a unit outside the viewer's scope lists nothing."""
+    from tests.factories import CadreFactory as Cadres
+
+    Cadres(unit=tree.village_a, name="孙支书")
+    client = login(users["city_office"])
+    names = {c.name for c in client.get(reverse("units:cadre_list"), {"within": "130100"}).context["table"].data}
+    assert names == {"王正定", "孙支书"}
+    assert not client.get(reverse("units:cadre_list"), {"within": "130200"}).context["table"].data
+    assert not client.get(reverse("units:cadre_list"), {"within": "nonsense"}).context["table"].data
+    page = client.get(reverse("units:unit_detail", args=[tree.city_a.pk])).content.decode()
+    assert f'{reverse("units:cadre_list")}?within=130100' in page

@@ -11,7 +11,7 @@ from units.models import Cadre, Unit
 from units.scoping import scope_q
 
 
-def test_visible_to_limits_units_and_cadres_to_the_subtree(tree, users):
+def test_r0_1_visible_to_limits_units_and_cadres_to_the_subtree(tree, users):
     county_units = set(Unit.objects.visible_to(users["county_office"]).values_list("name", flat=True))
     assert county_units == {"正定县", "正定镇", "塔元庄村"}
     other = set(Unit.objects.visible_to(users["county_office_b"]).values_list("name", flat=True))
@@ -22,7 +22,7 @@ def test_visible_to_limits_units_and_cadres_to_the_subtree(tree, users):
     assert Unit.objects.visible_to(users["leader"]).count() == Unit.objects.count()
 
 
-def test_two_roles_join_into_one_filter_without_duplicates(tree, users):
+def test_r0_1_two_roles_join_into_one_filter_without_duplicates(tree, users):
     """Overlapping grants (province and a county inside it) give each row once."""
     from units.models import RoleAssignment
 
@@ -37,7 +37,7 @@ def test_two_roles_join_into_one_filter_without_duplicates(tree, users):
     assert str(scope_q(user)).count("path__startswith") == 2
 
 
-def test_other_county_cannot_open_or_change_units(login, tree, users):
+def test_r0_1_other_county_cannot_open_or_change_units(login, tree, users):
     client = login(users["county_office_b"])
     for name in ("units:unit_detail", "units:unit_children", "units:unit_edit", "units:unit_add_child",
                  "units:cadre_add"):
@@ -52,7 +52,7 @@ def test_other_county_cannot_open_or_change_units(login, tree, users):
     assert not Cadre.objects.filter(name="外人").exists()
 
 
-def test_other_county_cannot_open_change_or_delete_cadres(login, tree, users):
+def test_r0_2_other_county_cannot_open_change_or_delete_cadres(login, tree, users):
     client = login(users["county_office_b"])
     for name in ("units:cadre_detail", "units:cadre_edit", "units:cadre_delete"):
         assert client.get(reverse(name, args=[tree.cadre_a.pk])).status_code == 404, name
@@ -63,7 +63,7 @@ def test_other_county_cannot_open_change_or_delete_cadres(login, tree, users):
     assert tree.cadre_a.name == "王正定"
 
 
-def test_other_county_lists_and_searches_show_nothing_of_the_first(login, tree, users):
+def test_r0_1_other_county_lists_and_searches_show_nothing_of_the_first(login, tree, users):
     client = login(users["county_office_b"])
     page = client.get(reverse("units:cadre_list")).content.decode()
     assert "李迁安" in page and "王正定" not in page
@@ -76,7 +76,7 @@ def test_other_county_lists_and_searches_show_nothing_of_the_first(login, tree, 
     assert [r[0] for r in rows[1:]] == ["李迁安"]
 
 
-def test_in_scope_writer_changes_and_reader_cannot(login, tree, users):
+def test_r0_1_in_scope_writer_changes_and_reader_cannot(login, tree, users):
     writer = login(users["county_office"])
     response = writer.post(reverse("units:unit_edit", args=[tree.township_a.pk]),
                            {"name": "正定镇（新）", "code": "130123001", "level": 4, "kind": "grassroots",
@@ -94,7 +94,7 @@ def test_in_scope_writer_changes_and_reader_cannot(login, tree, users):
     assert tree.township_a.name == "正定镇（新）"
 
 
-def test_liaison_writes_own_unit_cadres_only(login, tree, users):
+def test_r0_2_liaison_writes_own_unit_cadres_only(login, tree, users):
     client = login(users["liaison"])
     response = client.post(reverse("units:cadre_add", args=[tree.county_a.pk]),
                            {"name": "张联络", "post": "办公室主任", "rank": "section", "is_party_member": "on"})
