@@ -129,7 +129,10 @@ def cross_report_pdf(detail: CrossDetail, today: datetime.date) -> bytes:
             parts.append(heading(f"{target.unit.name}（{target.get_kind_display()}）", 2))
             parts.append(paragraph(target.finding or _("No findings recorded.")))
         parts.append(heading(_("Overall conclusion"), 1))
-        parts.append(paragraph(plan.summary or _("Not reported yet.")))
+        if detail.partial:  # the conclusion covers targets outside the reader's subtree
+            parts.append(paragraph(_("The conclusion covers units outside your scope; it is not shown.")))
+        else:
+            parts.append(paragraph(plan.summary or _("Not reported yet.")))
         return parts
 
     return render_pdf(meta, story)

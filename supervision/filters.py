@@ -7,7 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Unit
+from units.filters import UnitFilter
+from units.querysets import unit_matching_q
+from units.scoping import scope_q
+from web.lists import FilterSet
 
 from .models import (
     R54_CATEGORIES,
@@ -31,25 +34,12 @@ from .models import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
-def by_unit(queryset, value: str, prefix: str = "unit__"):
-    """A unit given by code means its whole subtree; by name, units whose name matches."""
-    value = (value or "").strip()
-    if not value:
-        return queryset
-    unit = Unit.objects.filter(code=value).only("path").first()
-    if unit is not None:
-        return queryset.filter(**{f"{prefix}path__startswith": unit.path})
-    return queryset.filter(**{f"{prefix}name__icontains": value})
+class UnitFilterSet(FilterSet):
+    """A filter set whose lists can be narrowed to a unit: name or code contains, within the viewer's
+    subtree (``units.filters.UnitFilter``, the one meaning every list shares; ``?within=<code>`` limits
+    to a subtree)."""
 
-
-class UnitFilterSet(django_filters.FilterSet):
-    """A filter set whose lists can be narrowed to a unit (by name) or a subtree (by code)."""
-
-    unit = django_filters.CharFilter(label=_("Unit name or code"), method="filter_unit")
-    unit_prefix = "unit__"
-
-    def filter_unit(self, queryset, name, value):
-        return by_unit(queryset, value, self.unit_prefix)
+    unit = UnitFilter("unit")
 
 
 class CardFilter(UnitFilterSet):
@@ -68,9 +58,9 @@ class CardFilter(UnitFilterSet):
         model = SupervisionCard
         fields: list[str] = []
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(user)
+        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(self.user)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -144,9 +134,9 @@ class SpotCheckFilter(UnitFilterSet):
         model = SpotCheck
         fields: list[str] = []
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(user)
+        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(self.user)
 
     def filter_with_card(self, queryset, name, value):
         if value is None:
@@ -155,7 +145,7 @@ class SpotCheckFilter(UnitFilterSet):
         return queryset.filter(carded) if value else queryset.exclude(carded)
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Title or leader"), method="filter_q")
     unit = django_filters.CharFilter(label=_("Unit name or code"), method="filter_unit")
 
@@ -170,10 +160,12 @@ class InspectionFilter(django_filters.FilterSet):
     def filter_unit(self, queryset, name, value):
         if not value.strip():
             return queryset
-        return queryset.filter(pk__in=by_unit(InspectionUnit.objects.all(), value).values("inspection_id"))
+        # only the viewer's own inspected units: the filter reveals nothing of the rows elsewhere
+        rows = InspectionUnit.objects.filter(scope_q(self.user, "unit__") & unit_matching_q(value, "unit__"))
+        return queryset.filter(pk__in=rows.values("inspection_id"))
 
 
-class CrossFilter(django_filters.FilterSet):
+class CrossFilter(FilterSet):
     group = django_filters.ModelChoiceFilter(label=_("Supervision group"), queryset=SupervisionGroup.objects.none())
     state = django_filters.ChoiceFilter(label=_("State"), method="filter_state", choices=[
         ("running", _("Running")), ("closed", _("Reported")), ("open", _("Not reported"))])
@@ -182,9 +174,9 @@ class CrossFilter(django_filters.FilterSet):
         model = CrossInspection
         fields: list[str] = []
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(user)
+        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(self.user)
 
     def filter_state(self, queryset, name, value):
         if value == "running":
@@ -223,8 +215,8 @@ class QueueFilter(UnitFilterSet):
         model = SupervisionCard
         fields: list[str] = []
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(user)
+        self.filters["group"].queryset = SupervisionGroup.objects.visible_to(self.user)
 
     filter_overdue = CardFilter.filter_overdue

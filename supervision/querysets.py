@@ -6,7 +6,24 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
-from units.scoping import scope_q
+from units.scoping import WRITE_ROLES, scope_q
+
+
+def acts_for_group_q(user, prefix: str = "") -> Q:
+    """R1.3 the groups (``prefix`` leading to a group) the user acts for: its leader, its members and the
+    activity office of its leading group's subtree (the same people as ``supervision.act_for_group``)."""
+    from .models.groups import SupervisionGroup
+
+    if user.is_superuser and user.is_active:
+        return Q(**{f"{prefix}pk__isnull": False})
+    members = SupervisionGroup.members.through.objects.filter(user=user).values("supervisiongroup_id")
+    return (Q(**{f"{prefix}leader": user}) | Q(**{f"{prefix}pk__in": members})
+            | scope_q(user, f"{prefix}leading_unit__", WRITE_ROLES))
+
+
+def acts_for_plan_q(user) -> Q:
+    """R5.3 the cross inspections whose group the user acts for."""
+    return acts_for_group_q(user, "group__")
 
 
 class SupervisionGroupQuerySet(models.QuerySet):
@@ -98,15 +115,16 @@ class SpecialInspectionQuerySet(models.QuerySet):
 
 class CrossInspectionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CrossInspectionQuerySet":
-        """Plans of the groups the user sees, and plans that go into a unit of the user's scope."""
+        """Plans of the groups the user acts for (leader, member, the office that sends the group), and plans
+        that go into a unit of the user's scope. Seeing a group because one's unit is assigned to it does
+        not open its plans into other regions (their findings are about units outside one's subtree)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.is_superuser and user.is_active:
             return self.all()
-        from .models.groups import SupervisionGroup
         from .models.inspections import CrossTarget
 
-        return self.filter(Q(group__in=SupervisionGroup.objects.visible_to(user).values("pk"))
+        return self.filter(acts_for_plan_q(user)
                            | Q(pk__in=CrossTarget.objects.filter(scope_q(user, "unit__")).values("plan_id")))
 
     def running(self, today: datetime.date) -> "CrossInspectionQuerySet":

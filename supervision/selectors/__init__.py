@@ -28,11 +28,36 @@ def card_rows(qs: QuerySet) -> QuerySet:
 
 
 def group_rows(user) -> QuerySet:
-    """R1.3 the groups the user sees, with their assigned units and the cards in the user's scope."""
+    """R1.3 the groups the user sees, with their assigned units and the cards in the user's scope: a group
+    the user does not act for counts only the units and cards of the user's own subtree."""
+    from ..querysets import acts_for_group_q
+
     in_scope = scope_q(user, "cards__unit__")
     cards = Count("cards", distinct=True, filter=in_scope) if in_scope else Count("cards", distinct=True)
+    own_units = scope_q(user, "units__")
+    units = (Count("units", distinct=True, filter=own_units | acts_for_group_q(user)) if own_units
+             else Count("units", distinct=True))
     return (SupervisionGroup.objects.visible_to(user).select_related("leading_unit", "leader")
-            .annotate(unit_count=Count("units", distinct=True), card_count=cards))
+            .annotate(unit_count=units, card_count=cards).order_by("leading_unit__path", "name", "pk"))
+
+
+def visible_card_ids(user, ids) -> set[int]:
+    """R1.2, R1.3 which of the cards ``ids`` the user sees (one query, none without ids): a card made from a
+    spot check goes to the group's unit over the department, which may lie above the viewer's subtree."""
+    if not ids:
+        return set()
+    return set(SupervisionCard.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def group_units(group: SupervisionGroup, user) -> list[Unit]:
+    """R1.3 the group's assigned units shown to ``user``: all of them to those who act for the group, else
+    only those in the user's own subtree (seeing a group does not show its work elsewhere)."""
+    from ..permissions import acts_for_group
+
+    units = group.units.order_by("path")
+    if not acts_for_group(user, group):
+        units = units.filter(scope_q(user))
+    return list(units)
 
 
 @dataclass

@@ -8,17 +8,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from units.models import Cadre, Unit
-from units.scoping import scope_q
+from units.scoping import in_scope, scope_q
 
 from ..models import CrossInspection, CrossTarget, FindingResult, InspectionUnit, TargetKind, UnitFailing
 
 
-def inspection_rows(qs: QuerySet) -> QuerySet:
-    """R3.3 inspections with counts of units, inspected units and units with problems (one query per page)."""
+def inspection_rows(qs: QuerySet, user) -> QuerySet:
+    """R3.3 inspections with counts of units, inspected units and units with problems — counted over the
+    inspected units of the user's subtree only (one query per page)."""
+    mine = scope_q(user, "rows__unit__")
     return (qs.select_related("organising_unit", "leader")
-            .annotate(unit_count=Count("rows"),
-                      done=Count("rows", filter=~Q(rows__result=FindingResult.PENDING)),
-                      problems=Count("rows", filter=Q(rows__result=FindingResult.PROBLEM)))
+            .annotate(unit_count=Count("rows", filter=mine),
+                      done=Count("rows", filter=mine & ~Q(rows__result=FindingResult.PENDING)),
+                      problems=Count("rows", filter=mine & Q(rows__result=FindingResult.PROBLEM)))
             .order_by("-start_date", "-pk"))
 
 
@@ -28,14 +30,17 @@ def inspection_units(inspection, user) -> list[InspectionUnit]:
                 .prefetch_related("failings").order_by("unit__path"))
 
 
-def cross_rows(qs: QuerySet) -> QuerySet:
-    """R5.3 plans with their group and the targets done by kind (one query per page)."""
+def cross_rows(qs: QuerySet, user) -> QuerySet:
+    """R5.3 plans with their group and the targets done by kind (one query per page): all targets for those
+    who act for the plan's group, the targets in their own subtree for the others."""
+    from ..querysets import acts_for_plan_q
+
+    mine = scope_q(user, "targets__unit__") | acts_for_plan_q(user)
+    done = ~Q(targets__result=FindingResult.PENDING)
     return (qs.select_related("group")
-            .annotate(targets_count=Count("targets"),
-                      dissected=Count("targets", filter=Q(targets__kind=TargetKind.DISSECT)
-                                      & ~Q(targets__result=FindingResult.PENDING)),
-                      verified=Count("targets", filter=Q(targets__kind=TargetKind.VERIFY)
-                                     & ~Q(targets__result=FindingResult.PENDING)))
+            .annotate(targets_count=Count("targets", filter=mine),
+                      dissected=Count("targets", filter=mine & Q(targets__kind=TargetKind.DISSECT) & done),
+                      verified=Count("targets", filter=mine & Q(targets__kind=TargetKind.VERIFY) & done))
             .order_by("-start_date", "-pk"))
 
 
@@ -49,10 +54,14 @@ class CrossDetail:
     addressee: Unit | None = None
     addressee_leader: Cadre | None = None
     failings: dict[int, list[str]] = field(default_factory=dict)
+    #: some targets are outside the viewer's subtree and left out (with the summary, which covers them)
+    partial: bool = False
 
 
-def cross_detail(pk: int, scoped: QuerySet) -> CrossDetail:
-    """One plan from a scoped queryset, with everything its page and report show (fixed queries)."""
+def cross_detail(pk: int, scoped: QuerySet, user=None) -> CrossDetail:
+    """One plan from a scoped queryset, with everything its page and report show (fixed queries). Given
+    ``user``, one who does not act for the plan's group sees only the targets in their own subtree."""
+    from ..permissions import acts_for_group
     from ..services.cards import top_leader_of
     from ..services.inspections import cross_addressee, plan_is_complete
 
@@ -62,11 +71,15 @@ def cross_detail(pk: int, scoped: QuerySet) -> CrossDetail:
                      .prefetch_related(Prefetch("failings", queryset=UnitFailing.objects.order_by("category")))
                      .order_by("kind", "unit__path"))),
         pk=pk)
-    targets = list(plan.targets.all())
-    addressee = cross_addressee(plan, targets) if targets else None
-    return CrossDetail(plan=plan, targets=targets, complete=plan_is_complete(targets), addressee=addressee,
+    every = list(plan.targets.all())
+    addressee = cross_addressee(plan, every) if every else None
+    targets = every
+    if user is not None and not acts_for_group(user, plan.group):
+        targets = [t for t in every if in_scope(user, t.unit)]
+    return CrossDetail(plan=plan, targets=targets, complete=plan_is_complete(every), addressee=addressee,
                        addressee_leader=top_leader_of(addressee) if addressee else None,
-                       failings={t.pk: [f.get_category_display() for f in t.failings.all()] for t in targets})
+                       failings={t.pk: [f.get_category_display() for f in t.failings.all()] for t in targets},
+                       partial=len(targets) < len(every))
 
 
 def plan_state(plan: CrossInspection, today: datetime.date) -> tuple[str, str]:

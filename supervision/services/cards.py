@@ -30,7 +30,7 @@ from ..models import (
     SupervisionGroup,
     Verdict,
 )
-from .common import card_notify, event_log, group_member_ids, moment, site_language, unit_answerer_ids
+from .common import card_notify, event_log, group_member_ids, moment, require, site_language, unit_answerer_ids
 from .keycontact import failings_sync
 
 
@@ -61,6 +61,7 @@ def card_issue(*, user, group: SupervisionGroup, unit: Unit, problems: Sequence[
                required_actions: str, due_date: datetime.date, today: datetime.date | None = None,
                campaign: Campaign | None = None) -> SupervisionCard:
     """R1.3 issue a card to an assigned unit, naming its top leader and problems from the X1/R5.4 catalogue."""
+    require(user, "supervision.issue_card", group)
     today, now = moment(today)
     campaign = campaign or Campaign.objects.current()
     if campaign is None:
@@ -102,6 +103,7 @@ def card_issue(*, user, group: SupervisionGroup, unit: Unit, problems: Sequence[
 @transaction.atomic
 def card_sign(*, user, card: SupervisionCard, today: datetime.date | None = None) -> SupervisionCard:
     """R1.3 the unit signs for the card (签收)."""
+    require(user, "supervision.sign_card", card)
     _today, now = moment(today)
     card = _locked(card)
     if card.status != CardStatus.ISSUED:
@@ -125,6 +127,7 @@ def _check_answerable(card: SupervisionCard) -> None:
 def card_answer(*, user, card: SupervisionCard, text: str, files: Iterable = (),
                 today: datetime.date | None = None) -> CardAnswer:
     """R1.3 the unit answers with the rectification done and evidence files (pdf, docx, jpg, png ≤ 10 MB)."""
+    require(user, "supervision.answer_card", card)
     _today, now = moment(today)
     card = _locked(card)
     _check_answerable(card)
@@ -151,6 +154,7 @@ def card_answer(*, user, card: SupervisionCard, text: str, files: Iterable = (),
 def card_verify(*, user, card: SupervisionCard, accept: bool, reason: str = "",
                 new_due_date: datetime.date | None = None, today: datetime.date | None = None) -> SupervisionCard:
     """R1.3 the group verifies the answer: accept and close the card, or send it back with reasons."""
+    require(user, "supervision.verify_card", card)
     today, now = moment(today)
     card = _locked(card)
     if card.status != CardStatus.ANSWERED:
@@ -203,6 +207,7 @@ def _withdraw_proposals(*, card: SupervisionCard, user, at) -> None:
 def extension_request(*, user, card: SupervisionCard, requested_due_date: datetime.date, reason: str,
                       today: datetime.date | None = None) -> ExtensionRequest:
     """R1.3 the unit asks for more time, no later than the due date; the group decides."""
+    require(user, "supervision.request_extension", card)
     today, now = moment(today)
     card = _locked(card)
     if card.status not in UNIT_OWES:
@@ -233,6 +238,7 @@ def extension_request(*, user, card: SupervisionCard, requested_due_date: dateti
 def extension_decide(*, user, extension: ExtensionRequest, approve: bool, note: str = "",
                      today: datetime.date | None = None) -> ExtensionRequest:
     """R1.3 the group approves (the due date moves) or refuses an extension request."""
+    require(user, "supervision.decide_extension", extension)
     _today, now = moment(today)
     card = _locked(extension.card)
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)

@@ -24,10 +24,9 @@ from ..models import (
     SupervisionCard,
     SupervisionGroup,
 )
-from ..permissions import verifies_unit
 from ..policy import DEFAULT_RECTIFICATIONS
 from .cards import card_issue
-from .common import moment, site_language, unit_answerer_ids
+from .common import moment, require, site_language, unit_answerer_ids
 
 
 def rectification_items_for(campaign: Campaign) -> list[RectificationItem]:
@@ -57,6 +56,7 @@ def self_check_submit(*, user, unit: Unit, answers: Mapping[int, tuple[str, str]
     ``answers`` maps each item's id to (result, what was found). Every item must be answered; an item
     the verifier confirmed stays as confirmed; a changed item goes back for verification.
     """
+    require(user, "supervision.submit_self_check", unit)
     _today, now = moment(today)
     campaign = campaign or Campaign.objects.current()
     if campaign is None:
@@ -105,7 +105,7 @@ def self_check_verify(*, user, self_check: SelfCheck, verdicts: Mapping[int, tup
     each item, with a note (required to dispute). Returns how many items were decided."""
     _today, now = moment(today)
     check = SelfCheck.objects.select_for_update().select_related("unit").get(pk=self_check.pk)
-    if not verifies_unit(user, check.unit):
+    if not user.has_perm("supervision.verify_self_check", check.unit):
         raise SupervisionError(_("Only an activity office above %(unit)s or its supervision group verifies its "
                                  "self-check.") % {"unit": check.unit.name})
     entries = {e.pk: e for e in check.entries.select_related("item")}
@@ -157,6 +157,7 @@ def spot_check_record(*, user, group: SupervisionGroup, unit: Unit, department: 
                       checked_on: datetime.date, summary: str = "", findings: Sequence[tuple[str, str]] = (),
                       campaign: Campaign | None = None, today: datetime.date | None = None) -> SpotCheck:
     """R1.2 a group's spot check (抽查) of a key department and its key posts on the eight-point regulation."""
+    require(user, "supervision.record_spot_check", group)
     today, now = moment(today)
     campaign = campaign or Campaign.objects.current()
     if campaign is None:
@@ -181,6 +182,7 @@ def spot_check_record(*, user, group: SupervisionGroup, unit: Unit, department: 
 def spot_finding_add(*, user, spot_check: SpotCheck, text: str, category: str = "",
                      today: datetime.date | None = None) -> SpotFinding:
     """R1.2 add a finding to a spot check."""
+    require(user, "supervision.add_spot_finding", spot_check)
     _today, now = moment(today)
     if not text.strip():
         raise SupervisionError(_("Describe the finding."))

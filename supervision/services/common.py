@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -57,3 +58,10 @@ def card_notify(*, card: SupervisionCard, user_ids: set[int], title: str, body: 
 
 def site_language():
     return translation.override(settings.LANGUAGE_CODE)
+
+
+def require(user, perm: str, obj=None) -> None:
+    """Refuse (``PermissionDenied``) unless ``user`` holds ``perm`` on ``obj`` (supervision.permissions).
+    ``user=None`` is the system itself (a sweep, a migration): it needs no permission."""
+    if user is not None and not user.has_perm(perm, obj):
+        raise PermissionDenied

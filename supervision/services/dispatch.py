@@ -13,7 +13,7 @@ from units.models import Unit
 
 from ..errors import SupervisionError
 from ..models import Attitude, Dispatch, DispatchAttitude, DispatchWay
-from ..permissions import office_unit_above, upper_office_of
+from ..permissions import office_unit_above
 from .cards import top_leader_of
 from .common import moment, site_language, unit_answerer_ids
 
@@ -61,7 +61,7 @@ def dispatch_record(*, user, unit: Unit, date: datetime.date, way: str, attitude
     campaign = campaign or Campaign.objects.current()
     if campaign is None:
         raise SupervisionError(_("No campaign is active; dispatches belong to a campaign."))
-    if not upper_office_of(user, unit):
+    if not user.has_perm("supervision.record_dispatch", unit):
         raise SupervisionError(_("Only an activity office above %(unit)s records dispatches of its top leader.")
                                % {"unit": unit.name})
     found = _check(unit=unit, date=date, way=way, attitudes=attitudes, findings=findings, follow_up=follow_up,
@@ -89,7 +89,7 @@ def dispatch_update(*, user, dispatch: Dispatch, date: datetime.date, way: str, 
     """R1.1 correct a dispatch record and report its follow-up done."""
     today, _now = moment(today)
     dispatch = Dispatch.objects.select_for_update().select_related("unit").get(pk=dispatch.pk)
-    if not upper_office_of(user, dispatch.unit):
+    if not user.has_perm("supervision.change_dispatch", dispatch):
         raise SupervisionError(_("Only an activity office above %(unit)s records dispatches of its top leader.")
                                % {"unit": dispatch.unit.name})
     found = _check(unit=dispatch.unit, date=date, way=way, attitudes=attitudes, findings=findings,

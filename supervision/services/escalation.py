@@ -23,9 +23,9 @@ from ..models import (
     StepStatus,
     SupervisionCard,
 )
-from ..permissions import approves_for_unit
 from .common import (
     card_notify,
+    require,
     event_log,
     group_member_ids,
     leader_ids_over,
@@ -70,6 +70,7 @@ def step_take(*, card: SupervisionCard, kind: int, reason: str, user=None, chann
     The row's unique key (card, step) is the claim: written with its history and notifications in
     one transaction, a step is never taken twice nor lost half-done.
     """
+    require(user, "supervision.take_step", card)  # the sweep (no user) needs no permission
     today, now = moment(today)
     card = SupervisionCard.objects.select_for_update().select_related("group", "unit").get(pk=card.pk)
     if card.status == CardStatus.CLOSED:
@@ -118,7 +119,7 @@ def step_decide(*, user, step: EscalationStep, approve: bool, note: str = "",
         raise SupervisionError(_("This step is not awaiting approval."))
     if step.proposed_by_id is not None and step.proposed_by_id == user.pk:
         raise SupervisionError(_("You proposed this step; another leader must approve or refuse it."))
-    if not approves_for_unit(user, card.unit):
+    if not user.has_perm("supervision.decide_step", step):
         raise SupervisionError(_("Only a leader whose scope covers %(unit)s can decide this step.")
                                % {"unit": card.unit.name})
     if card.status == CardStatus.CLOSED:
@@ -144,6 +145,7 @@ def step_decide(*, user, step: EscalationStep, approve: bool, note: str = "",
 def step_record_outcome(*, user, step: EscalationStep, outcome: str, document=None,
                         today: datetime.date | None = None) -> EscalationStep:
     """R1.3 record what came of a step (the call made, the interview held) and the document that went with it."""
+    require(user, "supervision.record_step_outcome", step)
     _today, now = moment(today)
     step = EscalationStep.objects.select_for_update().select_related("card").get(pk=step.pk)
     if not step.in_effect:

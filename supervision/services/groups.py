@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,9 +14,15 @@ from ..models import SupervisionGroup
 
 
 @transaction.atomic
-def group_save(*, group: SupervisionGroup, units: Iterable[Unit] | None = None, members: Iterable | None = None
-               ) -> SupervisionGroup:
-    """R1.3 save a group; its assigned units must lie below the leading group that sends it."""
+def group_save(*, group: SupervisionGroup, user=None, units: Iterable[Unit] | None = None,
+               members: Iterable | None = None) -> SupervisionGroup:
+    """R1.3 save a group; its assigned units must lie below the leading group that sends it. With ``user``
+    (every page), the user must be allowed to create groups, or to change this one."""
+    if user is not None:
+        may = (user.has_perm("supervision.change_group", group) if group.pk
+               else user.has_perm("supervision.create_group"))
+        if not may:
+            raise PermissionDenied
     if group.leading_unit_id is None:
         raise SupervisionError(_("Choose the leading group that sends the supervision group."))
     units = list(units) if units is not None else None

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign
 from campaign.services.notifications import notify
 from units.models import Cadre, Level, Rank, RoleAssignment, Unit
+from units.permissions import manages_unit
 from units.scoping import WRITE_ROLES, in_scope
+
 
 from ..errors import SupervisionError
 from ..models import (
@@ -25,7 +27,7 @@ from ..models import (
     SupervisionGroup,
     TargetKind,
 )
-from .common import moment, site_language
+from .common import moment, require, site_language
 from .keycontact import failings_sync
 
 
@@ -60,7 +62,7 @@ def inspection_create(*, user, title: str, organising_unit: Unit, leader: Cadre,
     campaign = campaign or Campaign.objects.current()
     if campaign is None:
         raise SupervisionError(_("No campaign is active; inspections belong to a campaign."))
-    if not in_scope(user, organising_unit, WRITE_ROLES):
+    if not (user.has_perm("supervision.create_inspection") and manages_unit(user, organising_unit)):
         raise SupervisionError(_("Only the activity office of %(unit)s organises its inspections.")
                                % {"unit": organising_unit.name})
     if leader.rank != Rank.DEPARTMENT:
@@ -92,7 +94,7 @@ def inspection_finding_record(*, user, row: InspectionUnit, result: str, finding
     key contact."""
     today, now = moment(today)
     row = InspectionUnit.objects.select_for_update().select_related("inspection", "unit").get(pk=row.pk)
-    if not in_scope(user, row.inspection.organising_unit, WRITE_ROLES):
+    if not user.has_perm("supervision.record_inspection_finding", row):
         raise SupervisionError(_("Only the organising activity office records the findings."))
     if today < row.inspection.start_date:
         raise SupervisionError(_("The inspection starts on %(date)s; findings come after that.")
@@ -135,6 +137,8 @@ def cross_plan_save(*, user, group: SupervisionGroup, title: str, start_date: da
                     end_date: datetime.date, targets: Sequence[Unit], plan: CrossInspection | None = None,
                     campaign: Campaign | None = None, today: datetime.date | None = None) -> CrossInspection:
     """R5.3 plan (or change) a group's cross inspection into counties and townships of another region."""
+    require(user, "supervision.change_cross_inspection" if plan is not None else "supervision.plan_cross_inspection",
+            plan if plan is not None else group)
     _today, now = moment(today)
     if plan is not None:
         plan = CrossInspection.objects.select_for_update().get(pk=plan.pk)
@@ -184,6 +188,7 @@ def cross_plan_save(*, user, group: SupervisionGroup, title: str, start_date: da
 def cross_finding_record(*, user, target: CrossTarget, result: str, finding: str, failings: Sequence[str] = (),
                          today: datetime.date | None = None) -> CrossTarget:
     """R5.3, R5.4 the group's findings at a county it dissects or a township it verifies, while the plan runs."""
+    require(user, "supervision.record_cross_finding", target)
     today, now = moment(today)
     target = CrossTarget.objects.select_for_update().select_related("plan", "unit").get(pk=target.pk)
     plan = target.plan
@@ -222,6 +227,7 @@ def cross_addressee(plan: CrossInspection, targets: Sequence[CrossTarget]) -> Un
 @transaction.atomic
 def cross_close(*, user, plan: CrossInspection, summary: str, today: datetime.date | None = None) -> CrossInspection:
     """R5.3 report a complete cross inspection: the results go to the top leader of the upper party committee."""
+    require(user, "supervision.close_cross_inspection", plan)
     _today, now = moment(today)
     plan = CrossInspection.objects.select_for_update().select_related("group__leading_unit").get(pk=plan.pk)
     if plan.is_closed:

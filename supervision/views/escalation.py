@@ -1,118 +1,86 @@
 """R1.3, R5.4: the escalation ladder — take a step, approve or refuse it, record its outcome, report."""
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.errors import CampaignError
-from reports.pdf import pdf_response
-from units.scoping import scope_q
+from web.decorators import permission_required
+from web.downloads import file_download, pdf_download
+from web.forms import submit
+from web.lists import table_list
 
 from .. import documents, selectors
 from ..forms import DecisionForm, OutcomeForm, StepForm
-from ..models import EscalationStep, SupervisionCard
-from ..permissions import acts_for_group, approves_for_unit
+from ..models import EscalationStep, SupervisionCard, SupervisionGroup
 from ..policy import next_rung
 from ..services import escalation as escalation_services
-from .common import file_download, group_card, visible_group
+from ..tables import ApprovalTable
+from .cards import visible_cards
+from .groups import visible_groups
 
 
-def _visible_step(request: HttpRequest, pk: int) -> EscalationStep:
-    return get_object_or_404(EscalationStep.objects.filter(scope_q(request.user, "card__unit__"))
-                             .select_related("card__unit", "card__group", "proposed_by"), pk=pk)
+def visible_steps(user):
+    return (EscalationStep.objects.filter(card__in=SupervisionCard.objects.visible_to(user).values("pk"))
+            .select_related("card__unit", "card__group", "proposed_by"))
 
 
-@login_required
-def card_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("supervision.take_step", visible_cards)
+def card_escalate(request: HttpRequest, card: SupervisionCard) -> HttpResponse:
     """R1.3 the group takes the next rung by hand (before the sweep would), with why and a document."""
-    card = group_card(request, pk)
-    rung = next_rung(list(card.steps.all()))
-    form = StepForm(request.POST or None, request.FILES or None, initial={"step": rung})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            step = escalation_services.step_take(card=card, kind=data["step"], reason=data["reason"],
-                                                 user=request.user, channel=data["channel"],
-                                                 document=data["document"])
-        except CampaignError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Step recorded: %(step)s.") % {"step": step.label()})
-            return redirect(card)
+    form = StepForm(request.POST or None, request.FILES or None, initial={"step": next_rung(list(card.steps.all()))})
+    if submit(request, form, lambda d: escalation_services.step_take(
+            card=card, kind=d["step"], reason=d["reason"], user=request.user, channel=d["channel"],
+            document=d["document"]), success=lambda step: _("Step recorded: %(step)s.") % {"step": step.label()}):
+        return redirect(card)
     return render(request, "supervision/form.html", {"form": form, "title": _("Escalate the card"), "card": card})
 
 
-@login_required
-def step_decide(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("supervision.decide_step", visible_steps)
+def step_decide(request: HttpRequest, step: EscalationStep) -> HttpResponse:
     """R1.3 a leader over the unit approves or refuses a proposed interview or accountability step."""
-    step = _visible_step(request, pk)
-    if not approves_for_unit(request.user, step.card.unit):
-        raise PermissionDenied
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            escalation_services.step_decide(user=request.user, step=step,
-                                            approve=form.cleaned_data["decision"] == "approve",
-                                            note=form.cleaned_data["note"])
-        except CampaignError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect(step.card)
+    if submit(request, form, lambda d: escalation_services.step_decide(
+            user=request.user, step=step, approve=d["decision"] == "approve", note=d["note"]),
+            success=_("Decision recorded.")):
+        return redirect(step.card)
     return render(request, "supervision/step_decide.html", {"form": form, "step": step, "card": step.card})
 
 
-@login_required
-def step_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("supervision.record_step_outcome", visible_steps)
+def step_outcome(request: HttpRequest, step: EscalationStep) -> HttpResponse:
     """R1.3 the group records what came of a step, with the document that went with it."""
-    step = _visible_step(request, pk)
-    if not acts_for_group(request.user, step.card.group):
-        raise PermissionDenied
     form = OutcomeForm(request.POST or None, request.FILES or None, initial={"outcome": step.outcome})
-    if request.method == "POST" and form.is_valid():
-        try:
-            escalation_services.step_record_outcome(user=request.user, step=step, **form.cleaned_data)
-        except CampaignError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Outcome recorded."))
-            return redirect(step.card)
+    if submit(request, form, lambda d: escalation_services.step_record_outcome(user=request.user, step=step, **d),
+              success=_("Outcome recorded.")):
+        return redirect(step.card)
     return render(request, "supervision/form.html", {"form": form, "title": _("Outcome of the step"),
                                                      "card": step.card, "step": step})
 
 
-@login_required
-def step_document(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(None, visible_steps)
+def step_document(request: HttpRequest, step: EscalationStep) -> HttpResponse:
     """The document of a step, only for those who see its card."""
-    step = _visible_step(request, pk)
     return file_download(step.document, step.document_name)
 
 
-@login_required
+@permission_required(None)
 def approvals(request: HttpRequest) -> HttpResponse:
     """R1.3 proposed interviews and accountability steps on cards in the user's scope, oldest first."""
     steps = selectors.awaiting_approval(SupervisionCard.objects.visible_to(request.user))
-    page = Paginator(steps, 50).get_page(request.GET.get("page"))
-    for step in page.object_list:
-        step.may_decide = approves_for_unit(request.user, step.card.unit) and step.proposed_by_id != request.user.pk
-    return render(request, "supervision/approvals.html", {"page": page})
+    return table_list(request, "supervision/approvals.html", table=ApprovalTable(steps, user=request.user),
+                      lazy=False)
 
 
-@login_required
-def escalation_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """R1.3 the escalation report of a group for the upper leading group (PDF)."""
-    group = visible_group(request, pk)
+@permission_required(None, visible_groups)
+def escalation_report(request: HttpRequest, group: SupervisionGroup) -> HttpResponse:
+    """R1.3 the escalation report of a group for the upper leading group (PDF): the cards the user sees."""
     units = selectors.escalation_report(group, SupervisionCard.objects.visible_to(request.user))
     today = timezone.localdate()
-    data = documents.escalation_report_pdf(group, units, today)
-    return pdf_response(f"{group.name}-{today:%Y%m%d}.pdf", data, inline=True)
+    return pdf_download(documents.escalation_report_pdf(group, units, today), f"{group.name}-{today:%Y%m%d}.pdf",
+                        inline=True)
 
 
 urlpatterns = [

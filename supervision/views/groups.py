@@ -1,88 +1,74 @@
 """R1.3, R4.3: supervision groups — the list, a group's page, its settings, and the public pages."""
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.errors import CampaignError
+from web.decorators import permission_required
+from web.forms import submit
+from web.lists import table_list
 
 from .. import selectors
 from ..forms import GroupForm
 from ..models import SupervisionCard, SupervisionGroup
-from ..permissions import acts_for_group, can_create_group, manages_group
 from ..selectors.attention import mark_units
 from ..services import groups as group_services
-from .common import visible_group
+from ..tables import GroupTable
 
 
-@login_required
+def visible_groups(user):
+    return SupervisionGroup.objects.visible_to(user).select_related("leading_unit", "leader")
+
+
+@permission_required(None)
 def group_list(request: HttpRequest) -> HttpResponse:
     """R1.3 the supervision groups the user sees, with their cards in the user's scope."""
-    page = Paginator(selectors.group_rows(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "supervision/group_list.html", {
-        "page": page, "can_create": can_create_group(request.user)})
+    return table_list(request, "supervision/group_list.html", table=GroupTable(selectors.group_rows(request.user)),
+                      context={"can_create": request.user.has_perm("supervision.create_group")}, lazy=False)
 
 
-def _save_group(request: HttpRequest, form: GroupForm) -> SupervisionGroup | None:
-    group = form.save(commit=False)
-    try:
-        return group_services.group_save(group=group, units=form.cleaned_data["units"],
-                                         members=form.cleaned_data["members"])
-    except CampaignError as exc:
-        form.add_error(None, str(exc))
-        return None
+def _save(request: HttpRequest, form: GroupForm) -> SupervisionGroup | None:
+    return submit(request, form, lambda d: group_services.group_save(
+        user=request.user, group=form.save(commit=False), units=d["units"], members=d["members"]),
+        success=_("Supervision group saved."))
 
 
-@login_required
+@permission_required("supervision.create_group")
 def group_create(request: HttpRequest) -> HttpResponse:
     """R1.3 an activity office sends a supervision group to units below it."""
-    if not can_create_group(request.user):
-        raise PermissionDenied
     form = GroupForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        group = _save_group(request, form)
-        if group is not None:
-            messages.success(request, _("Supervision group saved."))
-            return redirect(group)
+    if group := _save(request, form):
+        return redirect(group)
     return render(request, "supervision/form.html", {"form": form, "title": _("New supervision group")})
 
 
-@login_required
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("supervision.change_group", visible_groups)
+def group_edit(request: HttpRequest, group: SupervisionGroup) -> HttpResponse:
     """R1.3, R4.3 change a group's members, assigned units and public contacts."""
-    group = visible_group(request, pk)
-    if not manages_group(request.user, group):
-        raise PermissionDenied
     form = GroupForm(request.POST or None, instance=group, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if _save_group(request, form) is not None:
-            messages.success(request, _("Supervision group saved."))
-            return redirect(group)
+    if _save(request, form):
+        return redirect(group)
     return render(request, "supervision/form.html", {"form": form, "title": _("Edit supervision group"),
                                                      "group": group})
 
 
-@login_required
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """R1.3 a group: leader, members, assigned units and its cards by state."""
-    group = visible_group(request, pk)
+@permission_required(None, visible_groups)
+def group_detail(request: HttpRequest, group: SupervisionGroup) -> HttpResponse:
+    """R1.3 a group: leader, members and contacts; its assigned units (to a non-member only those of the
+    viewer's subtree) and its cards by state (those the viewer sees)."""
     scoped = SupervisionCard.objects.visible_to(request.user)
-    units = list(group.units.order_by("path"))
+    units = selectors.group_units(group, request.user)
     mark_units(units)
     return render(request, "supervision/group_detail.html", {
         "group": group,
         "members": group.members.order_by("username"),
         "units": units,
         "figures": selectors.group_figures(group, scoped, timezone.localdate()),
-        "acts": acts_for_group(request.user, group),
-        "manages": manages_group(request.user, group),
+        "acts": request.user.has_perm("supervision.issue_card", group),
+        "manages": request.user.has_perm("supervision.change_group", group),
     })
 
 

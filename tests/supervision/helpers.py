@@ -31,3 +31,13 @@ def pdf_text(data: bytes, tmp_path: Path, name: str = "doc.pdf") -> str:
 def stored_files(media_root) -> list[Path]:
     root = Path(media_root)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def listed(response) -> list:
+    """The records on the shown page of a list (its django-tables2 table)."""
+    return [row.record for row in response.context["table"].page.object_list]
+
+
+def total(response) -> int:
+    """How many rows the list's filters let through (over all pages)."""
+    return response.context["table"].page.paginator.count

@@ -20,7 +20,7 @@ def demo_tree(db):
     units_demo.create_demo_accounts()
 
 
-def test_demo_has_every_state_and_rung(demo_tree, django_user_model):
+def test_r1_3_demo_has_every_state_and_rung(demo_tree, django_user_model):
     today = datetime.date(2026, 4, 20)
     campaign = campaign_create(shift_to=today)
     started = time.perf_counter()
@@ -52,7 +52,7 @@ def test_demo_has_every_state_and_rung(demo_tree, django_user_model):
     assert cards_escalate_overdue(today=today) == 0
 
 
-def test_demo_shows_dispatches_checks_inspections_and_key_contacts(demo_tree, django_user_model):
+def test_r1_1_demo_shows_dispatches_checks_inspections_and_key_contacts(demo_tree, django_user_model):
     """R1.1, R1.2, R3.3, R5.3, R5.4: a newcomer sees each kind of record, with something owed or overdue."""
     from django.test import Client
     from django.urls import reverse

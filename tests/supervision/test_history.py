@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 
-def test_card_history_names_the_liaison_who_signed(issue, users, login):
+def test_r1_3_card_history_names_the_liaison_who_signed(issue, users, login):
     card = issue()
     liaison = login(users["liaison"])
     assert liaison.post(reverse("supervision:card_sign", args=[card.pk])).status_code == 302

@@ -14,9 +14,11 @@ from .supervision import GROUP_ACTS, GROUP_MANAGES, world
 # offices above 正定县 (not its own office) dispatch its top leader and verify its self-check
 UPPER_OFFICE_COUNTY_A = MANAGE_COUNTY_A | {"county_office": 403}
 VERIFIES_COUNTY_A = READ_COUNTY_A | {"county_office": 403, "liaison": 403, "leader": 403}
-# a plan into 迁安市 is seen by the group's side and by 迁安市's office; the group acts on it
-SEES_PLAN = LOGGED_IN_OK | {"no_role": 404}
-ACTS_ON_PLAN = SEES_PLAN | {r: 403 for r in ("county_office", "county_office_b", "liaison", "leader")}
+# a plan into 迁安市 is seen by the group's side and by those over 迁安市 (its office, the provincial leader);
+# 正定县's office and liaison see the group (正定县 is assigned to it) but not its plan elsewhere: 404
+SEES_PLAN = LOGGED_IN_OK | {"no_role": 404, "county_office": 404, "liaison": 404}
+ACTS_ON_PLAN = SEES_PLAN | {r: 403 for r in ("county_office_b", "leader")}
+MANAGES_PLAN = ACTS_ON_PLAN | {"supervisor": 403}
 
 
 def checks_world(c):
@@ -96,7 +98,7 @@ PAGES = {
     "supervision:cross_list": (lambda c: checks_world(c) and {}, LOGGED_IN_OK),
     "supervision:cross_create": (group, GROUP_MANAGES),
     "supervision:cross_detail": (pk("plan"), SEES_PLAN),
-    "supervision:cross_edit": (pk("plan"), GROUP_MANAGES | {"county_office_b": 403}),
+    "supervision:cross_edit": (pk("plan"), MANAGES_PLAN),
     "supervision:cross_finding": (pk("target"), ACTS_ON_PLAN),
     "supervision:cross_close": (pk("plan"), ACTS_ON_PLAN),
     "supervision:cross_report": (pk("plan"), SEES_PLAN),
