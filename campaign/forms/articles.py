@@ -7,18 +7,15 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre
 
-from ..models import ArticleRequest
 from ..selectors.articles import eligible_authors
 from .core import DATE_INPUT
 
@@ -101,44 +98,3 @@ class ArticleSubmitForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Submit the article"))
-
-
-ARTICLE_STATES = [
-    ("submitted", _("Submitted")),
-    ("pending", _("Not submitted")),
-    ("overdue", _("Overdue")),
-    ("best", _("Selected for the volume")),
-]
-
-
-class ArticleFilter(django_filters.FilterSet):
-    """R2.7 filters of the article list; the queryset handed in is already scoped."""
-
-    q = django_filters.CharFilter(label=_("Author, unit or title"), method="filter_q")
-    state = django_filters.ChoiceFilter(label=_("State"), choices=ARTICLE_STATES, method="filter_state")
-
-    class Meta:
-        model = ArticleRequest
-        fields: list[str] = []
-
-    def __init__(self, *args, today=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(cadre__name__icontains=value) | Q(cadre__unit__name__icontains=value)
-                               | Q(title__icontains=value))
-
-    def filter_state(self, queryset, name, value):
-        if value == "submitted":
-            return queryset.submitted()
-        if value == "pending":
-            return queryset.pending()
-        if value == "overdue":
-            return queryset.overdue(self.today)
-        if value == "best":
-            return queryset.filter(is_best=True)
-        return queryset

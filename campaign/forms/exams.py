@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Cadre
 
 from ..models import Campaign
-from ..selectors.exams import OwedState
 from .core import DATE_INPUT
 
 
@@ -73,23 +72,3 @@ class ResultsImportForm(forms.Form):
 
 class MakeupForm(forms.Form):
     on = forms.DateField(label=_("Make-up study done on"), widget=DATE_INPUT)
-
-
-class ExamFilterForm(forms.Form):
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    resit = forms.ChoiceField(label=_("Re-sit"), required=False,
-                              choices=[("", _("All exams")), ("no", _("First sittings")), ("yes", _("Re-sits"))])
-
-
-class OwedFilterForm(forms.Form):
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    state = forms.ChoiceField(label=_("Show"), required=False, choices=[
-        (OwedState.OWED, _("Still owed")),
-        (OwedState.MAKEUP, _("Make-up study not recorded")),
-        (OwedState.RESIT, _("Make-up done, re-sit not passed")),
-        (OwedState.ALL, _("Every failure, with its re-sit")),
-    ])
-
-
-class UnitFilterForm(forms.Form):
-    unit = forms.CharField(label=_("Unit name or code"), required=False)

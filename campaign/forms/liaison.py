@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
-from ..models import ReportFrequency, RequestStatus, TaskStatus, Weekday
+from ..models import ReportFrequency, TaskStatus, Weekday
 from .articles import DocumentFileField
 from .core import DATE_INPUT
 
@@ -92,29 +92,6 @@ class ActionItemForm(forms.Form):
 ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=3, max_num=30, validate_max=True)
 
 
-class MeetingFilterForm(forms.Form):
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
-
-
-TASK_STATES = [
-    ("", _("In progress")),
-    ("overdue", _("Overdue")),
-    ("done", _("Done")),
-    ("dropped", _("Dropped")),
-    ("all", _("All")),
-]
-
-
-class TaskFilterForm(forms.Form):
-    q = forms.CharField(label=_("Text"), required=False)
-    unit = forms.CharField(label=_("Unit name or code"), required=False,
-                           help_text=_("The office that held the meeting, or the owning unit."))
-    state = forms.ChoiceField(label=_("Show"), choices=TASK_STATES, required=False)
-    mine = forms.BooleanField(label=_("Only mine and my units'"), required=False)
-
-
 class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(choices=TaskStatus.choices)
     note = forms.CharField(label=_("Outcome"), max_length=300, required=False)
@@ -153,11 +130,6 @@ class ProgressReportForm(forms.Form):
         self.helper = submit_helper(_("Send the report"))
 
 
-class ReportFilterForm(forms.Form):
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    late = forms.BooleanField(label=_("Only late reports"), required=False)
-
-
 class InstructionRequestForm(forms.Form):
     """R5.2 a request for instructions on an important matter, from one of the user's units to one above it."""
 
@@ -177,13 +149,3 @@ class InstructionRequestForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}))
-
-
-REQUEST_BOXES = [("", _("All")), ("sent", _("Asked by my units")), ("received", _("Addressed to my offices"))]
-
-
-class RequestFilterForm(forms.Form):
-    q = forms.CharField(label=_("Subject or text"), required=False)
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + RequestStatus.choices, required=False)
-    box = forms.ChoiceField(label=_("Which"), choices=REQUEST_BOXES, required=False)

@@ -60,9 +60,3 @@ class CommentForm(forms.Form):
     by = forms.ChoiceField(choices=[(CommentBy.SECRETARY, CommentBy.SECRETARY),
                                     (CommentBy.SUPERVISION, CommentBy.SUPERVISION)], widget=forms.HiddenInput)
     text = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class MeetingFilterForm(forms.Form):
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *MeetingKind.choices], required=False)
-    missing = forms.BooleanField(label=_("With team members who have not spoken"), required=False)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Cadre, Rank, Unit
+from units.models import Cadre, Unit
 
 from ..models import SessionKind, StudyPlan
 from .core import DATE_INPUT
@@ -71,29 +71,6 @@ class StudySessionForm(forms.Form):
         self.fields["plan"].queryset = StudyPlan.objects.filter(unit=unit, campaign=campaign)
         self.fields["attendees"].queryset = unit.cadres.order_by("-is_top_leader", "-is_team_member", "name")
         self.helper = _submit_helper(_("Record the session"))
-
-
-class SessionFilterForm(forms.Form):
-    """Filters of the session list: unit (name, or code for a whole subtree), form of study, dates."""
-
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    kind = forms.ChoiceField(label=_("Form of study"), choices=[("", "---------"), *SessionKind.choices],
-                             required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
-
-
-class PlanFilterForm(forms.Form):
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    q = forms.CharField(label=_("Title or topic"), required=False)
-
-
-class ShortfallFilterForm(forms.Form):
-    """Filters of the shortfall list; ``everyone`` shows every leader with a minimum, not only those short."""
-
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    rank = forms.ChoiceField(label=_("Rank"), choices=[("", "---------"), *Rank.choices], required=False)
-    everyone = forms.BooleanField(label=_("Also show leaders who have met the minimum"), required=False)
 
 
 class UnitPickerForm(forms.Form):

@@ -52,11 +52,15 @@ def volume_entries(articles: QuerySet[ArticleRequest]) -> list[VolumeEntry]:
             for a in rows]
 
 
-def article_export_rows(articles: QuerySet[ArticleRequest]) -> tuple[list[str], list[list]]:
-    """R2.7 the article list as spreadsheet rows (headers translated in the active language)."""
-    rows = [[a.cadre.name, a.cadre.post, a.cadre.unit.name, a.due_date, a.title,
-             a.submitted_at, _("Yes") if a.is_best else "", a.file_name]
-            for a in articles.select_related("cadre__unit").iterator(chunk_size=2000)]
-    headers = [_("Author"), _("Post"), _("Unit"), _("Due date"), _("Title"), _("Submitted"),
-               _("Selected for the volume"), _("File")]
-    return headers, rows
+def volume_issuer() -> str:
+    """R2.7 who compiles the volume: the activity office of the provincial leading group."""
+    from units.models import Unit
+
+    root = Unit.objects.get_root_nodes().first()
+    return _("Activity office of the %(unit)s leading group") % {"unit": root.name} if root else ""
+
+
+def articles_for(user, campaign) -> QuerySet[ArticleRequest]:
+    """R2.7 the requested articles of the user's scope in this campaign, by due date and unit."""
+    return (ArticleRequest.objects.visible_to(user).filter(campaign=campaign).select_related("cadre__unit")
+            .order_by("due_date", "cadre__unit__path", "pk"))

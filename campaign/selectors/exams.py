@@ -4,14 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils.translation import gettext
 
 from units.models import Cadre, Level, Unit, UnitKind
 from units.scoping import scope_q
 
 from .. import policy
 from ..models import Campaign, Exam, ExamResult
-from .meetings import unit_text_q
 
 #: R2.6 the exam is for leading cadres (领导干部): leadership teams down to townships. Village
 #: committees are grassroots cadres, not leading cadres, and do not sit it.
@@ -39,22 +37,11 @@ def exam_candidates(exam: Exam) -> QuerySet[Cadre]:
     return qs.select_related("unit").order_by("unit__path", "-is_top_leader", "name", "pk")
 
 
-@dataclass
-class ExamFilters:
-    unit: str = ""
-    resit: str = ""  # "", "yes" or "no"
-
-
-def exams_for(user, campaign: Campaign, filters: ExamFilters | None = None) -> QuerySet[Exam]:
+def exams_for(user, campaign: Campaign) -> QuerySet[Exam]:
     """R2.6 the campaign's exams in the user's scope, each with results entered and passed (one query)."""
-    filters = filters or ExamFilters()
-    qs = (Exam.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
-          .annotate(sat=Count("results"), passed_count=Count("results", filter=Q(results__passed=True))))
-    if filters.unit:
-        qs = qs.filter(unit_text_q(filters.unit))
-    if filters.resit:
-        qs = qs.filter(is_resit=filters.resit == "yes")
-    return qs.order_by("-date", "-pk")
+    return (Exam.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
+            .annotate(sat=Count("results"), passed_count=Count("results", filter=Q(results__passed=True)))
+            .order_by("-date", "-pk"))
 
 
 def pass_rate(passed: int, sat: int) -> int | None:
@@ -79,18 +66,19 @@ class ExamSummary:
         return pass_rate(self.passed, self.sat)
 
 
-def exam_summary(exam: Exam) -> ExamSummary:
-    agg = exam.results.aggregate(n_sat=Count("pk"), n_passed=Count("pk", filter=Q(passed=True)),
+def exam_summary(exam: Exam, user=None) -> ExamSummary:
+    """R2.6 the exam's figures, over the results of the viewer's subtree when ``user`` is given."""
+    results = exam.results.filter(scope_q(user, "cadre__unit__")) if user is not None else exam.results.all()
+    agg = results.aggregate(n_sat=Count("pk"), n_passed=Count("pk", filter=Q(passed=True)),
                                  n_owed=Count("pk", filter=Q(passed=False, makeup_done_on__isnull=True)))
     return ExamSummary(sat=agg["n_sat"], passed=agg["n_passed"], makeup_owed=agg["n_owed"])
 
 
-def exam_results(exam: Exam, unit_text: str = "") -> QuerySet[ExamResult]:
-    qs = exam.results.select_related("cadre__unit").order_by("cadre__unit__path", "-cadre__is_top_leader",
-                                                            "cadre__name", "pk")
-    if unit_text:
-        qs = qs.filter(unit_text_q(unit_text, "cadre__unit__"))
-    return qs
+def exam_results(exam: Exam, user) -> QuerySet[ExamResult]:
+    """R2.6 an exam's results, limited again to the viewer's subtree (a visible exam shows nothing of
+    cadres outside it)."""
+    return (exam.results.filter(scope_q(user, "cadre__unit__")).select_related("cadre__unit")
+            .order_by("cadre__unit__path", "-cadre__is_top_leader", "cadre__name", "pk"))
 
 
 def _later_results() -> QuerySet[ExamResult]:
@@ -108,43 +96,33 @@ class OwedState:
     ALL = "all"  # every failure, also those since passed in a re-sit
 
 
-@dataclass
-class OwedFilters:
-    unit: str = ""
-    state: str = OwedState.OWED
-
-
-def owed_for(user, campaign: Campaign, filters: OwedFilters | None = None) -> QuerySet[ExamResult]:
+def owed_all(user, campaign: Campaign) -> QuerySet[ExamResult]:
     """R2.6 failed results in the user's scope, each with the cadre's next result (the re-sit) if any.
 
-    A failure stays owed while it is the cadre's latest result: make-up study, then a passed re-sit,
-    clear it. One query for the page, whatever the number of cadres.
+    One query for the page, whatever the number of cadres; ``owed_in_state`` narrows it.
     """
-    filters = filters or OwedFilters()
     later = _later_results()
-    qs = (ExamResult.objects.filter(scope_q(user, "cadre__unit__"), exam__campaign=campaign, passed=False)
-          .select_related("cadre__unit", "exam__unit")
-          .annotate(has_later=Exists(later),
-                    resit_score=Subquery(later.values("score")[:1]),
-                    resit_passed=Subquery(later.values("passed")[:1]),
-                    resit_exam=Subquery(later.values("exam__title")[:1])))
-    if filters.unit:
-        qs = qs.filter(unit_text_q(filters.unit, "cadre__unit__"))
-    if filters.state != OwedState.ALL:
+    return (ExamResult.objects.filter(scope_q(user, "cadre__unit__"), exam__campaign=campaign, passed=False)
+            .select_related("cadre__unit", "exam__unit")
+            .annotate(has_later=Exists(later),
+                      resit_score=Subquery(later.values("score")[:1]),
+                      resit_passed=Subquery(later.values("passed")[:1]),
+                      resit_exam=Subquery(later.values("exam__title")[:1]))
+            .order_by("cadre__unit__path", "cadre__name", "exam__date", "pk"))
+
+
+def owed_in_state(qs: QuerySet[ExamResult], state: str = OwedState.OWED) -> QuerySet[ExamResult]:
+    """A failure stays owed while it is the cadre's latest result: make-up study, then a passed re-sit,
+    clear it."""
+    if state != OwedState.ALL:
         qs = qs.filter(has_later=False)
-    if filters.state == OwedState.MAKEUP:
+    if state == OwedState.MAKEUP:
         qs = qs.filter(makeup_done_on__isnull=True)
-    elif filters.state == OwedState.RESIT:
+    elif state == OwedState.RESIT:
         qs = qs.filter(makeup_done_on__isnull=False)
-    return qs.order_by("cadre__unit__path", "cadre__name", "exam__date", "pk")
+    return qs
 
 
-def owed_export_rows(qs: QuerySet[ExamResult]) -> list[list]:
-    return [[r.cadre.unit.name, r.cadre.unit.code, r.cadre.name, r.cadre.post, r.exam.title, r.exam.date, r.score,
-             r.makeup_done_on, r.resit_exam or "", r.resit_score] for r in qs.iterator(chunk_size=2000)]
-
-
-def result_export_rows(qs: QuerySet[ExamResult]) -> list[list]:
-    yes, no = gettext("Yes"), gettext("No")
-    return [[r.cadre.unit.name, r.cadre.unit.code, r.cadre.name, r.cadre.post, r.score, yes if r.passed else no,
-             r.makeup_done_on] for r in qs.iterator(chunk_size=2000)]
+def owed_for(user, campaign: Campaign) -> QuerySet[ExamResult]:
+    """R2.6 the failures in the user's scope still owing make-up study or a re-sit."""
+    return owed_in_state(owed_all(user, campaign))

@@ -384,14 +384,6 @@ def schedules_for(user, campaign: Campaign) -> QuerySet[ProgressReportSchedule]:
     return ProgressReportSchedule.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
 
 
-def report_export_rows(reports: QuerySet[ProgressReport]) -> tuple[list[str], list[list]]:
-    headers = [_("Reporting unit"), _("Unit code"), _("Upper office"), _("Period from"), _("Period to"),
-               _("Due date"), _("Submitted"), _("Late"), _("Report")]
-    rows = [[r.unit.name, r.unit.code, r.schedule.unit.name, r.period_start, r.period_end, r.due_date,
-             r.submitted_at, _("Yes") if r.is_late else "", r.text] for r in reports.iterator(chunk_size=2000)]
-    return headers, rows
-
-
 def matrix_export_rows(matrix: ReportMatrix) -> tuple[list[str], list[list]]:
     headers = [_("Unit"), _("Unit code")] + [f"{date_format(p.start)}–{date_format(p.end)}" for p in matrix.periods]
     labels = {"on_time": _("Reported"), "late": _("Reported late"), "missing": _("Not reported"),
@@ -408,15 +400,56 @@ def requests_for(user, campaign: Campaign) -> QuerySet[InstructionRequest]:
             .select_related("unit", "addressee", "asked_by", "answered_by"))
 
 
-def request_export_rows(requests: QuerySet[InstructionRequest]) -> tuple[list[str], list[list]]:
-    headers = [_("Asking unit"), _("Addressed to"), _("Subject"), _("Asked"), _("Status"), _("Replied at"),
-               _("Request"), _("Reply")]
-    rows = [[r.unit.name, r.addressee.name, r.title, r.asked_at, r.get_status_display(), r.answered_at, r.body,
-             r.answer] for r in requests.iterator(chunk_size=2000)]
-    return headers, rows
-
-
 def bound_users(unit_ids: Iterable[int], roles: Iterable[str] = ("office", "liaison")) -> list[int]:
     """Active users bound to these units by one of ``roles`` (those a notification goes to)."""
     return list(RoleAssignment.objects.filter(unit_id__in=list(unit_ids), role__in=list(roles), user__is_active=True)
                 .values_list("user_id", flat=True).distinct())
+
+
+# --- what the liaison pages look up (views build no queries of their own)
+
+
+def meeting_tasks(user, meeting: LiaisonMeeting) -> list[LiaisonTask]:
+    """R5.2 the action items of a meeting the user sees — filtered by the user's scope again (issue 10:
+    seeing the meeting does not show what it holds about units outside the viewer's subtrees)."""
+    return list(LiaisonTask.objects.visible_to(user).filter(meeting=meeting)
+                .select_related("owner_unit", "owner_user", "meeting__unit").order_by("pk"))
+
+
+def mark_tasks(user, tasks: Iterable[LiaisonTask], today: datetime.date) -> None:
+    """Flag each task: overdue, whether the user may update it, whether they see its meeting (a unit owning
+    a task of the office above sees the task, not that office's meeting)."""
+    paths = scope_paths(user)
+    for task in tasks:
+        task.overdue = task.is_overdue(today)
+        task.may_update = user.has_perm("campaign.update_liaison_task", task)
+        task.meeting_visible = paths is None or any(task.meeting.unit.path.startswith(p) for p in paths)
+
+
+def schedule_of(campaign: Campaign, unit: Unit) -> ProgressReportSchedule | None:
+    """R5.2 the reporting schedule an office set for its direct subordinates, if any."""
+    return (ProgressReportSchedule.objects.filter(campaign=campaign, unit=unit)
+            .select_related("unit", "campaign").first())
+
+
+def schedule_above(campaign: Campaign, unit: Unit) -> ProgressReportSchedule | None:
+    """R5.2 the active schedule of the office directly above ``unit`` (the one it reports to)."""
+    return (ProgressReportSchedule.objects.filter(campaign=campaign, is_active=True,
+                                                  unit__path=unit.path[:-Unit.steplen])
+            .select_related("unit", "campaign").first())
+
+
+def report_of(schedule: ProgressReportSchedule, unit: Unit, period_start: str) -> ProgressReport | None:
+    return ProgressReport.objects.filter(schedule=schedule, unit=unit, period_start=period_start).first()
+
+
+def units_above(units: Iterable[Unit]) -> list[Unit]:
+    """R5.2 the units above any of ``units``: the offices a request for instructions may go to."""
+    above = {u.path[:end] for u in units for end in range(Unit.steplen, len(u.path), Unit.steplen)}
+    return list(Unit.objects.filter(path__in=above).order_by("path"))
+
+
+def sees_unit(user, unit: Unit) -> bool:
+    """Whether ``unit`` lies in the user's subtrees (what a link to its pages may assume)."""
+    paths = scope_paths(user)
+    return paths is None or any(unit.path.startswith(p) for p in paths)

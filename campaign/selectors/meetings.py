@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from units.models import Cadre, Unit
+from units.querysets import unit_matching_q
 from units.scoping import WRITE_ROLES, grants_of, scope_q
 
 from ..models import Campaign, Meeting, MeetingSpeech
@@ -34,7 +35,7 @@ def writable_units(user, text: str, *, liaisons: bool = True, limit: int = 10, *
     """Units the user may record for: those matching ``text`` in their write scope, else their own units.
 
     Office staff and administrators write in their subtree; a liaison (when ``liaisons``) only in their
-    own unit. One query.
+    own unit. ``text`` has the one meaning of the unit filter: the name or the code contains it. One query.
     """
     superuser = getattr(user, "is_superuser", False)
     grants = [g for g in grants_of(user) if g.role in WRITE_ROLES or (liaisons and g.role == "liaison")]
@@ -46,7 +47,7 @@ def writable_units(user, text: str, *, liaisons: bool = True, limit: int = 10, *
     own = Q(pk__in=[g.unit_id for g in grants]) if grants else Q(depth=1)
     text = (text or "").strip()
     qs = Unit.objects.filter(writable, **unit_filters)
-    qs = qs.filter(Q(code=text) | Q(name__icontains=text)) if text else qs.filter(own)
+    qs = qs.filter(unit_matching_q(text)) if text else qs.filter(own)
     return list(qs.order_by("path")[:limit])
 
 
@@ -62,26 +63,17 @@ def _team_spoken() -> Coalesce:
     return Coalesce(Subquery(spoken, output_field=IntegerField()), Value(0))
 
 
-@dataclass
-class MeetingFilters:
-    unit: str = ""
-    kind: str = ""
-    missing_only: bool = False
-
-
-def meetings_for(user, campaign: Campaign, filters: MeetingFilters | None = None) -> QuerySet[Meeting]:
+def meetings_for(user, campaign: Campaign) -> QuerySet[Meeting]:
     """R2.3 the campaign's meetings in the user's scope, each with its team size and how many spoke."""
-    filters = filters or MeetingFilters()
-    qs = (Meeting.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
-          .annotate(team_size=_team_size(), team_spoken=_team_spoken())
-          .annotate(team_missing=F("team_size") - F("team_spoken")))
-    if filters.unit:
-        qs = qs.filter(unit_text_q(filters.unit))
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.missing_only:
-        qs = qs.filter(team_missing__gt=0)
-    return qs.order_by("-date", "-pk")
+    return (Meeting.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
+            .annotate(team_size=_team_size(), team_spoken=_team_spoken())
+            .annotate(team_missing=F("team_size") - F("team_spoken"))
+            .order_by("-date", "-pk"))
+
+
+def with_speakers(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """The meetings with their speakers' names (one query more): the export's column."""
+    return qs.prefetch_related(Prefetch("speeches", queryset=MeetingSpeech.objects.select_related("cadre").order_by("pk")))
 
 
 @dataclass
@@ -104,15 +96,3 @@ def meeting_sheet(meeting: Meeting) -> MeetingSheet:
     missing = [c for c in Cadre.objects.filter(unit_id=meeting.unit_id, is_team_member=True)
                .order_by("-is_top_leader", "name") if c.pk not in spoken]
     return MeetingSheet(meeting=meeting, speeches=speeches, missing=missing)
-
-
-def meeting_export_rows(qs: QuerySet[Meeting]) -> list[list]:
-    """Rows of the meetings export: the list's columns plus the speakers' names (two queries)."""
-    meetings = list(qs)
-    names: dict[int, list[str]] = {}
-    for meeting_id, name in (MeetingSpeech.objects.filter(meeting__in=qs.values("pk"))
-                             .order_by("pk").values_list("meeting_id", "cadre__name")):
-        names.setdefault(meeting_id, []).append(name)
-    return [[m.unit.name, m.unit.code, m.get_kind_display(), m.date, m.place, m.team_size, m.team_spoken,
-             max(m.team_missing, 0), "、".join(names.get(m.pk, [])), m.summary, m.secretary_comment,
-             m.supervision_comment] for m in meetings]

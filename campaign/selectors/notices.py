@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from units.models import RoleAssignment, Unit
-from units.scoping import WRITE_ROLES, grants_of, in_scope, scope_paths
+from units.scoping import WRITE_ROLES, grants_of, in_scope, scope_paths, scope_q
 
 from ..models import Notice, NoticeRecipient
 
@@ -74,53 +74,34 @@ def addressee_choices(issuer: Unit, selected_ids: set[int]) -> AddresseeChoices:
 
 
 def addressee_search(issuer: Unit, text: str) -> list[Unit]:
-    """X3 units below the issuer whose name contains ``text`` or whose code is ``text``."""
+    """X3 units below the issuer whose name or code contains ``text`` (the one meaning of a unit search)."""
     text = (text or "").strip()
     if not text:
         return []
-    return list(below(issuer).search(text)[:SEARCH_LIMIT])
+    return list(below(issuer).matching(text).order_by("path")[:SEARCH_LIMIT])
 
 
-def notice_list(user, *, box: str = ALL, unread: bool = False, q: str = "") -> QuerySet:
-    """X3 the notices a user sees, newest first, with addressee and read counts in the same query.
-
-    ``inbox``: addressed to a unit the user is bound to; ``sent``: issued within their subtree;
-    ``unread``: still unread by one of the user's own units.
+def notice_list(user) -> QuerySet:
+    """X3 the notices a user sees, newest first, with addressee and read counts in the same query
+    (``campaign.filters.NoticeFilter`` narrows them to the inbox, the issued or the unread ones).
     """
     mine = bound_unit_ids(user)
     qs = Notice.objects.visible_to(user)
-    if box == INBOX:
-        qs = qs.addressed_to(mine)
-    elif box == SENT:
-        qs = qs.issued_within(user)
-    if unread:
-        qs = qs.addressed_to(mine, unread=True)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q))
     own = NoticeRecipient.objects.filter(notice=OuterRef("pk"), unit_id__in=list(mine))
+    # counted within the viewer's subtrees only: an addressee of a provincial notice learns nothing of
+    # the other counties it went to (the issuer side's subtree holds every addressee, so it sees all)
+    seen = scope_q(user, "recipients__unit__")
     return (qs.select_related("issuer")
-            .annotate(recipient_count=Count("recipients"),
-                      read_count=Count("recipients", filter=Q(recipients__read_at__isnull=False)),
+            .annotate(recipient_count=Count("recipients", filter=seen),
+                      read_count=Count("recipients", filter=seen & Q(recipients__read_at__isnull=False)),
                       to_me=Exists(own), unread_by_me=Exists(own.filter(read_at__isnull=True)))
             .order_by("-issued_on", "-pk"))
 
 
-@dataclass
-class NoticeRow:
-    """One line of the notice list, with what this user may see of its read status."""
-
-    notice: Notice
-    issuer_side: bool
-
-    @property
-    def unread_count(self) -> int:
-        return self.notice.recipient_count - self.notice.read_count
-
-
-def notice_rows(user, notices) -> list[NoticeRow]:
-    """Wrap a page of ``notice_list``; the issuer side is decided from cached grants (no query)."""
-    return [NoticeRow(n, in_scope(user, n.issuer)) for n in notices]
+def mark_issuer_side(user, notices) -> None:
+    """Flag each notice of a page: is the user on its issuer's side (sees the read status)? No query."""
+    for notice in notices:
+        notice.issuer_side = in_scope(user, notice.issuer)
 
 
 @dataclass
@@ -159,14 +140,16 @@ def notice_detail(user, notice: Notice) -> NoticeDetail:
                    .order_by("unit__path"))
     detail = NoticeDetail(notice, in_scope(user, notice.issuer), my_rows)
     if detail.issuer_side:
-        detail.status = ReadStatus(**notice.recipients.aggregate(
+        detail.status = ReadStatus(**notice.recipients.filter(scope_q(user, "unit__")).aggregate(
             total=Count("pk"), read=Count("pk", filter=Q(read_at__isnull=False))))
     return detail
 
 
-def recipients_of(notice: Notice, *, unread: bool = False) -> QuerySet:
-    """X3 the addressees of a notice in tree order, with who read it and when."""
-    qs = notice.recipients.select_related("unit", "read_by").order_by("unit__path")
+def recipients_of(notice: Notice, *, user, unread: bool = False) -> QuerySet:
+    """X3 the addressees of a notice in tree order, with who read it and when — those in the viewer's
+    subtrees only (visibility does not travel through the notice)."""
+    qs = (notice.recipients.filter(scope_q(user, "unit__")).select_related("unit", "read_by")
+          .order_by("unit__path"))
     return qs.filter(read_at__isnull=True) if unread else qs
 
 
@@ -182,9 +165,11 @@ class NoticeDocument:
     paragraphs: list[str]
 
 
-def notice_document(notice: Notice) -> NoticeDocument:
-    """X3 a text notice as a document, addressees joined the Chinese way (、) in tree order."""
-    names = [r.unit.name for r in notice.recipients.select_related("unit").order_by("unit__path")]
+def notice_document(notice: Notice, *, user) -> NoticeDocument:
+    """X3 a text notice as a document, addressees joined the Chinese way (、) in tree order: the issuer
+    side prints them all, an addressee only those in its own subtrees."""
+    names = [r.unit.name for r in notice.recipients.filter(scope_q(user, "unit__")).select_related("unit")
+             .order_by("unit__path")]
     paragraphs = [p.strip() for p in notice.body.replace("\r\n", "\n").split("\n") if p.strip()]
     return NoticeDocument(notice.number, notice.title, issuer_title(notice.issuer), notice.issued_on,
                           "、".join(names) + "：" if names else "", paragraphs)

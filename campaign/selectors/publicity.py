@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils.translation import gettext as _
 
 from units.models import Cadre, Unit
 from units.scoping import scope_q
@@ -49,10 +48,12 @@ def top_leaders_for(units: list[Unit]) -> QuerySet[Cadre]:
 
 
 def columns_for(user, campaign) -> QuerySet[PublicityColumn]:
-    """R6.1 columns of the user's scope and of the units above it, with their article counts."""
+    """R6.1 columns of the user's scope and of the units above it, with their article counts — counting
+    only the articles of the user's subtrees (a column of the province says nothing of other counties)."""
+    seen = scope_q(user, "articles__unit__")
     return (PublicityColumn.objects.visible_to(user).filter(campaign=campaign).select_related("unit")
-            .annotate(article_count=Count("articles"),
-                      published_count=Count("articles", filter=Q(articles__published_on__isnull=False))))
+            .annotate(article_count=Count("articles", filter=seen),
+                      published_count=Count("articles", filter=seen & Q(articles__published_on__isnull=False))))
 
 
 def articles_for(user, campaign) -> QuerySet[PublicityArticle]:
@@ -159,47 +160,12 @@ def criticism_notice(criticism: PublicCriticism) -> CriticismNotice:
         entries=[NoticeEntry(e.unit.name, e.reason) for e in criticism.entries.all()])
 
 
-# --- export rows
+# --- R6.3 the Excel file of the criticisms
 
 
-def article_export_rows(qs: QuerySet[PublicityArticle]) -> tuple[list[str], list[list]]:
-    headers = [_("Title"), _("Kind"), _("Special column"), _("Unit"), _("Byline"), _("Published on"), _("Abstract")]
-    rows = [[a.title, a.get_kind_display(), a.column.name if a.column else "", a.unit.name, a.byline, a.published_on,
-             a.summary] for a in qs.iterator(chunk_size=2000)]
-    return headers, rows
-
-
-def conference_export_rows(qs: QuerySet[PressConference]) -> tuple[list[str], list[list]]:
-    headers = [_("Date"), _("Title"), _("Holding unit"), _("Speakers"), _("Press conference topics"), _("Published on")]
-    rows = [[c.held_on, c.title, c.unit.name, "、".join(f"{s.unit.name}{s.post}{s.name}" for s in c.speakers.all()),
-             "；".join(c.topic_list), c.published_on] for c in qs]
-    return headers, rows
-
-
-def poster_export_rows(qs: QuerySet[PosterRecord]) -> tuple[list[str], list[list]]:
-    headers = [_("Date put up"), _("Unit"), _("Kind"), _("Wording"), _("Site"), _("Quantity")]
-    rows = [[p.put_up_on, p.unit.name, p.get_kind_display(), p.wording, p.site, p.quantity]
-            for p in qs.iterator(chunk_size=2000)]
-    return headers, rows
-
-
-def coverage_export_rows(qs: QuerySet[MediaCoverage]) -> tuple[list[str], list[list]]:
-    headers = [_("Date"), _("Outlet"), _("Medium"), _("Title"), _("Link"), _("Unit"), _("Note")]
-    rows = [[c.published_on, c.outlet, c.get_kind_display(), c.title, c.link, c.unit.name, c.note]
-            for c in qs.iterator(chunk_size=2000)]
-    return headers, rows
-
-
-def case_export_rows(qs: QuerySet[DisciplinaryCase]) -> tuple[list[str], list[list]]:
-    headers = [_("Unit"), _("Post of the person"), _("Violation"), _("Handling"), _("Closed on"),
-               _("Exposing office"), _("Published on")]
-    rows = [[c.unit.name, c.post, c.violation, c.handling, c.closed_on, c.issuer.name, c.published_on]
-            for c in qs.iterator(chunk_size=2000)]
-    return headers, rows
-
-
-def criticism_export_rows(qs: QuerySet[PublicCriticism]) -> tuple[list[str], list[list]]:
-    headers = [_("Document number"), _("Title"), _("Issuer"), _("Unit"), _("Reason"), _("Published on")]
-    rows = [[c.number, c.title, c.issuer.name, e.unit.name, e.reason, c.published_on]
-            for c in qs for e in c.entries.all()]
-    return headers, rows
+def criticism_entries(criticisms: QuerySet[PublicCriticism]) -> QuerySet[CriticismEntry]:
+    """R6.3 the criticised units of ``criticisms`` (already scoped by their issuer), one row each, in the
+    list's order: newest criticism first, then the notice's own order."""
+    return (CriticismEntry.objects.filter(criticism__in=criticisms.values("pk"))
+            .select_related("criticism__issuer", "unit")
+            .order_by("-criticism__created_at", "-criticism__pk", "order", "pk"))

@@ -27,19 +27,6 @@ from .. import policy
 from ..models import Attendance, Campaign, StudyPlan, StudySession
 
 
-def unit_subtree_filter(queryset: QuerySet, value: str, prefix: str = "unit__") -> QuerySet:
-    """A unit given by its code means its whole subtree; by name, the units whose name matches.
-
-    ``queryset`` is already scoped, so a code outside the user's scope simply matches nothing."""
-    value = (value or "").strip()
-    if not value:
-        return queryset
-    unit = Unit.objects.filter(code=value).only("path").first()
-    if unit is not None:
-        return queryset.filter(**{f"{prefix}path__startswith": unit.path})
-    return queryset.filter(**{f"{prefix}name__icontains": value})
-
-
 # --- sessions and plans
 
 
@@ -64,7 +51,7 @@ def session_attendees(session: StudySession) -> list[Cadre]:
 
 
 # ``policy.study_minimum`` as SQL, so a whole scope is judged in one query (R2.2; the test
-# ``test_minimum_expression_agrees_with_the_rule`` keeps the two in step).
+# ``test_r2_2_minimum_expression_agrees_with_the_rule`` keeps the two in step).
 _PROVINCIAL = Q(rank=Rank.PROVINCIAL)
 _PARTY_LEADER = (Q(is_party_member=True) & (Q(is_team_member=True) | Q(is_top_leader=True))
                  & Q(unit__level__lte=policy.LOWEST_LEADING_LEVEL))
@@ -94,15 +81,12 @@ def cadres_with_study_counts(queryset: QuerySet[Cadre], campaign: Campaign) -> Q
             .annotate(missing=F("minimum") - F("attended")))
 
 
-def study_standing(user, campaign: Campaign, *, unit: str = "", rank: str = "",
-                   only_short: bool = True) -> QuerySet[Cadre]:
+def study_standing(user, campaign: Campaign, *, only_short: bool = True) -> QuerySet[Cadre]:
     """R2.2 the leaders of the user's scope who have a minimum, with their counts; by default only
-    those who still owe sessions (the shortfall list), most missing first."""
-    scoped = unit_subtree_filter(Cadre.objects.visible_to(user), unit)
-    if rank:
-        scoped = scoped.filter(rank=rank)
+    those who still owe sessions (the shortfall list), most missing first. The list's filters
+    (``ShortfallFilter``) narrow it by unit and rank."""
     # the plain condition (not the CASE) keeps the filter on indexed columns
-    qs = cadres_with_study_counts(scoped.filter(HAS_STUDY_MINIMUM), campaign)
+    qs = cadres_with_study_counts(Cadre.objects.visible_to(user).filter(HAS_STUDY_MINIMUM), campaign)
     if only_short:
         qs = qs.filter(attended__lt=F("minimum"))
     return qs.select_related("unit").order_by("-missing", "unit__path", "name", "pk")

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from xml.etree import ElementTree
 
+import rules
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
@@ -111,6 +113,8 @@ def articles_request(*, campaign: Campaign, cadres: Iterable[Cadre], due_date: d
 
     All or nothing: one cadre who is not such a secretary, or who was already asked, refuses the lot.
     """
+    if not rules.has_perm("campaign.request_articles", by):
+        raise PermissionDenied
     cadres = list(cadres)
     if not cadres:
         raise CampaignError(_("Choose at least one secretary."))
@@ -143,6 +147,8 @@ def articles_request(*, campaign: Campaign, cadres: Iterable[Cadre], due_date: d
 @transaction.atomic
 def article_submit(*, article: ArticleRequest, title: str, body: str, file: UploadedFile | None, by) -> ArticleRequest:
     """R2.7 submit (or correct) an article; a .txt or .docx fills an empty text box, a PDF needs the text."""
+    if not rules.has_perm("campaign.submit_article", by, article):
+        raise PermissionDenied
     article = ArticleRequest.objects.select_for_update().get(pk=article.pk)
     if article.is_best:
         raise CampaignError(_("This article was selected for the volume; it can no longer be changed."))
@@ -169,8 +175,11 @@ def article_submit(*, article: ArticleRequest, title: str, body: str, file: Uplo
 
 
 @transaction.atomic
-def article_select(*, article: ArticleRequest, selected: bool) -> ArticleRequest:
-    """R2.7 the provincial office marks a submitted article as one of the best (or takes it out)."""
+def article_select(*, article: ArticleRequest, selected: bool, by=None) -> ArticleRequest:
+    """R2.7 the provincial office marks a submitted article as one of the best (or takes it out).
+    ``by`` is checked when given (the demo loader, acting as the system, gives none)."""
+    if by is not None and not rules.has_perm("campaign.select_article", by, article):
+        raise PermissionDenied
     if selected and not article.is_submitted:
         raise CampaignError(_("Only a submitted article can be selected for the volume."))
     article.is_best = selected

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime
 
+import rules
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -51,6 +53,46 @@ def campaign_create(*, name: str | None = None, shift_to: datetime.date | None =
     return campaign
 
 
+def _require(by, perm: str) -> None:
+    if not rules.has_perm(perm, by):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def campaign_start(*, by) -> tuple[Campaign, int] | None:
+    """X2 start a campaign with the notice's values and every unit's obligations (the provincial office);
+    ``None`` when one is already running."""
+    _require(by, "campaign.start_campaign")
+    if Campaign.objects.current() is not None:
+        return None
+    campaign = campaign_create()
+    return campaign, obligations_generate(campaign=campaign)
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, fields: dict, by) -> Campaign:
+    """X2 change the campaign's parameters (the provincial office); the model's own checks apply."""
+    _require(by, "campaign.change_campaign")
+    for name, value in fields.items():
+        if name != "is_active" and hasattr(campaign, name):
+            setattr(campaign, name, value)
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def calendar_day_add(*, date: datetime.date, kind: str, name: str = "", by) -> CalendarDay:
+    """A holiday or a swapped working day of the working-day calendar (offices)."""
+    _require(by, "campaign.change_calendar")
+    return CalendarDay.objects.create(date=date, kind=kind, name=name)
+
+
+@transaction.atomic
+def calendar_day_delete(*, day: CalendarDay, by) -> None:
+    _require(by, "campaign.change_calendar")
+    day.delete()
+
+
 @transaction.atomic
 def deadlines_reset(*, campaign: Campaign) -> int:
     """R5.1 one ``Deadline`` row per obligation kind and level, from the campaign's dates."""
@@ -66,8 +108,10 @@ def deadlines_reset(*, campaign: Campaign) -> int:
 
 
 @transaction.atomic
-def deadline_set(*, deadline: Deadline, due_date: datetime.date) -> Deadline:
-    """R5.1 move a deadline; the open obligations it governs move with it."""
+def deadline_set(*, deadline: Deadline, due_date: datetime.date, by=None) -> Deadline:
+    """R5.1 move a deadline; the open obligations it governs move with it (the provincial office)."""
+    if by is not None:
+        _require(by, "campaign.change_deadline")
     campaign = deadline.campaign
     if not (campaign.start_date <= due_date <= campaign.end_date):
         raise CampaignError(_("The due date must lie within the campaign (%(start)s – %(end)s).") % {

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import rules
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from units.models import RoleAssignment, Unit
-from units.scoping import WRITE_ROLES, can_write_unit, in_scope
-from units.services import Column, ImportPlan, ImportRow, map_header
+from web.imports import Column, ImportPlan, ImportRow, map_header
 
 from .. import policy
 from ..errors import CampaignError
@@ -33,17 +33,12 @@ RESULT_COLUMNS = [
 ONE_DECIMAL = Decimal("0.1")
 
 
-def can_manage(user, unit: Unit) -> bool:
-    """Exams are organised and marked by the activity office of the city or county (and those above it)."""
-    return in_scope(user, unit, WRITE_ROLES)
-
-
 def _d(day: datetime.date) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
-def _require_manager(user, exam_unit: Unit) -> None:
-    if not can_manage(user, exam_unit):
+def _require_manager(user, exam_unit: Unit, perm: str = "campaign.manage_exam") -> None:
+    if not rules.has_perm(perm, user, exam_unit):
         raise CampaignError(_("You may not manage the exams of %(unit)s.") % {"unit": exam_unit.name})
 
 
@@ -60,7 +55,7 @@ def score_error(score: Decimal, campaign: Campaign) -> str | None:
 def exam_create(*, user, campaign: Campaign, unit: Unit, title: str, date: datetime.date,
                 is_resit: bool = False) -> Exam:
     """R2.6 an exam for leading cadres, organised by a city or county party committee."""
-    _require_manager(user, unit)
+    _require_manager(user, unit, "campaign.add_exam")
     if unit.level not in ORGANISER_LEVELS or unit.kind != ORGANISER_KIND:
         raise CampaignError(_("Exams are organised by the party committee of a city or a county, not by %(unit)s.")
                             % {"unit": unit.name})
@@ -86,7 +81,7 @@ def exam_results_enter(*, user, exam: Exam, scores: dict[int, Decimal]) -> Resul
 
     A failure owes make-up study and a re-sit: the liaisons of each failed cadre's unit are told.
     """
-    _require_manager(user, exam.unit)
+    _require_manager(user, exam.unit, "campaign.record_exam_result")
     campaign = exam.campaign
     if exam.date > timezone.localdate():
         raise CampaignError(_("Results can be entered from the exam date (%(date)s) on.") % {"date": _d(exam.date)})
@@ -228,10 +223,46 @@ def import_template_rows(exam: Exam) -> list[list[str]]:
     return [[c.unit.code, c.name, "", c.unit.name, c.post] for c in exam_candidates(exam).iterator(chunk_size=2000)]
 
 
+@dataclass(frozen=True)
+class ExamResultsImporter:
+    """R2.6 the results of one exam in the one import flow (``web.imports``): checked by
+    ``exam_import_check``, written (checked again) by ``exam_import_apply``."""
+
+    exam: Exam
+    kind: str = IMPORT_KIND
+
+    @property
+    def label(self) -> str:
+        return _("Exam results")
+
+    @property
+    def columns(self) -> list[Column]:
+        return RESULT_COLUMNS
+
+    def check(self, *, user, table: list[list[str]]) -> ImportPlan:
+        return exam_import_check(user=user, exam=self.exam, table=table)
+
+    def write(self, *, user, table: list[list[str]]) -> ResultsEntered:
+        return exam_import_apply(user=user, exam=self.exam, table=table)
+
+    @staticmethod
+    def _scored(plan: ImportPlan) -> int:
+        return sum(1 for row in plan.rows if row.values.get("score"))
+
+    def summary(self, plan: ImportPlan) -> str:
+        scored = self._scored(plan)
+        return ngettext("%(count)s score checked, no errors. Nothing is written until you confirm.",
+                        "%(count)s scores checked, no errors. Nothing is written until you confirm.",
+                        scored) % {"count": scored}
+
+    def preview_context(self, plan: ImportPlan) -> dict:
+        return {"scored": self._scored(plan)}
+
+
 @transaction.atomic
 def exam_makeup_record(*, user, result: ExamResult, on: datetime.date) -> ExamResult:
     """R2.6 a failed cadre has done make-up study; the re-sit is still owed until passed."""
-    if not can_write_unit(user, result.cadre.unit):
+    if not rules.has_perm("campaign.record_makeup", user, result):
         raise CampaignError(_("You may not record make-up study for %(name)s.") % {"name": result.cadre.name})
     if result.passed:
         raise CampaignError(_("%(name)s passed; no make-up study is owed.") % {"name": result.cadre.name})

@@ -6,6 +6,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+import rules
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from units.models import Unit
-from units.scoping import WRITE_ROLES, can_write_unit, in_scope
 
 from ..errors import CampaignError
 from ..models import (
@@ -41,13 +41,9 @@ from .notifications import Recipients, notify
 log = logging.getLogger(__name__)
 
 
-def runs_office(user, unit: Unit) -> bool:
-    """Office staff and administrators over ``unit`` run its liaison work (meetings, schedules, answers)."""
-    return in_scope(user, unit, WRITE_ROLES)
-
-
-def _require_office(user, unit: Unit) -> None:
-    if not runs_office(user, unit):
+def _require_office(user, unit: Unit, perm: str = "campaign.change_liaison_meeting") -> None:
+    """Office staff and administrators over ``unit`` run its liaison work (meetings, schedules)."""
+    if not rules.has_perm(perm, user, unit):
         raise CampaignError(_("Only the activity office of %(unit)s may do this.") % {"unit": unit.name})
 
 
@@ -105,7 +101,7 @@ def liaison_meeting_create(*, user, campaign: Campaign, unit: Unit, date: dateti
                            location: str = "", attendees=(), guest_names: str = "", free_items: str = "",
                            today: datetime.date | None = None) -> LiaisonMeeting:
     """R5.2 an activity office calls its weekly liaison meeting; the agenda is built from what is overdue."""
-    _require_office(user, unit)
+    _require_office(user, unit, "campaign.add_liaison_meeting")
     _check_meeting(campaign, unit, date, title, None)
     meeting = LiaisonMeeting.objects.create(campaign=campaign, unit=unit, date=date, title=title.strip(),
                                             location=location.strip(), guest_names=guest_names.strip(),
@@ -183,20 +179,11 @@ def liaison_minutes_record(*, user, meeting: LiaisonMeeting, minutes: str,
     return tasks
 
 
-def may_update_task(user, task: LiaisonTask) -> bool:
-    """The meeting's office, the person who owns the task and the writers of the owning unit update it."""
-    if runs_office(user, task.meeting.unit):
-        return True
-    if task.owner_user_id and task.owner_user_id == getattr(user, "pk", None):
-        return True
-    return task.owner_unit is not None and can_write_unit(user, task.owner_unit)
-
-
 @transaction.atomic
 def liaison_task_set_status(*, user, task: LiaisonTask, status: str, note: str = "",
                             on: datetime.date | None = None) -> LiaisonTask:
     """R5.2 mark an action item done (with the day), reopen it, or drop it."""
-    if not may_update_task(user, task):
+    if not rules.has_perm("campaign.update_liaison_task", user, task):
         raise CampaignError(_("You may not update this action item."))
     if status not in TaskStatus.values:
         raise CampaignError(_("Unknown status."))
@@ -218,7 +205,7 @@ def progress_schedule_set(*, user, campaign: Campaign, unit: Unit, frequency: st
                           starts_on: datetime.date, instructions: str = "", is_active: bool = True,
                           today: datetime.date | None = None) -> ProgressReportSchedule:
     """R5.2 the upper office sets how often its direct subordinates report and when each report is due."""
-    _require_office(user, unit)
+    _require_office(user, unit, "campaign.set_progress_schedule")
     within_campaign(campaign, starts_on, _("The first period"))
     if frequency not in ReportFrequency.values:
         raise CampaignError(_("Unknown reporting period."))
@@ -282,7 +269,7 @@ def progress_report_submit(*, user, schedule: ProgressReportSchedule, unit: Unit
                            text: str, file: UploadedFile | None = None,
                            today: datetime.date | None = None) -> ProgressReport:
     """R5.2 a subordinate office sends (or corrects) its progress report for one period; the upper office is told."""
-    if not can_write_unit(user, unit):
+    if not rules.has_perm("campaign.submit_progress_report", user, unit):
         raise CampaignError(_("You may not report for %(unit)s.") % {"unit": unit.name})
     if not is_direct_subordinate(unit, schedule.unit):
         raise CampaignError(_("%(unit)s does not report to %(upper)s.") % {"unit": unit.name,
@@ -382,19 +369,11 @@ def _remind_unit(schedule: ProgressReportSchedule, unit: Unit, missing: list[Per
 # --- requests for instructions on important matters
 
 
-def may_answer(user, request: InstructionRequest) -> bool:
-    return runs_office(user, request.addressee)
-
-
-def may_close(user, request: InstructionRequest) -> bool:
-    return may_answer(user, request) or can_write_unit(user, request.unit)
-
-
 @transaction.atomic
 def instruction_request_ask(*, user, campaign: Campaign, unit: Unit, addressee: Unit, title: str, body: str,
                             file: UploadedFile | None = None) -> InstructionRequest:
     """R5.2 a lower office asks an upper one for instructions on an important matter; the upper office is told."""
-    if not can_write_unit(user, unit):
+    if not rules.has_perm("campaign.ask_instructions", user, unit):
         raise CampaignError(_("You may not ask on behalf of %(unit)s.") % {"unit": unit.name})
     if addressee.pk == unit.pk or not unit.path.startswith(addressee.path):
         raise CampaignError(_("%(addressee)s is not above %(unit)s.") % {"addressee": addressee.name,
@@ -415,7 +394,7 @@ def instruction_request_ask(*, user, campaign: Campaign, unit: Unit, addressee: 
 @transaction.atomic
 def instruction_request_answer(*, user, request: InstructionRequest, answer: str) -> InstructionRequest:
     """R5.2 the upper office answers (or corrects its answer while the request is open); the asker is told."""
-    if not may_answer(user, request):
+    if not rules.has_perm("campaign.answer_instruction_request", user, request):
         raise CampaignError(_("Only the activity office of %(unit)s answers this request.")
                             % {"unit": request.addressee.name})
     if request.status == RequestStatus.CLOSED:
@@ -436,7 +415,7 @@ def instruction_request_answer(*, user, request: InstructionRequest, answer: str
 @transaction.atomic
 def instruction_request_close(*, user, request: InstructionRequest) -> InstructionRequest:
     """R5.2 either side closes a request (answered and settled, or withdrawn)."""
-    if not may_close(user, request):
+    if not rules.has_perm("campaign.close_instruction_request", user, request):
         raise CampaignError(_("You may not close this request."))
     if request.status == RequestStatus.CLOSED:
         raise CampaignError(_("This request is already closed."))

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.urls import reverse
 from django.utils.formats import date_format
+import rules
 from django.utils.translation import gettext as _
 
 from units.models import Cadre, Unit
-from units.scoping import can_write_unit, in_scope
 
 from ..errors import CampaignError
 from ..models import Campaign, Meeting, MeetingKind, MeetingSpeech, ObligationKind
@@ -23,8 +23,6 @@ OBLIGATION_OF = {
     MeetingKind.DEMOCRATIC_LIFE: ObligationKind.DEMOCRATIC_MEETING,
 }
 
-SUPERVISOR_ROLES = frozenset({"supervisor"})
-
 
 class CommentBy:
     """Who comments on a meeting on the spot (R2.3): the party secretary or the supervision group."""
@@ -32,20 +30,8 @@ class CommentBy:
     SECRETARY = "secretary"
     SUPERVISION = "supervision"
     FIELDS = {SECRETARY: "secretary_comment", SUPERVISION: "supervision_comment"}
-
-
-def can_record(user, unit: Unit) -> bool:
-    """Office staff of the subtree and the unit's own liaison record its meetings."""
-    return can_write_unit(user, unit)
-
-
-def can_comment(user, meeting: Meeting, by: str) -> bool:
-    """R2.3 writers of the unit add the secretary's comment; a supervision group member in scope adds theirs."""
-    if by == CommentBy.SECRETARY:
-        return can_write_unit(user, meeting.unit)
-    if by == CommentBy.SUPERVISION:
-        return in_scope(user, meeting.unit, SUPERVISOR_ROLES)
-    return False
+    #: the permission (campaign/permissions.py) of each kind of comment
+    PERMS = {SECRETARY: "campaign.comment_meeting_secretary", SUPERVISION: "campaign.comment_meeting_supervision"}
 
 
 def _d(day: datetime.date) -> str:
@@ -81,7 +67,7 @@ def _team_speakers(unit: Unit, speaker_ids: Iterable[int], already: set[int]) ->
 def meeting_record(*, user, campaign: Campaign, unit: Unit, kind: str, date: datetime.date, place: str = "",
                    summary: str = "", speaker_ids: Iterable[int] = (), secretary_comment: str = "") -> Meeting:
     """R2.3, R5.1 record a unit's meeting with the team members who spoke; it fulfils the unit's obligation."""
-    if not can_record(user, unit):
+    if not rules.has_perm("campaign.record_meeting", user, unit):
         raise CampaignError(_("You may not record meetings of %(unit)s.") % {"unit": unit.name})
     if kind not in MeetingKind.values:
         raise CampaignError(_("Unknown kind of meeting."))
@@ -100,7 +86,7 @@ def meeting_record(*, user, campaign: Campaign, unit: Unit, kind: str, date: dat
 @transaction.atomic
 def meeting_speakers_add(*, user, meeting: Meeting, speaker_ids: Iterable[int]) -> int:
     """R2.3 add team members who spoke (in turn, every one of them) after the meeting was recorded."""
-    if not can_record(user, meeting.unit):
+    if not rules.has_perm("campaign.add_meeting_speakers", user, meeting):
         raise CampaignError(_("You may not record meetings of %(unit)s.") % {"unit": meeting.unit.name})
     spoken = set(meeting.speeches.values_list("cadre_id", flat=True))
     ids = _team_speakers(meeting.unit, speaker_ids, spoken)
@@ -115,7 +101,7 @@ def meeting_comment_set(*, user, meeting: Meeting, by: str, text: str) -> Meetin
     """R2.3 the party secretary's or the supervision group's comment on the meeting."""
     if by not in CommentBy.FIELDS:
         raise CampaignError(_("Unknown kind of comment."))
-    if not can_comment(user, meeting, by):
+    if not rules.has_perm(CommentBy.PERMS[by], user, meeting):
         raise CampaignError(_("You may not add this comment."))
     text = text.strip()
     if not text:

@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable
 from functools import partial
 
+import rules
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -12,7 +13,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from units.models import RoleAssignment, Unit
-from units.scoping import WRITE_ROLES, grants_of, scope_paths
 
 from ..errors import CampaignError
 from ..models import Notice, NoticeRecipient
@@ -28,13 +28,6 @@ class NoticeError(CampaignError):
         self.field = field
 
 
-def may_issue_from(user, unit: Unit) -> bool:
-    """X3 notices go out from the unit of an office or administrator role (a superuser: any unit)."""
-    if scope_paths(user) is None:
-        return True
-    return any(g.role in WRITE_ROLES and g.unit_id == unit.pk for g in grants_of(user))
-
-
 def _strictly_below(unit: Unit, issuer: Unit) -> bool:
     return unit.path.startswith(issuer.path) and unit.depth > issuer.depth
 
@@ -43,7 +36,7 @@ def _strictly_below(unit: Unit, issuer: Unit) -> bool:
 def notice_issue(*, user, issuer: Unit, number: str, title: str, issued_on: datetime.date, body: str = "",
                  file: File | None = None, addressees: Iterable[Unit] = (), all_children: bool = False) -> Notice:
     """X3 issue a numbered notice to units below the issuer; their users are notified after commit."""
-    if not may_issue_from(user, issuer):
+    if not rules.has_perm("campaign.issue_notice", user, issuer):
         raise NoticeError(_("You can issue notices only from the unit of your activity office role."), "issuer")
     number, title, body = number.strip(), title.strip(), body.strip()
     if not number or not title:

@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from pathlib import PurePath
 
+import rules
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from units.models import RoleAssignment, Unit
-from units.scoping import WRITE_ROLES, grants_of, scope_paths
+from units.scoping import WRITE_ROLES
 
 from ..errors import CampaignError
 from ..models import (
@@ -30,6 +31,15 @@ from ..selectors.problems import latest_material
 from .articles import recorded_user, text_from_file
 from .campaign import obligation_fulfil, obligation_reopen
 from .notifications import Recipients, notify
+
+_SYSTEM = object()  # the default "by" of callers acting as the system (demo loader, tasks): no check
+
+
+def _require(perm: str, by, obj, message: str) -> None:
+    """Refuse (with the area's own message) unless ``by`` holds ``perm`` on ``obj``; the system may."""
+    if by is not _SYSTEM and not rules.has_perm(perm, by, obj):
+        raise CampaignError(message)
+
 
 PROBLEM_FIELDS = ("category", "common_problem", "route", "source", "description", "root_cause", "rectification",
                   "status", "due_date")
@@ -51,6 +61,8 @@ def _problem_check(problem: FourWindsProblem) -> None:
 @transaction.atomic
 def problem_create(*, campaign: Campaign, unit: Unit, fields: dict, by) -> FourWindsProblem:
     """R3.1 record a four-winds problem of a unit."""
+    _require("campaign.record_problem", by, unit,
+             _("You may not record problems of %(unit)s.") % {"unit": unit.name})
     problem = FourWindsProblem(campaign=campaign, unit=unit, recorded_by=recorded_user(by),
                                **{k: v for k, v in fields.items() if k in PROBLEM_FIELDS})
     _problem_check(problem)
@@ -59,8 +71,10 @@ def problem_create(*, campaign: Campaign, unit: Unit, fields: dict, by) -> FourW
 
 
 @transaction.atomic
-def problem_update(*, problem: FourWindsProblem, fields: dict) -> FourWindsProblem:
+def problem_update(*, problem: FourWindsProblem, fields: dict, by=_SYSTEM) -> FourWindsProblem:
     """R3.1 correct a problem: its route, root cause, rectification and status change as work goes on."""
+    _require("campaign.change_problem", by, problem,
+             _("You may not change problems of %(unit)s.") % {"unit": problem.unit.name})
     for name, value in fields.items():
         if name in PROBLEM_FIELDS:
             setattr(problem, name, value)
@@ -70,8 +84,10 @@ def problem_update(*, problem: FourWindsProblem, fields: dict) -> FourWindsProbl
 
 
 @transaction.atomic
-def problem_delete(*, problem: FourWindsProblem) -> None:
+def problem_delete(*, problem: FourWindsProblem, by=_SYSTEM) -> None:
     """R3.1 delete a problem; a submitted list that is left empty counts as not submitted again."""
+    _require("campaign.delete_problem", by, problem,
+             _("You may not change problems of %(unit)s.") % {"unit": problem.unit.name})
     campaign, unit = problem.campaign, problem.unit
     problem.delete()
     if not FourWindsProblem.objects.filter(campaign=campaign, unit=unit).exists():
@@ -79,12 +95,14 @@ def problem_delete(*, problem: FourWindsProblem) -> None:
 
 
 @transaction.atomic
-def problem_list_submit(*, campaign: Campaign, unit: Unit, on: datetime.date) -> bool:
+def problem_list_submit(*, campaign: Campaign, unit: Unit, on: datetime.date, by=_SYSTEM) -> bool:
     """R3.1 submit a unit's problem list: it fulfils the unit's four-winds list obligation.
 
     Refused while the unit has recorded no problem or any problem lacks its root cause.
     Returns False when the list had already been submitted.
     """
+    _require("campaign.submit_problem_list", by, unit,
+             _("You may not submit the problem list of %(unit)s.") % {"unit": unit.name})
     problems = FourWindsProblem.objects.filter(campaign=campaign, unit=unit)
     total = problems.count()
     if not total:
@@ -108,19 +126,6 @@ def problem_list_submit(*, campaign: Campaign, unit: Unit, on: datetime.date) ->
 
 def _parent_path(unit: Unit) -> str:
     return unit.path[:-Unit.steplen]
-
-
-def can_review_material(user, unit: Unit) -> bool:
-    """R3.2 reviewers: office or administrator over the unit's parent, and not bound to the unit itself."""
-    parent_path = _parent_path(unit)
-    if not parent_path:
-        return False  # a root unit has no upper committee
-    paths = scope_paths(user, WRITE_ROLES)
-    if paths is None:
-        return True
-    if any(g.unit_id == unit.pk for g in grants_of(user)):
-        return False
-    return any(parent_path.startswith(p) for p in paths)
 
 
 def material_reviewer_ids(unit: Unit) -> set[int]:
@@ -150,6 +155,8 @@ def material_submit_refusal(latest: ComparisonMaterial | None) -> str | None:
 def material_submit(*, campaign: Campaign, unit: Unit, subject: str, text: str, file: UploadedFile | None,
                     by) -> ComparisonMaterial:
     """R3.2 submit a team's or top leader's material for review; a returned one comes back as version + 1."""
+    _require("campaign.submit_material", by, unit,
+             _("You may not submit the materials of %(unit)s.") % {"unit": unit.name})
     if subject not in MaterialSubject.values:
         raise CampaignError(_("Unknown kind of material."))
     if not _parent_path(unit):
@@ -184,7 +191,7 @@ def material_review(*, material: ComparisonMaterial, approve: bool, comment: str
     """R3.2 approve a material or return it with comments; both approved fulfils the unit's obligation."""
     material = ComparisonMaterial.objects.select_for_update().select_related("unit", "campaign").get(pk=material.pk)
     unit, campaign = material.unit, material.campaign
-    if not can_review_material(by, unit):
+    if not rules.has_perm("campaign.review_material", by, unit):
         raise CampaignError(_("Only the office of the upper committee reviews this material."))
     newest = (ComparisonMaterial.objects.filter(campaign=campaign, unit=unit, subject=material.subject)
               .aggregate(v=Max("version"))["v"])

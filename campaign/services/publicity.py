@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
+import rules
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +16,6 @@ from reportlab.platypus import Flowable
 
 from reports.pdf import DocumentMeta, DocumentStyles, data_table, heading, paragraph, render_pdf
 from units.models import Cadre, Unit
-from units.scoping import WRITE_ROLES, can_write_unit, in_scope
 
 from ..errors import CampaignError
 from ..models import (
@@ -66,18 +66,19 @@ def photo_problem(upload) -> str | None:
     return None
 
 
-def may_publish(user, unit: Unit) -> bool:
-    """R6 the activity office over a unit (staff or administrators) publishes its records on the public site."""
-    return in_scope(user, unit, WRITE_ROLES)
-
-
-def _require_writer(user, unit: Unit) -> None:
-    if not can_write_unit(user, unit):
+def _require_writer(user, unit: Unit, perm: str) -> None:
+    """R0.3 ``perm`` (an office over the unit, or its liaison) on the unit a record is for."""
+    if not rules.has_perm(perm, user, unit):
         raise CampaignError(_("You may not record for %(unit)s.") % {"unit": unit.name})
 
 
+def _may_publish(user, unit: Unit) -> bool:
+    """R6 the activity office over a unit (staff or administrators) publishes its records on the public site."""
+    return rules.has_perm("campaign.publish_publicity", user, unit)
+
+
 def _require_publisher(user, unit: Unit) -> None:
-    if not may_publish(user, unit):
+    if not _may_publish(user, unit):
         raise CampaignError(_("Only the activity office over %(unit)s publishes its records.") % {"unit": unit.name})
 
 
@@ -127,8 +128,8 @@ def publicity_article_save(*, user, campaign: Campaign, unit: Unit, title: str, 
     """R6.1 write (or correct) a commentary, grassroots experience or model story of a unit."""
     if article is not None:
         unit = article.unit
-    _require_writer(user, unit)
-    if article is not None and article.is_published and not may_publish(user, unit):
+    _require_writer(user, unit, "campaign.change_publicity_article")
+    if article is not None and article.is_published and not _may_publish(user, unit):
         raise CampaignError(_("A published article is changed only by the activity office; ask it to withdraw it."))
     _required(**{_("The title"): title, _("The text"): body})
     if kind not in ArticleKind.values:
@@ -155,7 +156,7 @@ def publicity_article_publish(*, user, article: PublicityArticle, publish: bool 
 @transaction.atomic
 def publicity_article_delete(*, user, article: PublicityArticle) -> None:
     """R6.1 delete a draft (a published article is withdrawn first)."""
-    _require_writer(user, article.unit)
+    _require_writer(user, article.unit, "campaign.delete_publicity_article")
     if article.is_published:
         raise CampaignError(_("Withdraw the article from the public pages before deleting it."))
     article.delete()
@@ -182,8 +183,8 @@ def press_conference_save(*, user, campaign: Campaign, unit: Unit, title: str, h
     """R6.2 record a press conference where top leaders report on fixing the four winds."""
     if conference is not None:
         unit = conference.unit
-    _require_writer(user, unit)
-    if conference is not None and conference.published_on and not may_publish(user, unit):
+    _require_writer(user, unit, "campaign.change_press_conference")
+    if conference is not None and conference.published_on and not _may_publish(user, unit):
         raise CampaignError(_("A published press conference is changed only by the activity office."))
     _required(**{_("The title"): title, _("The topics"): topics})
     within_campaign(campaign, held_on, _("The date"))
@@ -214,7 +215,7 @@ def press_conference_publish(*, user, conference: PressConference, publish: bool
 def poster_record(*, user, campaign: Campaign, unit: Unit, kind: str, wording: str, site: str,
                   put_up_on: datetime.date, photo: UploadedFile, quantity: int = 1) -> PosterRecord:
     """R6.4 record posters or slogans put up at a grassroots site, with a checked photo."""
-    _require_writer(user, unit)
+    _require_writer(user, unit, "campaign.add_poster")
     _required(**{_("The wording"): wording, _("The site"): site})
     if kind not in PosterKind.values:
         raise CampaignError(_("Unknown kind of poster."))
@@ -234,7 +235,7 @@ def poster_record(*, user, campaign: Campaign, unit: Unit, kind: str, wording: s
 @transaction.atomic
 def poster_delete(*, user, poster: PosterRecord) -> None:
     """R6.4 delete a poster record and, once committed, its photo."""
-    _require_writer(user, poster.unit)
+    _require_writer(user, poster.unit, "campaign.delete_poster")
     storage, name = poster.photo.storage, poster.photo.name
     poster.delete()
     if name:
@@ -258,7 +259,7 @@ def media_coverage_save(*, user, campaign: Campaign, unit: Unit, outlet: str, ki
     """R6.5 log a report of the local media on the campaign (or correct the entry)."""
     if coverage is not None:
         unit = coverage.unit
-    _require_writer(user, unit)
+    _require_writer(user, unit, "campaign.change_media_coverage")
     _required(**{_("The outlet"): outlet, _("The title"): title})
     if kind not in MediaKind.values:
         raise CampaignError(_("Unknown medium."))
@@ -274,7 +275,7 @@ def media_coverage_save(*, user, campaign: Campaign, unit: Unit, outlet: str, ki
 @transaction.atomic
 def media_coverage_delete(*, user, coverage: MediaCoverage) -> None:
     """R6.5 remove a media report logged by mistake."""
-    _require_writer(user, coverage.unit)
+    _require_writer(user, coverage.unit, "campaign.delete_media_coverage")
     coverage.delete()
 
 

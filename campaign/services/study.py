@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
+import rules
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +23,15 @@ FULFILS: dict[str, str] = {
     SessionKind.EDUCATION_FILM: ObligationKind.EDUCATION_FILM,
     SessionKind.PARTY_LECTURE: ObligationKind.PARTY_LECTURE,
 }
+
+
+_SYSTEM = object()  # the default "by" of callers acting as the system (demo loader, tests of rules): no check
+
+
+def _require(perm: str, by, obj, unit: Unit) -> None:
+    """Refuse unless ``by`` holds ``perm`` on ``obj`` (campaign/permissions.py); the system may."""
+    if by is not _SYSTEM and by is not None and not rules.has_perm(perm, by, obj):
+        raise CampaignError(_("You may not record the study of %(unit)s.") % {"unit": unit.name})
 
 
 def obligation_fulfilled_by(session: StudySession) -> str | None:
@@ -45,8 +55,9 @@ def _check_plan(*, start_date: datetime.date, end_date: datetime.date, required_
 
 @transaction.atomic
 def plan_create(*, campaign: Campaign, unit: Unit, title: str, topics: str, required_texts: str, schedule: str,
-                start_date: datetime.date, end_date: datetime.date) -> StudyPlan:
+                start_date: datetime.date, end_date: datetime.date, by=_SYSTEM) -> StudyPlan:
     """R2.1 a unit's study plan: topics, required texts (the Lankao speech compulsory), schedule, dates."""
+    _require("campaign.add_study_plan", by, unit, unit)
     _check_plan(start_date=start_date, end_date=end_date, required_texts=required_texts)
     return StudyPlan.objects.create(campaign=campaign, unit=unit, title=title, topics=topics,
                                     required_texts=required_texts, schedule=schedule, start_date=start_date,
@@ -55,8 +66,9 @@ def plan_create(*, campaign: Campaign, unit: Unit, title: str, topics: str, requ
 
 @transaction.atomic
 def plan_update(*, plan: StudyPlan, title: str, topics: str, required_texts: str, schedule: str,
-                start_date: datetime.date, end_date: datetime.date) -> StudyPlan:
+                start_date: datetime.date, end_date: datetime.date, by=_SYSTEM) -> StudyPlan:
     """R2.1 change a study plan under the same rules as when it was made."""
+    _require("campaign.change_study_plan", by, plan, plan.unit)
     _check_plan(start_date=start_date, end_date=end_date, required_texts=required_texts)
     plan.title, plan.topics, plan.required_texts, plan.schedule = title, topics, required_texts, schedule
     plan.start_date, plan.end_date = start_date, end_date
@@ -78,7 +90,9 @@ def session_record(*, campaign: Campaign, unit: Unit, kind: str, date: datetime.
                    attendee_ids: Iterable[int], content: str = "", plan: StudyPlan | None = None,
                    user=None) -> StudySession:
     """R2.2, R2.4, R2.5 record a unit's study session with its attendance; the session fulfils the
-    unit's collective-study, education-film or party-lecture obligation (R2.4)."""
+    unit's collective-study, education-film or party-lecture obligation (R2.4). ``user`` (when given)
+    must hold ``campaign.record_study`` on the unit."""
+    _require("campaign.record_study", user, unit, unit)
     cadre_ids = [int(pk) for pk in attendee_ids]
     if kind not in SessionKind.values:
         raise CampaignError(_("Unknown form of study."))
@@ -107,9 +121,10 @@ def _fulfil(session: StudySession) -> None:
 
 
 @transaction.atomic
-def session_delete(*, session: StudySession) -> None:
+def session_delete(*, session: StudySession, by=_SYSTEM) -> None:
     """R2.4 withdraw a session recorded by mistake; an obligation it fulfilled falls to the unit's
     next session of the same form, or opens again."""
+    _require("campaign.delete_study_session", by, session, session.unit)
     obligation = FULFILS.get(session.kind)
     url = reverse("campaign:study_session_detail", args=[session.pk])
     campaign, unit = session.campaign, session.unit

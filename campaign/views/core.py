@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -15,37 +13,30 @@ from django.views.decorators.http import require_POST
 
 from units.models import Unit
 from units.scoping import grants_of
+from web.decorators import campaign_required, check_perm, permission_required
+from web.forms import act, submit
+from web.lists import table_list
 
-from ..selectors import core as selectors
-from ..errors import CampaignError
 from ..forms.core import CalendarDayForm, CampaignForm, DeadlineForm
 from ..models import CalendarDay, Deadline, Notification
-from ..permissions import is_office, is_provincial_office
+from ..selectors import core as selectors
 from ..services import campaign as campaign_services
 from ..services import notifications as notification_services
-from .common import current_campaign_or_none, no_campaign_response
-
-
-def _require_provincial_office(request: HttpRequest) -> None:
-    if not is_provincial_office(request.user):
-        raise PermissionDenied
+from ..tables import CalendarDayTable, NotificationTable
 
 
 @login_required
-def campaign_settings(request: HttpRequest) -> HttpResponse:
+@campaign_required
+def campaign_settings(request: HttpRequest, campaign) -> HttpResponse:
     """X2 the campaign's parameters, editable by the provincial office; everyone else reads them."""
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
-    editable = is_provincial_office(request.user)
-    form = CampaignForm(request.POST or None, instance=campaign)
+    editable = request.user.has_perm("campaign.change_campaign")
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Campaign parameters saved."))
-            return redirect("campaign:settings")
+        check_perm(request, "campaign.change_campaign")
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if submit(request, form, lambda d: campaign_services.campaign_update(campaign=campaign, fields=d,
+                                                                         by=request.user),
+              success=_("Campaign parameters saved.")):
+        return redirect("campaign:settings")
     return render(request, "campaign/settings.html", {
         "campaign": campaign, "form": form, "editable": editable,
         "phases": campaign.phases.all(),
@@ -54,71 +45,59 @@ def campaign_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@permission_required("campaign.start_campaign")
 def campaign_start(request: HttpRequest) -> HttpResponse:
     """X2 start a campaign with the notice's values and create every unit's obligations."""
-    _require_provincial_office(request)
-    if current_campaign_or_none() is None:
-        campaign = campaign_services.campaign_create()
-        count = campaign_services.obligations_generate(campaign=campaign)
-        messages.success(request, _("Campaign started with the notice's values; %(count)s obligations created.")
-                         % {"count": count})
+    act(request, lambda: campaign_services.campaign_start(by=request.user),
+        success=lambda started: _("Campaign started with the notice's values; %(count)s obligations created.")
+        % {"count": started[1]} if started else "")
     return redirect("campaign:settings")
 
 
 @login_required
-def deadline_list(request: HttpRequest) -> HttpResponse:
+@campaign_required
+def deadline_list(request: HttpRequest, campaign) -> HttpResponse:
     """R5.1 the deadlines by obligation and unit level; the provincial office moves them."""
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
     return render(request, "campaign/deadlines.html", {
         "campaign": campaign, "deadlines": campaign.deadlines.all(),
-        "editable": is_provincial_office(request.user), "form": DeadlineForm(),
+        "editable": request.user.has_perm("campaign.change_deadline"), "form": DeadlineForm(),
     })
 
 
 @login_required
 @require_POST
-def deadline_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_provincial_office(request)
-    deadline = get_object_or_404(Deadline, pk=pk)
+@permission_required("campaign.change_deadline", lambda u: Deadline.objects.select_related("campaign"))
+def deadline_edit(request: HttpRequest, deadline: Deadline) -> HttpResponse:
     form = DeadlineForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a valid date."))
         return redirect("campaign:deadlines")
-    try:
-        campaign_services.deadline_set(deadline=deadline, due_date=form.cleaned_data["due_date"])
-    except CampaignError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Deadline moved; open obligations moved with it."))
+    act(request, lambda: campaign_services.deadline_set(deadline=deadline, due_date=form.cleaned_data["due_date"],
+                                                       by=request.user),
+        success=_("Deadline moved; open obligations moved with it."))
     return redirect("campaign:deadlines")
 
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     """The working-day calendar: holidays and swapped working days, edited by offices."""
-    editable = is_office(request.user)
+    editable = request.user.has_perm("campaign.change_calendar")
+    if request.method == "POST":
+        check_perm(request, "campaign.change_calendar")
     form = CalendarDayForm(request.POST or None)
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Calendar day saved."))
-            return redirect("campaign:calendar")
-    days = Paginator(CalendarDay.objects.all(), 100).get_page(request.GET.get("page"))
-    return render(request, "campaign/calendar.html", {"form": form, "days": days, "editable": editable})
+    if submit(request, form, lambda d: campaign_services.calendar_day_add(**d, by=request.user),
+              success=_("Calendar day saved.")):
+        return redirect("campaign:calendar")
+    table = CalendarDayTable(CalendarDay.objects.order_by("date", "pk"), editable=editable)
+    return table_list(request, "campaign/calendar.html", table=table,
+                      context={"form": form, "editable": editable})
 
 
-@login_required
-def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_office(request.user):
-        raise PermissionDenied
-    day = get_object_or_404(CalendarDay, pk=pk)
+@permission_required("campaign.change_calendar", lambda u: CalendarDay.objects.all())
+def calendar_delete(request: HttpRequest, day: CalendarDay) -> HttpResponse:
     if request.method == "POST":
-        day.delete()
-        messages.success(request, _("Calendar day removed."))
+        act(request, lambda: campaign_services.calendar_day_delete(day=day, by=request.user),
+            success=_("Calendar day removed."))
         return redirect("campaign:calendar")
     return render(request, "confirm_delete.html", {"object": day, "cancel_url": reverse("campaign:calendar")})
 
@@ -132,13 +111,10 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     return redirect("campaign:unit_progress", pk=grants[0].unit_id)
 
 
-@login_required
-def unit_progress(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(None, Unit.objects.visible_to)
+@campaign_required
+def unit_progress(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R2.3–R3.2, R5.1 a unit's obligations (done with evidence, due, overdue) and its subtree's roll-up."""
-    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
     today = timezone.localdate()
     obligations = selectors.unit_obligations(unit, campaign)
     for ob in obligations:
@@ -153,8 +129,8 @@ def unit_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The notification centre: the user's own notifications, newest first."""
-    notes = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "campaign/notifications.html", {"notes": notes})
+    table = NotificationTable(Notification.objects.filter(user=request.user))
+    return table_list(request, "campaign/notifications.html", table=table)
 
 
 @login_required

@@ -40,6 +40,11 @@ def _meeting(users, tree, campaign, *, date=D(2014, 5, 19), today=AFTER_BOTH_STA
                                       title="每周联络员会议", free_items=free, today=today)
 
 
+def _listed(response) -> list:
+    """The records of the page of a list (its django-tables2 table)."""
+    return [row.record for row in response.context["table"].paginated_rows]
+
+
 def _items(meeting, source):
     return list(AgendaItem.objects.filter(meeting=meeting, source=source).order_by("order"))
 
@@ -47,7 +52,7 @@ def _items(meeting, source):
 # --- the agenda
 
 
-def test_R5_2_agenda_lists_the_overdue_obligations_of_the_office_subtree_only(users, tree, campaign):
+def test_r5_2_agenda_lists_the_overdue_obligations_of_the_office_subtree_only(users, tree, campaign):
     meeting = _meeting(users, tree, campaign)
     overdue = _items(meeting, "overdue_obligations")
     # one item per kind, most units first: only the four-winds list is owed by all three levels —
@@ -61,7 +66,7 @@ def test_R5_2_agenda_lists_the_overdue_obligations_of_the_office_subtree_only(us
     assert not any("行唐县" in item.detail for item in meeting.agenda_items.all())
 
 
-def test_R5_2_agenda_counts_study_shortfall_and_owed_make_up_study(users, tree, campaign):
+def test_r5_2_agenda_counts_study_shortfall_and_owed_make_up_study(users, tree, campaign):
     exam = Exam.objects.create(campaign=campaign, unit=tree.county_a, title="正定县领导干部考试", date=D(2014, 4, 20))
     ExamResult.objects.create(exam=exam, cadre=tree.cadre_a, score=50, passed=False)
     meeting = _meeting(users, tree, campaign)
@@ -72,13 +77,13 @@ def test_R5_2_agenda_counts_study_shortfall_and_owed_make_up_study(users, tree, 
     assert makeup.count == 1 and makeup.link.endswith("?unit=130123")
 
 
-def test_R5_2_before_the_study_stage_ends_nobody_is_short_yet(users, tree, campaign):
+def test_r5_2_before_the_study_stage_ends_nobody_is_short_yet(users, tree, campaign):
     meeting = _meeting(users, tree, campaign, date=D(2014, 4, 21), today=D(2014, 4, 21))
     assert not _items(meeting, "study_shortfall")
     assert not _items(meeting, "overdue_obligations")
 
 
-def test_R5_2_refreshing_the_agenda_follows_what_was_done_and_keeps_the_office_items(users, tree, campaign):
+def test_r5_2_refreshing_the_agenda_follows_what_was_done_and_keeps_the_office_items(users, tree, campaign):
     meeting = _meeting(users, tree, campaign, free="研究下周督导安排\n\n通报宣传工作")
     before = sum(item.count for item in _items(meeting, "overdue_obligations"))
     for kind in ("four_winds_list", "enlarged_meeting"):
@@ -90,7 +95,7 @@ def test_R5_2_refreshing_the_agenda_follows_what_was_done_and_keeps_the_office_i
     assert items[-1].source == "free" and items[-2].source == "free"  # still after the automatic items
 
 
-def test_R5_2_agenda_shows_missing_reports_open_requests_and_overdue_action_items(users, tree, campaign):
+def test_r5_2_agenda_shows_missing_reports_open_requests_and_overdue_action_items(users, tree, campaign):
     svc.progress_schedule_set(user=users["county_office"], campaign=campaign, unit=tree.county_a,
                               frequency="weekly", due_weekday=4, due_day=25, starts_on=D(2014, 5, 5),
                               today=D(2014, 5, 5))
@@ -119,7 +124,7 @@ def _grow(tree, campaign, count: int, start: int) -> None:
         tree.county_a.refresh_from_db()
 
 
-def test_R5_2_agenda_is_built_in_a_fixed_number_of_queries(tree, campaign, django_assert_max_num_queries):
+def test_r5_2_agenda_is_built_in_a_fixed_number_of_queries(tree, campaign, django_assert_max_num_queries):
     _grow(tree, campaign, 2, 0)
     with django_assert_max_num_queries(11) as small:
         entries = selectors.agenda_for(tree.county_a, campaign, AFTER_BOTH_STAGES)
@@ -132,7 +137,7 @@ def test_R5_2_agenda_is_built_in_a_fixed_number_of_queries(tree, campaign, djang
 # --- meetings through the pages
 
 
-def test_R5_2_county_office_calls_a_meeting_through_the_form(login, users, tree, campaign):
+def test_r5_2_county_office_calls_a_meeting_through_the_form(login, users, tree, campaign):
     client = login(users["county_office"])
     response = client.post(reverse("campaign:liaison_meeting_create"), {
         "unit": tree.county_a.pk, "date": "2014-05-19", "title": "第三次联络员会议", "location": "县委三楼会议室",
@@ -146,21 +151,21 @@ def test_R5_2_county_office_calls_a_meeting_through_the_form(login, users, tree,
 
 
 @pytest.mark.parametrize("date", ["2015-03-02", "2013-12-30"])
-def test_R5_2_a_meeting_outside_the_campaign_is_refused_and_nothing_written(login, users, tree, campaign, date):
+def test_r5_2_a_meeting_outside_the_campaign_is_refused_and_nothing_written(login, users, tree, campaign, date):
     response = login(users["county_office"]).post(reverse("campaign:liaison_meeting_create"), {
         "unit": tree.county_a.pk, "date": date, "title": "会议"})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not LiaisonMeeting.objects.exists() and not AgendaItem.objects.exists()
 
 
-def test_R5_2_two_meetings_of_one_office_on_one_day_are_refused(login, users, tree, campaign):
+def test_r5_2_two_meetings_of_one_office_on_one_day_are_refused(login, users, tree, campaign):
     _meeting(users, tree, campaign)
     response = login(users["county_office"]).post(reverse("campaign:liaison_meeting_create"), {
         "unit": tree.county_a.pk, "date": "2014-05-19", "title": "重复"})
     assert response.context["form"].non_field_errors() and LiaisonMeeting.objects.count() == 1
 
 
-def test_R5_2_an_office_cannot_call_a_meeting_for_another_county(login, users, tree, campaign):
+def test_r5_2_an_office_cannot_call_a_meeting_for_another_county(login, users, tree, campaign):
     response = login(users["county_office_b"]).post(reverse("campaign:liaison_meeting_create"), {
         "unit": tree.county_a.pk, "date": "2014-05-19", "title": "越权"})
     assert response.status_code == 200 and "unit" in response.context["form"].errors
@@ -170,13 +175,13 @@ def test_R5_2_an_office_cannot_call_a_meeting_for_another_county(login, users, t
     assert not LiaisonMeeting.objects.exists()
 
 
-def test_R5_2_meeting_list_is_scoped_and_exports(login, users, tree, campaign):
+def test_r5_2_meeting_list_is_scoped_and_exports(login, users, tree, campaign):
     _meeting(users, tree, campaign)
     other = login(users["county_office_b"]).get(reverse("campaign:liaison_meetings"))
-    assert other.context["page"].paginator.count == 0
+    assert other.context["table"].paginator.count == 0
     client = login(users["city_office"])
-    assert client.get(reverse("campaign:liaison_meetings"), {"unit": "正定"}).context["page"].paginator.count == 1
-    assert client.get(reverse("campaign:liaison_meetings"), {"unit": "130283"}).context["page"].paginator.count == 0
+    assert client.get(reverse("campaign:liaison_meetings"), {"unit": "正定"}).context["table"].paginator.count == 1
+    assert client.get(reverse("campaign:liaison_meetings"), {"unit": "130283"}).context["table"].paginator.count == 0
     rows = read_table(client.get(reverse("campaign:liaison_meetings"), {"export": "xlsx"}).content, "m.xlsx")
     assert len(rows) == 2 and rows[1][1] == "正定县" and rows[1][2] == "每周联络员会议"
 
@@ -192,7 +197,7 @@ def _minutes_post(meeting, rows, minutes="会议纪要"):
     return data
 
 
-def test_R5_2_action_items_of_the_minutes_become_tracked_tasks_and_owners_are_told(login, users, tree, campaign):
+def test_r5_2_action_items_of_the_minutes_become_tracked_tasks_and_owners_are_told(login, users, tree, campaign):
     meeting = _meeting(users, tree, campaign)
     response = login(users["county_office"]).post(
         reverse("campaign:liaison_meeting_minutes", args=[meeting.pk]), _minutes_post(meeting, [
@@ -209,7 +214,7 @@ def test_R5_2_action_items_of_the_minutes_become_tracked_tasks_and_owners_are_to
     assert Notification.objects.filter(user=users["liaison"], title__contains="汇总本周学习情况").exists()
 
 
-def test_R5_2_one_bad_action_item_writes_nothing(login, users, tree, campaign):
+def test_r5_2_one_bad_action_item_writes_nothing(login, users, tree, campaign):
     meeting = _meeting(users, tree, campaign)
     response = login(users["county_office"]).post(
         reverse("campaign:liaison_meeting_minutes", args=[meeting.pk]), _minutes_post(meeting, [
@@ -221,7 +226,7 @@ def test_R5_2_one_bad_action_item_writes_nothing(login, users, tree, campaign):
     assert meeting.minutes == "" and not LiaisonTask.objects.exists()
 
 
-def test_R5_2_action_items_outside_the_subtree_or_before_the_meeting_are_refused(users, tree, campaign):
+def test_r5_2_action_items_outside_the_subtree_or_before_the_meeting_are_refused(users, tree, campaign):
     meeting = _meeting(users, tree, campaign)
     for item in (svc.ActionItem("别的县", D(2014, 5, 23), owner_unit=tree.county_b),
                  svc.ActionItem("日期早于会议", D(2014, 5, 1), owner_unit=tree.township_a)):
@@ -230,15 +235,15 @@ def test_R5_2_action_items_outside_the_subtree_or_before_the_meeting_are_refused
     assert not LiaisonTask.objects.exists()
 
 
-def test_R5_2_owner_marks_the_task_done_and_overdue_tasks_are_flagged(login, users, tree, campaign):
+def test_r5_2_owner_marks_the_task_done_and_overdue_tasks_are_flagged(login, users, tree, campaign):
     meeting = _meeting(users, tree, campaign)
     [mine, other] = svc.liaison_minutes_record(user=users["county_office"], meeting=meeting, minutes="", action_items=[
         svc.ActionItem("汇总学习情况", D(2014, 5, 22), owner_user=users["liaison"]),
         svc.ActionItem("镇里整改", D(2014, 5, 23), owner_unit=tree.township_a)])
     liaison = login(users["liaison"])
     listing = liaison.get(reverse("campaign:liaison_tasks"), {"mine": "1"})
-    assert [t.pk for t in listing.context["page"]] == [mine.pk]
-    assert listing.context["page"][0].overdue  # due in May 2014: long past
+    assert [t.pk for t in _listed(listing)] == [mine.pk]
+    assert _listed(listing)[0].overdue  # due in May 2014: long past
     assert listing.context["figures"].overdue == 2
     response = liaison.post(reverse("campaign:liaison_task_status", args=[mine.pk]),
                             {"status": "done", "on": "2014-05-21", "note": "已报送"})
@@ -250,10 +255,10 @@ def test_R5_2_owner_marks_the_task_done_and_overdue_tasks_are_flagged(login, use
     assert login(users["county_office_b"]).post(reverse("campaign:liaison_task_status", args=[other.pk]),
                                                 {"status": "done"}).status_code == 404
     overdue = login(users["county_office"]).get(reverse("campaign:liaison_tasks"), {"state": "overdue"})
-    assert [t.pk for t in overdue.context["page"]] == [other.pk]
+    assert [t.pk for t in _listed(overdue)] == [other.pk]
 
 
-def test_R5_2_a_task_cannot_be_done_before_its_meeting(users, tree, campaign):
+def test_r5_2_a_task_cannot_be_done_before_its_meeting(users, tree, campaign):
     meeting = _meeting(users, tree, campaign)
     [task] = svc.liaison_minutes_record(user=users["county_office"], meeting=meeting, minutes="", action_items=[
         svc.ActionItem("任务", D(2014, 5, 22), owner_unit=tree.township_a)])
@@ -263,7 +268,7 @@ def test_R5_2_a_task_cannot_be_done_before_its_meeting(users, tree, campaign):
     assert task.status == "open" and task.done_on is None
 
 
-def test_R5_2_task_list_exports_to_excel(login, users, tree, campaign):
+def test_r5_2_task_list_exports_to_excel(login, users, tree, campaign):
     meeting = _meeting(users, tree, campaign)
     svc.liaison_minutes_record(user=users["county_office"], meeting=meeting, minutes="", action_items=[
         svc.ActionItem("镇里整改", D(2014, 5, 23), owner_unit=tree.township_a)])
@@ -281,7 +286,7 @@ def _schedule(users, tree, campaign, *, unit=None, starts=D(2014, 4, 7), today=D
                                      starts_on=starts, today=today, **rule)
 
 
-def test_R5_2_periods_follow_the_schedule():
+def test_r5_2_periods_follow_the_schedule():
     schedule = ProgressReportSchedule(starts_on=D(2014, 4, 9), frequency="weekly", due_weekday=4)
     week = schedule.period_containing(D(2014, 4, 16))
     assert (week.start, week.end, week.due) == (D(2014, 4, 14), D(2014, 4, 20), D(2014, 4, 18))
@@ -294,7 +299,7 @@ def test_R5_2_periods_follow_the_schedule():
     assert [p.start for p in schedule.periods(until=D(2014, 6, 1))] == [D(2014, m, 1) for m in (4, 5, 6)]
 
 
-def test_R5_2_upper_office_sets_the_schedule_and_its_subordinates_are_told(login, users, tree, campaign):
+def test_r5_2_upper_office_sets_the_schedule_and_its_subordinates_are_told(login, users, tree, campaign):
     response = login(users["city_office"]).post(reverse("campaign:progress_schedule_edit", args=[tree.city_a.pk]), {
         "frequency": "weekly", "due_weekday": "4", "due_day": "25", "starts_on": "2014-04-07",
         "instructions": "报送本周学习教育进展", "is_active": "on"})
@@ -305,14 +310,14 @@ def test_R5_2_upper_office_sets_the_schedule_and_its_subordinates_are_told(login
     assert told == {"county_office", "liaison"}  # 正定县's people; 迁安市 is not below 石家庄市
 
 
-def test_R5_2_a_schedule_starting_outside_the_campaign_is_refused(login, users, tree, campaign):
+def test_r5_2_a_schedule_starting_outside_the_campaign_is_refused(login, users, tree, campaign):
     response = login(users["city_office"]).post(reverse("campaign:progress_schedule_edit", args=[tree.city_a.pk]), {
         "frequency": "weekly", "due_weekday": "4", "due_day": "25", "starts_on": "2015-01-05"})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not ProgressReportSchedule.objects.exists()
 
 
-def test_R5_2_liaison_sends_the_report_with_a_file_and_the_upper_office_hears(login, users, tree, campaign):
+def test_r5_2_liaison_sends_the_report_with_a_file_and_the_upper_office_hears(login, users, tree, campaign):
     schedule = _schedule(users, tree, campaign)
     Notification.objects.all().delete()
     client = login(users["liaison"])
@@ -332,7 +337,7 @@ def test_R5_2_liaison_sends_the_report_with_a_file_and_the_upper_office_hears(lo
     assert login(users["county_office_b"]).get(report.get_absolute_url()).status_code == 404
 
 
-def test_R5_2_sending_again_corrects_the_report(users, tree, campaign):
+def test_r5_2_sending_again_corrects_the_report(users, tree, campaign):
     schedule = _schedule(users, tree, campaign)
     for text in ("初稿", "修改稿"):
         svc.progress_report_submit(user=users["liaison"], schedule=schedule, unit=tree.county_a,
@@ -344,7 +349,7 @@ def test_R5_2_sending_again_corrects_the_report(users, tree, campaign):
     ("renamed.pdf", b"MZ\x90\x00 not a pdf"),
     ("virus.exe", b"MZ\x90\x00"),
 ])
-def test_R5_2_a_bad_file_is_refused_and_nothing_written(login, users, tree, campaign, name, data):
+def test_r5_2_a_bad_file_is_refused_and_nothing_written(login, users, tree, campaign, name, data):
     _schedule(users, tree, campaign)
     response = login(users["liaison"]).post(reverse("campaign:progress_report_submit", args=[tree.county_a.pk]), {
         "period": "2014-04-14", "text": "正文", "file": SimpleUploadedFile(name, data)})
@@ -352,7 +357,7 @@ def test_R5_2_a_bad_file_is_refused_and_nothing_written(login, users, tree, camp
     assert not ProgressReport.objects.exists()
 
 
-def test_R5_2_reports_for_no_period_a_future_period_or_the_wrong_office_are_refused(users, tree, campaign):
+def test_r5_2_reports_for_no_period_a_future_period_or_the_wrong_office_are_refused(users, tree, campaign):
     schedule = _schedule(users, tree, campaign)
     attempts = [
         dict(unit=tree.county_a, period_start=D(2014, 4, 15)),  # a Tuesday: no period starts then
@@ -377,7 +382,7 @@ def _report(schedule, unit, start, *, submitted: datetime.date):
                                          period_end=period.end, due_date=period.due, text="进展", submitted_at=moment)
 
 
-def test_R5_2_matrix_shows_who_has_and_has_not_reported(users, tree, campaign):
+def test_r5_2_matrix_shows_who_has_and_has_not_reported(users, tree, campaign):
     schedule = _schedule(users, tree, campaign)
     _report(schedule, tree.county_a, D(2014, 4, 7), submitted=D(2014, 4, 11))  # on the due Friday
     _report(schedule, tree.county_a, D(2014, 4, 14), submitted=D(2014, 4, 19))  # a day late
@@ -388,7 +393,7 @@ def test_R5_2_matrix_shows_who_has_and_has_not_reported(users, tree, campaign):
     assert matrix.column_totals == [(1, 1), (1, 1), (0, 0)] and matrix.missing_total == 2
 
 
-def test_R5_2_matrix_page_exports_and_keeps_a_fixed_number_of_queries(login, users, tree, campaign,
+def test_r5_2_matrix_page_exports_and_keeps_a_fixed_number_of_queries(login, users, tree, campaign,
                                                                      django_assert_max_num_queries):
     schedule = _schedule(users, tree, campaign)
     client = login(users["city_office"])
@@ -412,7 +417,7 @@ def test_R5_2_matrix_page_exports_and_keeps_a_fixed_number_of_queries(login, use
     assert rows[1][0] == "正定县" and len(rows) == 12
 
 
-def test_R5_2_units_see_what_they_owe_on_the_reports_page(login, users, tree, campaign):
+def test_r5_2_units_see_what_they_owe_on_the_reports_page(login, users, tree, campaign):
     schedule = _schedule(users, tree, campaign)
     _report(schedule, tree.county_a, D(2014, 9, 29), submitted=D(2014, 9, 30))
     owed = login(users["liaison"]).get(reverse("campaign:progress_reports")).context["owed"]
@@ -420,12 +425,12 @@ def test_R5_2_units_see_what_they_owe_on_the_reports_page(login, users, tree, ca
     assert [c.state for c in owed[0].cells] == ["on_time", "missing", "missing", "missing"]
 
 
-def test_R5_2_late_reports_filter(login, users, tree, campaign):
+def test_r5_2_late_reports_filter(login, users, tree, campaign):
     schedule = _schedule(users, tree, campaign)
     _report(schedule, tree.county_a, D(2014, 4, 7), submitted=D(2014, 4, 11))
     late = _report(schedule, tree.county_a2, D(2014, 4, 7), submitted=D(2014, 4, 12))
     response = login(users["city_office"]).get(reverse("campaign:progress_reports"), {"late": "on"})
-    assert [r.pk for r in response.context["page"]] == [late.pk]
+    assert [r.pk for r in _listed(response)] == [late.pk]
 
 
 # --- the reminder sweep: each (unit, period) once
@@ -442,7 +447,7 @@ def weekly(users, tree, campaign):
     return schedule
 
 
-def test_R5_2_reminders_go_out_on_the_due_day_to_units_that_have_not_reported(users, tree, weekly):
+def test_r5_2_reminders_go_out_on_the_due_day_to_units_that_have_not_reported(users, tree, weekly):
     assert svc.progress_reports_remind(today=D(2014, 4, 10)) == 0
     assert svc.progress_reports_remind(today=D(2014, 4, 11)) == 2
     [title] = _reminders("liaison")
@@ -454,7 +459,7 @@ def test_R5_2_reminders_go_out_on_the_due_day_to_units_that_have_not_reported(us
     assert len(_reminders("liaison")) == 1
 
 
-def test_R5_2_a_sweep_that_runs_twice_sends_once(users, tree, weekly):
+def test_r5_2_a_sweep_that_runs_twice_sends_once(users, tree, weekly):
     svc.progress_reports_remind(today=D(2014, 4, 11))
     count = Notification.objects.count()
     assert svc.progress_reports_remind(today=D(2014, 4, 11)) == 0
@@ -463,7 +468,7 @@ def test_R5_2_a_sweep_that_runs_twice_sends_once(users, tree, weekly):
     assert ProgressReportReminder.objects.count() == 2
 
 
-def test_R5_2_a_late_sweep_sends_one_reminder_naming_every_missed_period(users, tree, weekly):
+def test_r5_2_a_late_sweep_sends_one_reminder_naming_every_missed_period(users, tree, weekly):
     """Beat was down for three weeks: each unit gets one notification for its three missing reports."""
     assert svc.progress_reports_remind(today=D(2014, 4, 26)) == 2
     [title] = _reminders("liaison")
@@ -473,7 +478,7 @@ def test_R5_2_a_late_sweep_sends_one_reminder_naming_every_missed_period(users, 
     assert svc.progress_reports_remind(today=D(2014, 4, 27)) == 0
 
 
-def test_R5_2_a_worker_dying_mid_sweep_loses_and_repeats_nothing(users, tree, weekly, monkeypatch):
+def test_r5_2_a_worker_dying_mid_sweep_loses_and_repeats_nothing(users, tree, weekly, monkeypatch):
     real_notify = svc.notify
     calls = {"n": 0}
 
@@ -495,14 +500,14 @@ def test_R5_2_a_worker_dying_mid_sweep_loses_and_repeats_nothing(users, tree, we
     assert len(_reminders("liaison")) == 1
 
 
-def test_R5_2_a_new_schedule_does_not_remind_of_periods_long_past(users, tree, campaign):
+def test_r5_2_a_new_schedule_does_not_remind_of_periods_long_past(users, tree, campaign):
     _schedule(users, tree, campaign, starts=D(2014, 4, 7), today=D(2014, 5, 20))
     Notification.objects.all().delete()
     assert svc.progress_reports_remind(today=D(2014, 5, 20)) == 0
     assert svc.progress_reports_remind(today=D(2014, 5, 23)) == 2  # the first Friday after it was set
 
 
-def test_R5_2_inactive_schedules_send_nothing(users, tree, weekly):
+def test_r5_2_inactive_schedules_send_nothing(users, tree, weekly):
     weekly.is_active = False
     weekly.save()
     assert svc.progress_reports_remind(today=D(2014, 4, 11)) == 0
@@ -511,7 +516,7 @@ def test_R5_2_inactive_schedules_send_nothing(users, tree, weekly):
 # --- requests for instructions
 
 
-def test_R5_2_liaison_asks_the_city_and_the_city_office_answers(login, users, tree, campaign):
+def test_r5_2_liaison_asks_the_city_and_the_city_office_answers(login, users, tree, campaign):
     asker = login(users["liaison"])
     response = asker.post(reverse("campaign:instruction_request_create"), {
         "unit": tree.county_a.pk, "addressee": tree.city_a.pk, "title": "关于推迟民主生活会的请示",
@@ -538,7 +543,7 @@ def test_R5_2_liaison_asks_the_city_and_the_city_office_answers(login, users, tr
         svc.instruction_request_answer(user=users["city_office"], request=asked, answer="再答")
 
 
-def test_R5_2_requests_go_only_to_units_above_and_need_a_subject(users, tree, campaign):
+def test_r5_2_requests_go_only_to_units_above_and_need_a_subject(users, tree, campaign):
     for addressee in (tree.county_b, tree.county_a, tree.township_a):
         with pytest.raises(CampaignError):
             svc.instruction_request_ask(user=users["liaison"], campaign=campaign, unit=tree.county_a,
@@ -552,39 +557,39 @@ def test_R5_2_requests_go_only_to_units_above_and_need_a_subject(users, tree, ca
     assert not InstructionRequest.objects.exists()
 
 
-def test_R5_2_request_form_offers_own_units_and_the_units_above(login, users, tree, campaign):
+def test_r5_2_request_form_offers_own_units_and_the_units_above(login, users, tree, campaign):
     form = login(users["liaison"]).get(reverse("campaign:instruction_request_create")).context["form"]
     assert list(form.fields["unit"].queryset) == [tree.county_a]
     assert [u.name for u in form.fields["addressee"].queryset] == ["河北省", "石家庄市"]
     assert form.initial["addressee"] == tree.city_a.pk
 
 
-def test_R5_2_request_list_filters_by_box_and_status_and_exports(login, users, tree, campaign):
+def test_r5_2_request_list_filters_by_box_and_status_and_exports(login, users, tree, campaign):
     first = svc.instruction_request_ask(user=users["liaison"], campaign=campaign, unit=tree.county_a,
                                         addressee=tree.city_a, title="请示一", body="内容")
     svc.instruction_request_ask(user=users["city_office"], campaign=campaign, unit=tree.city_a,
                                 addressee=tree.province, title="请示二", body="内容")
     svc.instruction_request_answer(user=users["city_office"], request=first, answer="同意")
     city = login(users["city_office"])
-    received = city.get(reverse("campaign:instruction_requests"), {"box": "received"}).context["page"]
+    received = _listed(city.get(reverse("campaign:instruction_requests"), {"box": "received"}))
     assert [r.title for r in received] == ["请示一"]
-    sent = city.get(reverse("campaign:instruction_requests"), {"box": "sent"}).context["page"]
+    sent = _listed(city.get(reverse("campaign:instruction_requests"), {"box": "sent"}))
     assert [r.title for r in sent] == ["请示二"]
-    assert [r.title for r in city.get(reverse("campaign:instruction_requests"),
-                                      {"status": "open"}).context["page"]] == ["请示二"]
+    assert [r.title for r in _listed(city.get(reverse("campaign:instruction_requests"),
+                                              {"status": "open"}))] == ["请示二"]
     rows = read_table(city.get(reverse("campaign:instruction_requests"), {"export": "xlsx"}).content, "r.xlsx")
     assert {r[2] for r in rows[1:]} == {"请示一", "请示二"}
     # 正定县 sees only its own request; 迁安市 none
-    assert [r.title for r in login(users["county_office"]).get(
-        reverse("campaign:instruction_requests")).context["page"]] == ["请示一"]
+    assert [r.title for r in _listed(login(users["county_office"]).get(
+        reverse("campaign:instruction_requests")))] == ["请示一"]
     assert login(users["county_office_b"]).get(reverse("campaign:instruction_requests")).context[
-        "page"].paginator.count == 0
+        "table"].paginator.count == 0
 
 
 # --- demo data
 
 
-def test_R5_2_demo_gives_meetings_tasks_reports_reminders_and_requests(db):
+def test_r5_2_demo_gives_meetings_tasks_reports_reminders_and_requests(db):
     import random
     import time
 
@@ -625,7 +630,7 @@ def _fill(users, tree, campaign, count: int, start: int) -> None:
 
 @pytest.mark.parametrize("name", ["campaign:liaison_meetings", "campaign:liaison_tasks", "campaign:progress_reports",
                                   "campaign:instruction_requests"])
-def test_R5_2_liaison_lists_keep_a_fixed_number_of_queries(login, users, tree, campaign, name,
+def test_r5_2_liaison_lists_keep_a_fixed_number_of_queries(login, users, tree, campaign, name,
                                                            django_assert_max_num_queries):
     client = login(users["county_office"])
     _fill(users, tree, campaign, 1, 0)
@@ -634,4 +639,52 @@ def test_R5_2_liaison_lists_keep_a_fixed_number_of_queries(login, users, tree, c
     _fill(users, tree, campaign, 12, 1)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse(name), {"state": "all"})
-    assert response.context["page"].paginator.count >= 13
+    assert response.context["table"].paginator.count >= 13
+
+
+# --- issue 10: visibility does not travel through a shared liaison meeting
+
+@pytest.mark.parametrize("viewer, own_unit, other_unit", [("county_office_b", "county_b", "county_a"),
+                                                           ("county_office", "county_a", "county_b")])
+def test_r5_2_a_shared_liaison_meeting_shows_nothing_of_the_other_county(login, users, tree, campaign, viewer,
+                                                                        own_unit, other_unit):
+    """R5.2 (issue 10): the province's meeting sets one action item for 正定县 and one for 迁安市. Each county
+    sees its own item in the task list; the meeting (its agenda, attendees, the other item) is 404 to it, and
+    the other county's item can neither be seen, exported nor updated."""
+    meeting = svc.liaison_meeting_create(user=users["prov_office"], campaign=campaign, unit=tree.province,
+                                         date=D(2014, 5, 19), title="全省联络员会议", attendees=[users["county_office"]],
+                                         today=AFTER_BOTH_STAGES)
+    own, other = svc.liaison_minutes_record(user=users["prov_office"], meeting=meeting, minutes="", action_items=[
+        svc.ActionItem(f"{getattr(tree, own_unit).name}补报学习台账", D(2014, 5, 22), owner_unit=getattr(tree, own_unit)),
+        svc.ActionItem(f"{getattr(tree, other_unit).name}补开专题会", D(2014, 5, 23),
+                       owner_unit=getattr(tree, other_unit))])
+    client = login(users[viewer])
+    for name in ("liaison_meeting_detail", "liaison_meeting_edit", "liaison_meeting_minutes"):
+        assert client.get(reverse(f"campaign:{name}", args=[meeting.pk])).status_code == 404
+    assert client.post(reverse("campaign:liaison_meeting_agenda_refresh", args=[meeting.pk])).status_code == 404
+    listing = client.get(reverse("campaign:liaison_tasks"), {"state": "all"})
+    assert [t.pk for t in _listed(listing)] == [own.pk]
+    assert other.text not in listing.content.decode() and listing.context["figures"].open == 1
+    exported = read_table(client.get(reverse("campaign:liaison_tasks"), {"state": "all", "export": "xlsx"}).content,
+                          "t.xlsx")
+    assert [row[0] for row in exported[1:]] == [own.text]
+    assert client.post(reverse("campaign:liaison_task_status", args=[other.pk]),
+                       {"status": "done", "on": "2014-05-21"}).status_code == 404
+    other.refresh_from_db()
+    assert other.status == "open"
+    # the province sees the whole meeting
+    assert len(selectors.meeting_tasks(users["prov_office"], meeting)) == 2
+
+
+def test_r5_2_requests_and_reports_of_one_county_are_404_to_the_other(login, users, tree, campaign):
+    """R5.2 (issue 10): 正定县's request to the province and its progress report are out of 迁安市's scope."""
+    asked = svc.instruction_request_ask(user=users["county_office"], campaign=campaign, unit=tree.county_a,
+                                        addressee=tree.province, title="关于推迟民主生活会的请示", body="妥否，请批示。")
+    client = login(users["county_office_b"])
+    assert client.get(reverse("campaign:instruction_request_detail", args=[asked.pk])).status_code == 404
+    for name in ("instruction_request_answer", "instruction_request_close"):
+        assert client.post(reverse(f"campaign:{name}", args=[asked.pk]), {"answer": "同意"}).status_code == 404
+    assert "推迟民主生活会" not in client.get(reverse("campaign:instruction_requests")).content.decode()
+    assert client.get(reverse("campaign:progress_matrix", args=[tree.city_a.pk])).status_code == 404
+    asked.refresh_from_db()
+    assert asked.status == "open" and not asked.answer

@@ -28,6 +28,11 @@ def _no_email_queue(monkeypatch):
     monkeypatch.setattr(tasks.notifications_email_pending, "delay", lambda *a, **k: None)
 
 
+def _listed(table) -> list:
+    """The records of the page of a list (its django-tables2 table)."""
+    return [row.record for row in table.paginated_rows]
+
+
 def issue(client, issuer, addressees=(), **fields):
     data = {"issuer": issuer.pk, "number": "石群组发〔2014〕12号", "title": "关于深化学习教育的通知",
             "issued_on": "2014-04-05", "body": "各县（市、区）委教育实践活动领导小组：\n请认真贯彻落实。",
@@ -80,7 +85,9 @@ def test_x3_all_children_shortcut_and_a_deeper_unit_found_by_search(login, tree,
                      HTTP_HX_REQUEST="true")
     assert list(found.context["units"]) == [tree.village_a] and "<html" not in found.content.decode()
     by_code = city.get(reverse("campaign:notice_unit_search"), {"unit_q": tree.township_a.code})
-    assert list(by_code.context["units"]) == [tree.township_a]
+    # issue 10: one meaning of "a unit by name or code" — the code contains the text (the village's code
+    # begins with its township's)
+    assert list(by_code.context["units"]) == [tree.township_a, tree.village_a]
     outside = city.get(reverse("campaign:notice_unit_search"), {"unit_q": "迁安"})
     assert list(outside.context["units"]) == [] and 'id="unit-search-empty"' in outside.content.decode()
     assert city.get(reverse("campaign:notice_unit_search"), {"unit_q": "石家庄"}).context["units"] == []  # not itself
@@ -266,11 +273,11 @@ def test_x3_issuer_sees_who_has_read_filters_unread_and_exports_excel(login, tre
     page = client.get(notice.get_absolute_url())
     detail = page.context["detail"]
     assert detail.issuer_side and (detail.status.total, detail.status.read) == (3, 1)
-    rows = {r.unit.name: r for r in page.context["recipients"]}
+    rows = {r.unit.name: r for r in _listed(page.context["recipients"])}
     assert rows["正定县"].read_by == reader and rows["行唐县"].read_at is None
     assert "孙丽娜" in page.content.decode()
     unread = client.get(notice.get_absolute_url(), {"unread": "1"})
-    assert [r.unit.name for r in unread.context["recipients"]] == ["正定镇", "行唐县"]
+    assert [r.unit.name for r in _listed(unread.context["recipients"])] == ["正定镇", "行唐县"]
     export = client.get(notice.get_absolute_url(), {"export": "xlsx"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     table = read_table(export.content, "status.xlsx")
@@ -343,10 +350,10 @@ def test_x3_list_search_boxes_and_unread_filter(login, tree, users, settings):
     def numbers(**params):
         response = client.get(reverse("campaign:notices"), params)
         assert response.status_code == 200
-        return [row.notice.number for row in response.context["rows"]], response
+        return [n.number for n in _listed(response.context["table"])], response
 
     everything, response = numbers()
-    assert response.context["page"].paginator.count == 3 and len(everything) == 2  # paginated
+    assert response.context["table"].paginator.count == 3 and len(everything) == 2  # paginated
     assert other.number not in everything
     assert numbers(page=2)[0] == [read.number]
     assert numbers(box="inbox")[0] == [unread.number, read.number]
@@ -356,11 +363,11 @@ def test_x3_list_search_boxes_and_unread_filter(login, tree, users, settings):
     assert numbers(q="石群组发")[0] == [sent.number]
     empty, response = numbers(q="不存在")
     assert empty == [] and 'id="notices-empty"' in response.content.decode()
-    row = {r.notice.number: r for r in numbers(box="inbox")[1].context["rows"]}
-    assert row[unread.number].notice.unread_by_me and not row[read.number].notice.unread_by_me
+    row = {n.number: n for n in _listed(numbers(box="inbox")[1].context["table"])}
+    assert row[unread.number].unread_by_me and not row[read.number].unread_by_me
     assert not row[unread.number].issuer_side  # 石家庄市 does not see how the other cities read it
-    sent_row = numbers(box="sent")[1].context["rows"][0]
-    assert sent_row.issuer_side and (sent_row.notice.recipient_count, sent_row.notice.read_count) == (1, 0)
+    sent_row = _listed(numbers(box="sent")[1].context["table"])[0]
+    assert sent_row.issuer_side and (sent_row.recipient_count, sent_row.read_count) == (1, 0)
     table = read_table(client.get(reverse("campaign:notices"), {"box": "inbox", "export": "xlsx"}).content, "n.xlsx")
     assert [r[0] for r in table[1:]] == [unread.number, read.number]
 
@@ -382,25 +389,32 @@ def test_x3_list_uses_a_fixed_number_of_queries(login, tree, users, django_asser
         client = login(users[name])
         with django_assert_max_num_queries(9):
             response = client.get(reverse("campaign:notices"), {"box": box})
-        assert response.context["page"].paginator.count == 32
+        assert response.context["table"].paginator.count == 32
 
 
 # --- the printable PDF
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 def test_x3_printable_pdf_has_letterhead_number_title_and_addressees(login, tree, users, tmp_path):
+    """X3 the issuer side prints every addressee; an addressee (issue 10) only those in its own subtree."""
     notice = make_notice(tree.province, [tree.city_a, tree.city_b])
-    response = login(users["supervisor"]).get(reverse("campaign:notice_pdf", args=[notice.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    squeezed = "".join(text.split())
+
+    def printed(user) -> str:
+        response = login(user).get(reverse("campaign:notice_pdf", args=[notice.pk]))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        path = tmp_path / "notice.pdf"
+        path.write_bytes(response.content)
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        return "".join(text.split())
+
+    squeezed = printed(users["prov_office"])
     assert "冀群组发〔2014〕34号" in squeezed
     assert "关于把第二批教育实践活动引向深入的通知" in squeezed
     assert "石家庄市、唐山市" in squeezed and "河北省" in squeezed
     assert "通知如下" in squeezed
+    of_city_a = printed(users["supervisor"])
+    assert "石家庄市：" in of_city_a and "唐山市" not in of_city_a
 
 
 # --- demo
@@ -426,3 +440,42 @@ def test_x3_demo_builds_read_and_unread_notices_quickly(tree, users, campaign):
             assert r.read_at.date() >= r.notice.issued_on
     # the county's users find something unread at once
     assert Notice.objects.addressed_to([tree.county_a.pk], unread=True).exists()
+
+
+# --- issue 10: visibility does not travel through a shared notice
+
+@pytest.mark.parametrize("viewer, own, other", [("county_office_b", "迁安市", "正定县"),
+                                                 ("county_office", "正定县", "迁安市")])
+def test_x3_a_shared_notice_shows_nothing_of_the_other_county(login, tree, users, viewer, own, other):
+    """X3 (issue 10): a provincial notice to 正定县 and 迁安市 — each county sees its own addressee row only:
+    no read counts, names, read status, export or print of the other one, and cannot mark it read."""
+    notice = make_notice(tree.province, [tree.county_a, tree.county_b])
+    other_unit = tree.county_a if other == "正定县" else tree.county_b
+    notice_mark_read(user=users["county_office" if other == "正定县" else "county_office_b"], notice=notice)
+    client = login(users[viewer])
+    page = client.get(notice.get_absolute_url())
+    assert page.status_code == 200 and other not in page.content.decode()
+    assert [r.unit.name for r in page.context["detail"].my_recipients] == [own]
+    assert page.context["recipients"] is None
+    row = _listed(client.get(reverse("campaign:notices")).context["table"])[0]
+    assert (row.recipient_count, row.read_count) == (1, 0) and not row.issuer_side
+    table = read_table(client.get(reverse("campaign:notices"), {"export": "xlsx"}).content, "n.xlsx")
+    assert [str(v) for v in table[1][4:]] == ["1", "0", "1"]
+    assert client.get(notice.get_absolute_url(), {"export": "xlsx"}).status_code == 403
+    assert client.post(reverse("campaign:notice_read", args=[notice.pk]), {"unit": other_unit.pk}).status_code == 302
+    assert NoticeRecipient.objects.get(notice=notice, unit=tree.county_a if own == "正定县" else tree.county_b
+                                       ).read_at is None
+    from campaign.selectors.notices import notice_document
+    assert notice_document(notice, user=users[viewer]).addressees == f"{own}："
+    # the province (issuer side) still sees both
+    assert notice_document(notice, user=users["prov_office"]).addressees == "正定县、迁安市："
+
+
+def test_x3_a_county_notice_is_404_for_the_other_county(login, tree, users):
+    """X3 (issue 10): a notice of 正定县 to 正定镇 is out of 迁安市's scope: 404 on every page, GET and POST."""
+    notice = make_notice(tree.county_a, [tree.township_a])
+    client = login(users["county_office_b"])
+    for name in ("notice_detail", "notice_file", "notice_pdf"):
+        assert client.get(reverse(f"campaign:{name}", args=[notice.pk])).status_code == 404
+    assert client.post(reverse("campaign:notice_read", args=[notice.pk])).status_code == 404
+    assert not NoticeRecipient.objects.filter(read_at__isnull=False).exists()

@@ -32,6 +32,11 @@ from tests.walk.campaign_publicity import tiny_png
 D = datetime.date
 
 
+def _listed(response) -> list:
+    """The records of the page of a list (its django-tables2 table)."""
+    return [row.record for row in response.context["table"].paginated_rows]
+
+
 @pytest.fixture
 def columns(users, tree, campaign):
     """The two columns the notice names, opened by the provincial office."""
@@ -48,7 +53,7 @@ def _article(users, tree, campaign, column=None, *, title="正定县：便民服
 # --- R6.1 columns and articles
 
 
-def test_R6_1_an_office_opens_a_column_and_names_are_unique_per_office(login, users, tree, campaign, columns):
+def test_r6_1_an_office_opens_a_column_and_names_are_unique_per_office(login, users, tree, campaign, columns):
     response = login(users["prov_office"]).post(reverse("campaign:publicity_column_create"), {
         "unit": tree.province.pk, "name": "让群众好办事·为群众办好事", "order": "0", "is_active": "on"})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
@@ -58,7 +63,7 @@ def test_R6_1_an_office_opens_a_column_and_names_are_unique_per_office(login, us
                                                      args=[columns[0].pk])).status_code == 403
 
 
-def test_R6_1_liaison_drafts_an_article_the_office_publishes_it_and_the_public_reads_it(client, login, users, tree,
+def test_r6_1_liaison_drafts_an_article_the_office_publishes_it_and_the_public_reads_it(client, login, users, tree,
                                                                                     campaign, columns):
     liaison = login(users["liaison"])
     response = liaison.post(reverse("campaign:publicity_article_create"), {
@@ -77,12 +82,12 @@ def test_R6_1_liaison_drafts_an_article_the_office_publishes_it_and_the_public_r
     assert article.published_on == timezone.localdate()
     client.logout()
     public = client.get(reverse("campaign:public_articles"), {"column": columns[0].pk})
-    assert [a.pk for a in public.context["page"]] == [article.pk]
+    assert [a.pk for a in _listed(public)] == [article.pk]
     page = client.get(reverse("campaign:public_article", args=[article.pk])).content.decode()
     assert "正定县把解决群众办事难作为切入点。" in page and 'name="viewport"' in page
 
 
-def test_R6_1_public_pages_escape_what_offices_wrote(client, users, tree, campaign):
+def test_r6_1_public_pages_escape_what_offices_wrote(client, users, tree, campaign):
     article = _article(users, tree, campaign, title="<script>alert('t')</script>标题",
                        body="<img src=x onerror=alert(1)>正文", user="county_office")
     svc.publicity_article_publish(user=users["county_office"], article=article)
@@ -91,7 +96,7 @@ def test_R6_1_public_pages_escape_what_offices_wrote(client, users, tree, campai
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;正文" in page
 
 
-def test_R6_1_a_published_article_is_changed_only_by_the_office_and_deleted_only_when_withdrawn(users, tree,
+def test_r6_1_a_published_article_is_changed_only_by_the_office_and_deleted_only_when_withdrawn(users, tree,
                                                                                              campaign):
     article = _article(users, tree, campaign)
     svc.publicity_article_publish(user=users["county_office"], article=article)
@@ -107,7 +112,7 @@ def test_R6_1_a_published_article_is_changed_only_by_the_office_and_deleted_only
     assert not PublicityArticle.objects.exists()
 
 
-def test_R6_1_an_article_goes_only_into_columns_of_its_unit_or_above(users, tree, campaign, columns):
+def test_r6_1_an_article_goes_only_into_columns_of_its_unit_or_above(users, tree, campaign, columns):
     other = svc.publicity_column_save(user=users["county_office_b"], campaign=campaign, unit=tree.county_b,
                                       name="迁安专栏")
     with pytest.raises(CampaignError):
@@ -116,23 +121,23 @@ def test_R6_1_an_article_goes_only_into_columns_of_its_unit_or_above(users, tree
     assert PublicityArticle.objects.count() == 1
 
 
-def test_R6_1_article_list_is_scoped_filtered_and_exported(login, users, tree, campaign, columns):
+def test_r6_1_article_list_is_scoped_filtered_and_exported(login, users, tree, campaign, columns):
     draft = _article(users, tree, campaign, columns[0], title="草稿")
     done = _article(users, tree, campaign, columns[1], title="已发布")
     svc.publicity_article_publish(user=users["county_office"], article=done)
     client = login(users["city_office"])
-    assert [a.pk for a in client.get(reverse("campaign:publicity_articles"),
-                                     {"state": "draft"}).context["page"]] == [draft.pk]
-    assert [a.pk for a in client.get(reverse("campaign:publicity_articles"),
-                                     {"column": columns[1].pk}).context["page"]] == [done.pk]
+    assert [a.pk for a in _listed(client.get(reverse("campaign:publicity_articles"),
+                                             {"state": "draft"}))] == [draft.pk]
+    assert [a.pk for a in _listed(client.get(reverse("campaign:publicity_articles"),
+                                             {"column": columns[1].pk}))] == [done.pk]
     assert client.get(reverse("campaign:publicity_articles")).context["figures"].published == 1
     rows = read_table(client.get(reverse("campaign:publicity_articles"), {"export": "xlsx"}).content, "a.xlsx")
     assert {r[0] for r in rows[1:]} == {"草稿", "已发布"}
     assert login(users["county_office_b"]).get(reverse("campaign:publicity_articles")).context[
-        "page"].paginator.count == 0
+        "table"].paginator.count == 0
 
 
-def test_R6_1_public_article_list_keeps_a_fixed_number_of_queries(client, users, tree, campaign, columns,
+def test_r6_1_public_article_list_keeps_a_fixed_number_of_queries(client, users, tree, campaign, columns,
                                                                 django_assert_max_num_queries):
     def publish(count, start):
         for n in range(start, start + count):
@@ -152,7 +157,7 @@ def test_R6_1_public_article_list_keeps_a_fixed_number_of_queries(client, users,
 # --- R6.2 press conferences
 
 
-def test_R6_2_speakers_must_be_top_leaders_of_the_holding_units_subtree(users, tree, campaign):
+def test_r6_2_speakers_must_be_top_leaders_of_the_holding_units_subtree(users, tree, campaign):
     deputy = CadreFactory(unit=tree.county_a, name="副县长", is_top_leader=False)
     for speakers in ([deputy], [tree.cadre_b], []):
         with pytest.raises(CampaignError):
@@ -161,7 +166,7 @@ def test_R6_2_speakers_must_be_top_leaders_of_the_holding_units_subtree(users, t
     assert not PressConference.objects.exists()
 
 
-def test_R6_2_a_published_press_conference_is_public_with_speakers_topics_and_release(client, login, users, tree,
+def test_r6_2_a_published_press_conference_is_public_with_speakers_topics_and_release(client, login, users, tree,
                                                                                     campaign):
     form = login(users["city_office"]).get(reverse("campaign:press_conference_create")).context["form"]
     assert set(form.fields["speakers"].queryset) == {tree.cadre_a}  # 正定县's top leader, directly below the city
@@ -185,7 +190,7 @@ def test_R6_2_a_published_press_conference_is_public_with_speakers_topics_and_re
     assert "县委书记王正定通报了整改进展。" in page.content.decode()
 
 
-def test_R6_2_a_press_conference_outside_the_campaign_is_refused(login, users, tree, campaign):
+def test_r6_2_a_press_conference_outside_the_campaign_is_refused(login, users, tree, campaign):
     response = login(users["county_office"]).post(reverse("campaign:press_conference_create"), {
         "unit": tree.county_a.pk, "title": "发布会", "held_on": "2015-01-10", "speakers": [tree.cadre_a.pk],
         "topics": "议题"})
@@ -193,7 +198,7 @@ def test_R6_2_a_press_conference_outside_the_campaign_is_refused(login, users, t
     assert not PressConference.objects.exists()
 
 
-def test_R6_2_press_conference_list_keeps_a_fixed_number_of_queries(login, users, tree, campaign,
+def test_r6_2_press_conference_list_keeps_a_fixed_number_of_queries(login, users, tree, campaign,
                                                                   django_assert_max_num_queries):
     client = login(users["prov_office"])
 
@@ -210,7 +215,7 @@ def test_R6_2_press_conference_list_keeps_a_fixed_number_of_queries(login, users
     hold(15, 10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("campaign:press_conferences"))
-    assert response.context["page"].paginator.count == 16
+    assert response.context["table"].paginator.count == 16
 
 
 # --- R6.4 posters and slogans
@@ -231,7 +236,7 @@ def _poster_post(client, tree, name, data):
 
 
 @pytest.mark.parametrize("name,data", [("标语.png", tiny_png()), ("现场.JPG", _jpeg())])
-def test_R6_4_a_poster_with_a_real_photo_is_kept_and_served_only_in_scope(login, users, tree, campaign, name, data):
+def test_r6_4_a_poster_with_a_real_photo_is_kept_and_served_only_in_scope(login, users, tree, campaign, name, data):
     response = _poster_post(login(users["county_office"]), tree, name, data)
     poster = PosterRecord.objects.get()
     assert response.status_code == 302 and poster.unit == tree.township_a and poster.quantity == 3
@@ -249,19 +254,19 @@ def test_R6_4_a_poster_with_a_real_photo_is_kept_and_served_only_in_scope(login,
     ("photo.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
     ("photo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
 ])
-def test_R6_4_anything_but_a_real_jpg_or_png_is_refused_and_nothing_written(login, users, tree, campaign, name, data):
+def test_r6_4_anything_but_a_real_jpg_or_png_is_refused_and_nothing_written(login, users, tree, campaign, name, data):
     response = _poster_post(login(users["county_office"]), tree, name, data)
     assert response.status_code == 200 and "photo" in response.context["form"].errors
     assert not PosterRecord.objects.exists()
 
 
-def test_R6_4_a_photo_over_the_size_limit_is_refused(login, users, tree, campaign, monkeypatch):
+def test_r6_4_a_photo_over_the_size_limit_is_refused(login, users, tree, campaign, monkeypatch):
     monkeypatch.setattr(svc, "PHOTO_MAX_BYTES", 50)
     response = _poster_post(login(users["county_office"]), tree, "big.png", tiny_png(size=(64, 64)))
     assert "photo" in response.context["form"].errors and not PosterRecord.objects.exists()
 
 
-def test_R6_4_deleting_a_poster_record_asks_first_and_removes_its_photo(login, users, tree, campaign, settings,
+def test_r6_4_deleting_a_poster_record_asks_first_and_removes_its_photo(login, users, tree, campaign, settings,
                                                                       django_capture_on_commit_callbacks):
     poster = svc.poster_record(user=users["county_office"], campaign=campaign, unit=tree.county_a, kind="banner",
                                wording="为民务实清廉", site="县委门口", put_up_on=D(2014, 4, 2),
@@ -275,13 +280,13 @@ def test_R6_4_deleting_a_poster_record_asks_first_and_removes_its_photo(login, u
     assert not PosterRecord.objects.exists() and not stored.exists()
 
 
-def test_R6_4_poster_list_filters_and_exports(login, users, tree, campaign):
+def test_r6_4_poster_list_filters_and_exports(login, users, tree, campaign):
     for unit, kind in ((tree.county_a, "slogan"), (tree.township_a, "poster")):
         svc.poster_record(user=users["county_office"], campaign=campaign, unit=unit, kind=kind, wording=f"{kind}标语",
                           site="广场", put_up_on=D(2014, 4, 2), photo=SimpleUploadedFile("a.png", tiny_png()))
     client = login(users["city_office"])
-    assert client.get(reverse("campaign:posters"), {"kind": "poster"}).context["page"].paginator.count == 1
-    assert client.get(reverse("campaign:posters"), {"unit": "正定镇"}).context["page"].paginator.count == 1
+    assert client.get(reverse("campaign:posters"), {"kind": "poster"}).context["table"].paginator.count == 1
+    assert client.get(reverse("campaign:posters"), {"unit": "正定镇"}).context["table"].paginator.count == 1
     rows = read_table(client.get(reverse("campaign:posters"), {"export": "xlsx"}).content, "p.xlsx")
     assert {r[1] for r in rows[1:]} == {"正定县", "正定镇"}
 
@@ -289,7 +294,7 @@ def test_R6_4_poster_list_filters_and_exports(login, users, tree, campaign):
 # --- R6.5 media coverage
 
 
-def test_R6_5_media_reports_are_logged_and_bad_links_or_dates_refused(login, users, tree, campaign):
+def test_r6_5_media_reports_are_logged_and_bad_links_or_dates_refused(login, users, tree, campaign):
     client = login(users["liaison"])
     base = {"unit": tree.county_a.pk, "outlet": "河北日报", "kind": "newspaper", "published_on": "2014-04-18",
             "title": "正定县扎实开展教育实践活动"}
@@ -322,10 +327,10 @@ def criticism(users, tree, campaign):
                                     (tree.city_b, "活动进展不平衡。", 45.0)])
 
 
-def test_R6_3_staff_list_of_criticisms_is_scoped_by_issuer(login, users, tree, criticism):
-    assert [c.pk for c in login(users["city_office"]).get(reverse("campaign:criticisms")).context["page"]] == []
+def test_r6_3_staff_list_of_criticisms_is_scoped_by_issuer(login, users, tree, criticism):
+    assert [c.pk for c in _listed(login(users["city_office"]).get(reverse("campaign:criticisms")))] == []
     client = login(users["prov_office"])
-    assert [c.pk for c in client.get(reverse("campaign:criticisms")).context["page"]] == [criticism.pk]
+    assert [c.pk for c in _listed(client.get(reverse("campaign:criticisms")))] == [criticism.pk]
     assert client.get(reverse("campaign:criticism_detail", args=[criticism.pk])).context["can_publish"]
     rows = read_table(client.get(reverse("campaign:criticisms"), {"export": "xlsx"}).content, "c.xlsx")
     assert [(r[3], r[4]) for r in rows[1:]] == [("正定县", "学习教育走过场，专题讨论流于形式。"), ("唐山市", "活动进展不平衡。")]
@@ -334,7 +339,7 @@ def test_R6_3_staff_list_of_criticisms_is_scoped_by_issuer(login, users, tree, c
                                                      args=[criticism.pk])).status_code == 404
 
 
-def test_R6_3_publishing_puts_the_units_and_reasons_on_the_public_page(client, login, users, tree, criticism):
+def test_r6_3_publishing_puts_the_units_and_reasons_on_the_public_page(client, login, users, tree, criticism):
     assert client.get(reverse("campaign:public_criticism_pdf", args=[criticism.pk])).status_code == 404
     assert "学习教育走过场" not in client.get(reverse("campaign:public_criticisms")).content.decode()
     # a supervisor reads but does not publish
@@ -356,7 +361,7 @@ def test_R6_3_publishing_puts_the_units_and_reasons_on_the_public_page(client, l
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
-def test_R6_3_the_criticism_notice_pdf_has_letterhead_number_units_and_reasons(client, login, users, criticism,
+def test_r6_3_the_criticism_notice_pdf_has_letterhead_number_units_and_reasons(client, login, users, criticism,
                                                                                tmp_path):
     from campaign.services.criticism import criticism_publish
 
@@ -378,7 +383,7 @@ def test_R6_3_the_criticism_notice_pdf_has_letterhead_number_units_and_reasons(c
     assert client.get(reverse("campaign:public_criticism_pdf", args=[criticism.pk])).content == public.content
 
 
-def test_R6_3_a_closed_case_is_recorded_by_post_and_exposed_on_the_public_page(client, login, users, tree, campaign):
+def test_r6_3_a_closed_case_is_recorded_by_post_and_exposed_on_the_public_page(client, login, users, tree, campaign):
     office = login(users["county_office"])
     response = office.post(reverse("campaign:disciplinary_case_create"), {
         "issuer": tree.county_a.pk, "unit": "130123001", "post": "镇党委副书记", "violation": "违规公款吃喝",
@@ -391,7 +396,7 @@ def test_R6_3_a_closed_case_is_recorded_by_post_and_exposed_on_the_public_page(c
     office.post(reverse("campaign:disciplinary_case_publish", args=[case.pk]), {"publish": "1"})
     client.logout()
     page = client.get(reverse("campaign:public_criticisms"))
-    assert [c.pk for c in page.context["cases"]] == [case.pk]
+    assert [r.record.pk for r in page.context["cases"].paginated_rows] == [case.pk]
     html = page.content.decode()
     assert "正定镇 · 镇党委副书记" in html and "违规公款吃喝" in html and "党内警告处分" in html
     # the liaison reads the list but does not expose cases
@@ -405,7 +410,7 @@ def test_R6_3_a_closed_case_is_recorded_by_post_and_exposed_on_the_public_page(c
     {"closed_on": "2099-01-01"},  # not closed yet
     {"post": ""},
 ])
-def test_R6_3_bad_cases_are_refused_and_nothing_written(login, users, tree, campaign, changes):
+def test_r6_3_bad_cases_are_refused_and_nothing_written(login, users, tree, campaign, changes):
     response = login(users["county_office"]).post(reverse("campaign:disciplinary_case_create"), {
         "issuer": tree.county_a.pk, "unit": "130123001", "post": "镇长", "violation": "违规", "handling": "处分",
         "closed_on": "2014-04-10"} | changes)
@@ -414,7 +419,7 @@ def test_R6_3_bad_cases_are_refused_and_nothing_written(login, users, tree, camp
     assert not DisciplinaryCase.objects.exists()
 
 
-def test_R6_3_a_published_case_is_withdrawn_before_it_is_deleted(users, tree, campaign):
+def test_r6_3_a_published_case_is_withdrawn_before_it_is_deleted(users, tree, campaign):
     case = svc.disciplinary_case_save(user=users["county_office"], campaign=campaign, issuer=tree.county_a,
                                       unit=tree.township_a, post="镇长", violation="违规", handling="处分",
                                       closed_on=D(2014, 4, 10))
@@ -426,7 +431,7 @@ def test_R6_3_a_published_case_is_withdrawn_before_it_is_deleted(users, tree, ca
     assert not DisciplinaryCase.objects.exists()
 
 
-def test_R6_3_public_criticism_page_keeps_a_fixed_number_of_queries(client, users, tree, campaign,
+def test_r6_3_public_criticism_page_keeps_a_fixed_number_of_queries(client, users, tree, campaign,
                                                                   django_assert_max_num_queries):
     def expose(count, start):
         for n in range(start, start + count):
@@ -450,7 +455,7 @@ def test_R6_3_public_criticism_page_keeps_a_fixed_number_of_queries(client, user
 # --- demo data
 
 
-def test_R6_demo_fills_the_public_pages(client, db):
+def test_r6_demo_fills_the_public_pages(client, db):
     import random
     import time
 
@@ -470,7 +475,7 @@ def test_R6_demo_fills_the_public_pages(client, db):
     assert len(home.context["articles"]) == 4 and len(home.context["columns"]) == 2
     assert len(home.context["conferences"]) == 1
     criticism = client.get(reverse("campaign:public_criticisms")).context
-    assert len(criticism["criticisms"]) == 1 and criticism["cases"].paginator.count == 2
+    assert len(criticism["criticisms"]) == 1 and len(criticism["cases"].paginated_rows) == 2
     assert PublicityArticle.objects.filter(published_on__isnull=True).exists()
     assert all(p.photo.read(8).startswith(b"\x89PNG") for p in PosterRecord.objects.all())
 
@@ -498,7 +503,7 @@ def _fill(users, tree, campaign, count: int, start: int) -> None:
 
 @pytest.mark.parametrize("name", ["campaign:publicity_articles", "campaign:publicity_columns", "campaign:posters",
                                   "campaign:media_coverage", "campaign:criticisms", "campaign:disciplinary_cases"])
-def test_R6_staff_lists_keep_a_fixed_number_of_queries(login, users, tree, campaign, name,
+def test_r6_staff_lists_keep_a_fixed_number_of_queries(login, users, tree, campaign, name,
                                                        django_assert_max_num_queries):
     client = login(users["county_office"])
     _fill(users, tree, campaign, 1, 0)
@@ -507,3 +512,92 @@ def test_R6_staff_lists_keep_a_fixed_number_of_queries(login, users, tree, campa
     _fill(users, tree, campaign, 12, 1)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
+
+
+# --- issue 10: one permission model; visibility does not travel through a shared column or criticism
+
+
+@pytest.mark.parametrize("viewer, own, other", [("county_office_b", "county_b", "county_a"),
+                                                 ("county_office", "county_a", "county_b")])
+def test_r6_1_a_shared_provincial_column_counts_only_the_viewers_articles(login, users, tree, campaign, columns,
+                                                                        viewer, own, other):
+    """R6.1 (issue 10): the province's column takes articles of both counties; each county sees the column
+    with the counts of its own articles only, and none of the other county's articles, drafts or pages."""
+    mine = _article(users, tree, campaign, columns[0], title="本县文章", user="county_office" if own == "county_a"
+                    else "county_office_b", unit=getattr(tree, own))
+    theirs = _article(users, tree, campaign, columns[0], title="外县草稿", user="county_office" if other == "county_a"
+                      else "county_office_b", unit=getattr(tree, other))
+    _article(users, tree, campaign, columns[0], title="外县文章二", user="county_office" if other == "county_a"
+             else "county_office_b", unit=getattr(tree, other))
+    client = login(users[viewer])
+    listed = {c.pk: c for c in client.get(reverse("campaign:publicity_columns")).context["columns"]}
+    assert listed[columns[0].pk].article_count == 1 and listed[columns[0].pk].published_count == 0
+    assert [a.pk for a in _listed(client.get(reverse("campaign:publicity_articles")))] == [mine.pk]
+    for name in ("publicity_article_detail", "publicity_article_edit", "publicity_article_delete"):
+        assert client.get(reverse(f"campaign:{name}", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("campaign:publicity_article_publish", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.published_on is None
+    # the province (the column's office) counts all three
+    prov = {c.pk: c for c in login(users["prov_office"]).get(reverse("campaign:publicity_columns")).context["columns"]}
+    assert prov[columns[0].pk].article_count == 3
+
+
+def test_r6_3_a_county_criticism_and_case_are_404_to_the_other_county(login, users, tree, campaign):
+    """R6.3 (issue 10): 正定县's criticism of 正定镇 and its case are out of 迁安市's scope: 404 to GET and POST,
+    nothing written; 迁安市's lists and exports name nothing of 正定县."""
+    criticism = PublicCriticism.objects.create(campaign=campaign, issuer=tree.county_a, number="正群〔2014〕1号",
+                                               title="通报")
+    CriticismEntry.objects.create(criticism=criticism, unit=tree.township_a, reason="正定镇的原因")
+    case = svc.disciplinary_case_save(user=users["county_office"], campaign=campaign, issuer=tree.county_a,
+                                      unit=tree.township_a, post="站长", violation="违规", handling="处分",
+                                      closed_on=D(2014, 4, 1))
+    client = login(users["county_office_b"])
+    for name, pk in (("criticism_detail", criticism.pk), ("criticism_pdf", criticism.pk),
+                     ("disciplinary_case_edit", case.pk), ("disciplinary_case_delete", case.pk)):
+        assert client.get(reverse(f"campaign:{name}", args=[pk])).status_code == 404
+    for name, pk in (("criticism_publish", criticism.pk), ("disciplinary_case_publish", case.pk),
+                     ("disciplinary_case_delete", case.pk)):
+        assert client.post(reverse(f"campaign:{name}", args=[pk]), {"publish": "1"}).status_code == 404
+    criticism.refresh_from_db()
+    case.refresh_from_db()
+    assert criticism.published_on is None and case.published_on is None
+    assert _listed(client.get(reverse("campaign:criticisms"))) == []
+    assert len(read_table(client.get(reverse("campaign:criticisms"), {"export": "xlsx"}).content, "c.xlsx")) == 1
+    assert _listed(client.get(reverse("campaign:disciplinary_cases"))) == []
+
+
+def test_r6_3_in_scope_but_not_permitted_is_403_and_the_page_offers_no_such_action(login, users, tree, campaign,
+                                                                                  criticism):
+    """R6.3 (issue 10): the supervisor of 石家庄市 sees 正定县's case (in scope) but is not its office:
+    publishing it answers 403, nothing is written, and the list offers no such button; the leader confirms
+    criticisms of the province (``campaign.confirm_criticism`` on the issuing unit), an office does not."""
+    case = svc.disciplinary_case_save(user=users["county_office"], campaign=campaign, issuer=tree.county_a,
+                                      unit=tree.township_a, post="站长", violation="违规", handling="处分",
+                                      closed_on=D(2014, 4, 1))
+    supervisor = login(users["supervisor"])
+    page = supervisor.get(reverse("campaign:disciplinary_cases")).content.decode()
+    assert "违规" in page and reverse("campaign:disciplinary_case_publish", args=[case.pk]) not in page
+    assert supervisor.post(reverse("campaign:disciplinary_case_publish", args=[case.pk]),
+                           {"publish": "1"}).status_code == 403
+    case.refresh_from_db()
+    assert case.published_on is None
+    office = login(users["county_office"]).get(reverse("campaign:disciplinary_cases")).content.decode()
+    assert reverse("campaign:disciplinary_case_publish", args=[case.pk]) in office
+    assert users["leader"].has_perm("campaign.confirm_criticism", tree.province)
+    assert not users["county_office"].has_perm("campaign.confirm_criticism", tree.province)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("campaign:posters", {"date_from": "not-a-date"}),
+    ("campaign:media_coverage", {"date_to": "2014-13-45"}),
+    ("campaign:publicity_articles", {"column": "abc", "state": "bogus"}),
+    ("campaign:public_articles", {"column": "99999"}),
+])
+def test_r6_a_filter_value_that_does_not_parse_shows_the_list_with_a_field_error(client, login, users, campaign,
+                                                                               name, params):
+    """Issue 10: a bad filter value gives the list with a field error and no rows, never a 500."""
+    response = (client if name.startswith("campaign:public_") else login(users["county_office"])).get(
+        reverse(name), params)
+    assert response.status_code == 200
+    assert response.context["filter"].errors and _listed(response) == []

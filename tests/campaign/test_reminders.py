@@ -24,7 +24,7 @@ def county_users(users):
     return users["county_office"], users["liaison"]
 
 
-def test_reminders_at_lead_days_on_the_day_and_overdue(campaign, tree, county_users):
+def test_r5_1_reminders_at_lead_days_on_the_day_and_overdue(campaign, tree, county_users):
     office, liaison = county_users
     assert svc.reminders_send_due(today=COUNTY_DUE - datetime.timedelta(days=8)) == 0
     first = svc.reminders_send_due(today=COUNTY_DUE - datetime.timedelta(days=7))
@@ -40,7 +40,7 @@ def test_reminders_at_lead_days_on_the_day_and_overdue(campaign, tree, county_us
     assert len(_titles(liaison)) == 16  # 4 obligations × (7 days, 1 day, due, overdue)
 
 
-def test_a_sweep_that_runs_twice_sends_once(campaign, tree, county_users):
+def test_r5_1_a_sweep_that_runs_twice_sends_once(campaign, tree, county_users):
     _, liaison = county_users
     day = COUNTY_DUE - datetime.timedelta(days=7)
     svc.reminders_send_due(today=day)
@@ -50,7 +50,7 @@ def test_a_sweep_that_runs_twice_sends_once(campaign, tree, county_users):
     assert len(_titles(liaison)) == 4
 
 
-def test_a_late_sweep_sends_only_the_latest_stage_once(campaign, tree, county_users):
+def test_r5_1_a_late_sweep_sends_only_the_latest_stage_once(campaign, tree, county_users):
     """Beat was down for a week: on the day after the deadline only 'overdue' goes out, once."""
     _, liaison = county_users
     svc.reminders_send_due(today=COUNTY_DUE + datetime.timedelta(days=1))
@@ -64,7 +64,7 @@ def test_a_late_sweep_sends_only_the_latest_stage_once(campaign, tree, county_us
 
 
 @pytest.mark.parametrize("batch_size,claimed_before_crash", [(1, 2), (svc.REMINDER_BATCH, 0)])
-def test_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, county_users, monkeypatch,
+def test_r5_1_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, county_users, monkeypatch,
                                                             batch_size, claimed_before_crash):
     """Claims and notifications share a transaction per batch: a crash leaves no half-sent item.
 
@@ -92,7 +92,7 @@ def test_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, coun
     assert len(titles) == len(set(titles)) == 4
 
 
-def test_done_obligations_are_not_reminded(campaign, tree, county_users):
+def test_r5_1_done_obligations_are_not_reminded(campaign, tree, county_users):
     _, liaison = county_users
     for kind in ("enlarged_meeting", "discussion_meeting", "four_winds_list", "exam"):
         obligation_fulfil(campaign=campaign, unit=tree.county_a, kind=kind, on=D(2014, 4, 1))
@@ -100,7 +100,7 @@ def test_done_obligations_are_not_reminded(campaign, tree, county_users):
     assert _titles(liaison) == []
 
 
-def test_reminders_are_emailed_once(campaign, tree, county_users):
+def test_r5_1_reminders_are_emailed_once(campaign, tree, county_users):
     office, liaison = county_users
     liaison.email = "liaison@example.org"
     liaison.save()
@@ -111,14 +111,14 @@ def test_reminders_are_emailed_once(campaign, tree, county_users):
     assert "正定县" in mail.outbox[0].subject
 
 
-def test_notification_centre_and_unread_count(campaign, tree, county_users, login):
+def test_r5_1_notification_centre_and_unread_count(campaign, tree, county_users, login):
     _, liaison = county_users
     svc.reminders_send_due(today=COUNTY_DUE)
     client = login(liaison)
     page = client.get(reverse("home")).content.decode()
     assert 'id="unread-count">4<' in page
     response = client.get(reverse("campaign:notifications"))
-    assert len(response.context["notes"]) == 4
+    assert len(response.context["table"].page.object_list) == 4
     note = Notification.objects.filter(user=liaison).first()
     response = client.post(reverse("campaign:notification_read", args=[note.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("campaign:unit_progress",
@@ -131,7 +131,7 @@ def test_notification_centre_and_unread_count(campaign, tree, county_users, logi
     assert other.post(reverse("campaign:notification_read", args=[note.pk])).status_code == 404
 
 
-def test_a_sweep_with_nothing_new_reads_only_its_own_query(campaign, tree, county_users,
+def test_r5_1_a_sweep_with_nothing_new_reads_only_its_own_query(campaign, tree, county_users,
                                                            django_assert_max_num_queries):
     """The already-claimed obligations are left out in SQL: a repeat sweep costs a fixed few queries."""
     day = COUNTY_DUE - datetime.timedelta(days=7)
@@ -140,7 +140,7 @@ def test_a_sweep_with_nothing_new_reads_only_its_own_query(campaign, tree, count
         assert svc.reminders_send_due(today=day) == 0
 
 
-def test_a_sweep_in_small_batches_sends_the_same(campaign, tree, county_users):
+def test_r5_1_a_sweep_in_small_batches_sends_the_same(campaign, tree, county_users):
     _, liaison = county_users
     assert svc.reminders_send_due(today=COUNTY_DUE, batch_size=3) == 20  # 2 cities and 3 counties × 4
     assert svc.reminders_send_due(today=COUNTY_DUE, batch_size=3) == 0

@@ -57,7 +57,7 @@ def leaders(tree):
 # --- R2.1 study plans
 
 
-def test_plan_form_prefills_the_compulsory_text_and_saves(login, users, tree, campaign):
+def test_r2_1_plan_form_prefills_the_compulsory_text_and_saves(login, users, tree, campaign):
     """R2.1: a new plan starts with the Lankao speech among its required texts."""
     client = login(users["liaison"])
     url = reverse("campaign:study_plan_add", args=[tree.county_a.pk])
@@ -75,7 +75,7 @@ def test_plan_form_prefills_the_compulsory_text_and_saves(login, users, tree, ca
     {"required_texts": ""},
     {"start_date": "2014-04-30", "end_date": "2014-02-01"},
 ], ids=["speech-dropped", "texts-empty", "ends-before-start"])
-def test_plan_refused_without_the_speech_or_with_dates_reversed(login, users, tree, campaign, overrides):
+def test_r2_1_plan_refused_without_the_speech_or_with_dates_reversed(login, users, tree, campaign, overrides):
     """R2.1: dropping the compulsory speech or ending before starting writes nothing and says why."""
     client = login(users["county_office"])
     response = client.post(reverse("campaign:study_plan_add", args=[tree.county_a.pk]), plan_post(**overrides))
@@ -84,7 +84,7 @@ def test_plan_refused_without_the_speech_or_with_dates_reversed(login, users, tr
     assert not StudyPlan.objects.exists()
 
 
-def test_plan_service_messages_name_the_problem(tree, campaign):
+def test_r2_1_plan_service_messages_name_the_problem(tree, campaign):
     """R2.1: the service says which rule was broken (the speech is named in the message)."""
     with pytest.raises(CampaignError, match="兰考"):
         services.plan_create(campaign=campaign, unit=tree.county_a, title="t", topics="x", required_texts="别的文章",
@@ -96,7 +96,7 @@ def test_plan_service_messages_name_the_problem(tree, campaign):
     assert plan.pk
 
 
-def test_plan_edit_keeps_the_rules_and_the_writers(login, users, tree, campaign):
+def test_r2_1_plan_edit_keeps_the_rules_and_the_writers(login, users, tree, campaign):
     """R2.1: writers of the unit edit; a refused edit changes nothing; readers get 403."""
     plan = services.plan_create(campaign=campaign, unit=tree.county_a, title="旧标题", topics="x",
                                 required_texts=COMPULSORY_TEXT, schedule="", start_date=D(2014, 2, 1),
@@ -114,7 +114,7 @@ def test_plan_edit_keeps_the_rules_and_the_writers(login, users, tree, campaign)
     assert login(users["county_office_b"]).get(url).status_code == 404
 
 
-def test_plan_list_is_scoped_filtered_paginated_and_exported(login, users, tree, campaign, settings):
+def test_r2_1_plan_list_is_scoped_filtered_paginated_and_exported(login, users, tree, campaign, settings):
     """R2.1: each office sees its own subtree's plans; filters by unit and text; pages; Excel export."""
     settings.PAGE_SIZE = 1
     for unit, title in [(tree.county_a, "正定县计划"), (tree.township_a, "正定镇计划"), (tree.county_b, "迁安市计划")]:
@@ -122,14 +122,14 @@ def test_plan_list_is_scoped_filtered_paginated_and_exported(login, users, tree,
                              schedule="", start_date=D(2014, 2, 1), end_date=D(2014, 4, 30))
     url = reverse("campaign:study_plans")
     county = login(users["county_office"])
-    first = county.get(url).context["page"]
-    assert {p.title for p in first.paginator.object_list} == {"正定县计划", "正定镇计划"}
-    assert len(first.object_list) == 1 and first.has_next()
-    assert {p.title for p in county.get(url, {"unit": "正定镇"}).context["page"]} == {"正定镇计划"}
-    assert {p.title for p in county.get(url, {"q": "正定县"}).context["page"]} == {"正定县计划"}
-    assert {p.title for p in county.get(url, {"unit": "130123"}).context["page"].paginator.object_list} == {
+    first = county.get(url).context["table"]
+    assert {p.title for p in first.data.data} == {"正定县计划", "正定镇计划"}
+    assert len(first.records) == 1 and first.page.has_next()
+    assert {p.title for p in county.get(url, {"unit": "正定镇"}).context["table"].records} == {"正定镇计划"}
+    assert {p.title for p in county.get(url, {"q": "正定县"}).context["table"].records} == {"正定县计划"}
+    assert {p.title for p in county.get(url, {"unit": "130123"}).context["table"].data.data} == {
         "正定县计划", "正定镇计划"}
-    assert {p.title for p in login(users["county_office_b"]).get(url).context["page"]} == {"迁安市计划"}
+    assert {p.title for p in login(users["county_office_b"]).get(url).context["table"].records} == {"迁安市计划"}
     export = login(users["prov_office"]).get(url, {"export": "xlsx"})
     table = read_table(export.content, "plans.xlsx")
     assert sorted(row[0] for row in table[1:]) == ["正定县计划", "正定镇计划", "迁安市计划"]
@@ -138,7 +138,7 @@ def test_plan_list_is_scoped_filtered_paginated_and_exported(login, users, tree,
 # --- R2.2, R2.4, R2.5 sessions
 
 
-def test_liaison_records_a_session_with_attendance(login, users, tree, campaign, leaders):
+def test_r2_2_liaison_records_a_session_with_attendance(login, users, tree, campaign, leaders):
     """R2.2: the liaison ticks the unit's cadres; the session and its attendance are stored."""
     client = login(users["liaison"])
     url = reverse("campaign:study_session_add", args=[tree.county_a.pk])
@@ -155,7 +155,7 @@ def test_liaison_records_a_session_with_attendance(login, users, tree, campaign,
     assert 'data-cadre="%d"' % leaders["provincial"].pk in detail.content.decode()
 
 
-def test_session_from_a_plan_of_the_unit(login, users, tree, campaign):
+def test_r2_1_session_from_a_plan_of_the_unit(login, users, tree, campaign):
     """R2.1/R2.2: a session may follow one of the unit's plans; a plan of another unit is refused."""
     own = services.plan_create(campaign=campaign, unit=tree.county_a, title="计划", topics="x",
                                required_texts=COMPULSORY_TEXT, schedule="", start_date=D(2014, 2, 1),
@@ -178,7 +178,7 @@ def test_session_from_a_plan_of_the_unit(login, users, tree, campaign):
 @pytest.mark.parametrize("overrides", [
     {"date": "2013-12-31"}, {"date": "2014-10-01"}, {"hours": "0"}, {"hours": "-1.5"}, {"kind": "picnic"},
 ], ids=["before-campaign", "after-campaign", "zero-hours", "negative-hours", "unknown-kind"])
-def test_bad_session_input_is_refused_and_nothing_written(login, users, tree, campaign, overrides):
+def test_r2_2_bad_session_input_is_refused_and_nothing_written(login, users, tree, campaign, overrides):
     """R2.2: a date outside the campaign, hours ≤ 0 or an unknown form: a message, no session, no attendance."""
     client = login(users["liaison"])
     response = client.post(reverse("campaign:study_session_add", args=[tree.county_a.pk]),
@@ -188,7 +188,7 @@ def test_bad_session_input_is_refused_and_nothing_written(login, users, tree, ca
     assert not StudySession.objects.exists() and not Attendance.objects.exists()
 
 
-def test_tampered_attendance_from_another_unit_is_refused(login, users, tree, campaign):
+def test_r2_2_tampered_attendance_from_another_unit_is_refused(login, users, tree, campaign):
     """R2.2: a cadre of 迁安市 slipped into 正定县's attendance is refused; nothing is written."""
     client = login(users["liaison"])
     response = client.post(reverse("campaign:study_session_add", args=[tree.county_a.pk]),
@@ -206,7 +206,7 @@ def test_tampered_attendance_from_another_unit_is_refused(login, users, tree, ca
     assert not StudySession.objects.exists()
 
 
-def test_duplicate_attendance_is_refused(login, users, tree, campaign):
+def test_r2_2_duplicate_attendance_is_refused(login, users, tree, campaign):
     """R2.2: the same cadre twice in one session is refused, in the form and in the service."""
     client = login(users["liaison"])
     data = session_post([tree.cadre_a])
@@ -218,7 +218,7 @@ def test_duplicate_attendance_is_refused(login, users, tree, campaign):
     assert not StudySession.objects.exists() and not Attendance.objects.exists()
 
 
-def test_session_add_permissions(login, users, tree, campaign):
+def test_r2_2_session_add_permissions(login, users, tree, campaign):
     """A liaison writes only their own unit; readers get 403, outsiders 404."""
     township_url = reverse("campaign:study_session_add", args=[tree.township_a.pk])
     assert login(users["liaison"]).get(township_url).status_code == 403
@@ -230,7 +230,7 @@ def test_session_add_permissions(login, users, tree, campaign):
 
 
 @pytest.mark.parametrize("kind", ["collective_study", "education_film", "party_lecture"])
-def test_grassroots_session_fulfils_the_matching_obligation(login, users, tree, campaign, kind):
+def test_r2_4_grassroots_session_fulfils_the_matching_obligation(login, users, tree, campaign, kind):
     """R2.4: a township's collective study / education film / party lecture completes that obligation,
     with the topic as evidence and a link to the session."""
     cadre = CadreFactory(unit=tree.township_a, name="镇书记", is_top_leader=True)
@@ -247,7 +247,7 @@ def test_grassroots_session_fulfils_the_matching_obligation(login, users, tree, 
     assert client.get(done.evidence_url).context["fulfils"] == kind
 
 
-def test_a_unit_that_does_not_owe_the_obligation_is_left_alone(login, users, tree, campaign):
+def test_r2_4_a_unit_that_does_not_owe_the_obligation_is_left_alone(login, users, tree, campaign):
     """R2.4: a county party committee owes no collective study; its session is recorded, nothing completed."""
     session = record(campaign, tree.county_a, [tree.cadre_a], kind="collective_study")
     assert not Obligation.objects.filter(unit=tree.county_a, completed_on__isnull=False).exists()
@@ -256,13 +256,13 @@ def test_a_unit_that_does_not_owe_the_obligation_is_left_alone(login, users, tre
     assert 'id="fulfils-obligation"' not in detail.content.decode()
 
 
-def test_other_forms_of_study_fulfil_nothing(tree, campaign):
+def test_r2_4_other_forms_of_study_fulfil_nothing(tree, campaign):
     """R2.4: a central-group study is not one of the three grassroots obligations."""
     record(campaign, tree.township_a, [], kind="central_group")
     assert not Obligation.objects.filter(unit=tree.township_a, completed_on__isnull=False).exists()
 
 
-def test_deleting_a_session_moves_or_reopens_the_obligation(login, users, tree, campaign):
+def test_r2_4_deleting_a_session_moves_or_reopens_the_obligation(login, users, tree, campaign):
     """R2.4: withdrawing the fulfilling session hands the obligation to the next one, else reopens it."""
     first = record(campaign, tree.township_a, [], kind="party_lecture", date=D(2014, 3, 1), topic="第一课")
     second = record(campaign, tree.township_a, [], kind="party_lecture", date=D(2014, 3, 20), topic="第二课")
@@ -280,7 +280,7 @@ def test_deleting_a_session_moves_or_reopens_the_obligation(login, users, tree, 
     assert login(users["leader"]).post(reverse("campaign:study_session_delete", args=[99])).status_code == 404
 
 
-def test_session_list_scope_filters_pagination_export(login, users, tree, campaign, settings):
+def test_r2_2_session_list_scope_filters_pagination_export(login, users, tree, campaign, settings):
     """R2.2: sessions of the user's scope, filtered by unit subtree, form and dates; paginated; exported."""
     settings.PAGE_SIZE = 3
     for day in range(1, 6):
@@ -290,14 +290,14 @@ def test_session_list_scope_filters_pagination_export(login, users, tree, campai
     url = reverse("campaign:study_sessions")
     client = login(users["county_office"])
     response = client.get(url)
-    assert response.context["page"].paginator.count == 6
-    assert len(response.context["page"].object_list) == 3
-    assert len(client.get(url, {"page": 2}).context["page"].object_list) == 3
+    assert response.context["table"].paginator.count == 6
+    assert len(response.context["table"].records) == 3
+    assert len(client.get(url, {"page": 2}).context["table"].records) == 3
 
     def topics(**query):
-        return {s.topic for s in client.get(url, query).context["page"].paginator.object_list}
+        return {s.topic for s in client.get(url, query).context["table"].data.data}
 
-    assert topics(unit="130123001") == {"镇党课"}  # a code: that unit's subtree
+    assert topics(unit="130123001") == {"镇党课"}  # R0.1 the unit's name or code contains the text
     assert topics(kind="party_lecture") == {"镇党课"}
     assert topics(date_from="2014-03-04", date_to="2014-03-05") == {"县学习4", "县学习5"}
     assert topics(unit="130283") == set()  # another county's code stays outside the scope
@@ -305,10 +305,10 @@ def test_session_list_scope_filters_pagination_export(login, users, tree, campai
     rows = read_table(export.content, "sessions.xlsx")[1:]
     assert sorted(r[4] for r in rows) == [f"县学习{d}" for d in range(1, 6)]
     assert {r[6] for r in rows} == {"1"}
-    assert {s.topic for s in login(users["county_office_b"]).get(url).context["page"]} == {"迁安学习"}
+    assert {s.topic for s in login(users["county_office_b"]).get(url).context["table"].records} == {"迁安学习"}
 
 
-def test_session_list_has_a_unit_picker_leading_to_the_add_page(login, users, tree, campaign):
+def test_r2_2_session_list_has_a_unit_picker_leading_to_the_add_page(login, users, tree, campaign):
     """R2.2: the picker searches units of the scope; units the user may write link to the add page."""
     liaison = login(users["liaison"])
     page = liaison.get(reverse("campaign:study_sessions"), {"pick": "正定"})
@@ -319,7 +319,7 @@ def test_session_list_has_a_unit_picker_leading_to_the_add_page(login, users, tr
     assert not login(users["leader"]).get(reverse("campaign:study_sessions")).context["may_record"]
 
 
-def test_session_list_uses_a_fixed_number_of_queries(login, users, tree, campaign, django_assert_max_num_queries):
+def test_r2_2_session_list_uses_a_fixed_number_of_queries(login, users, tree, campaign, django_assert_max_num_queries):
     client = login(users["prov_office"])
     url = reverse("campaign:study_sessions")
     record(campaign, tree.county_a, [tree.cadre_a])
@@ -341,7 +341,7 @@ def test_session_list_uses_a_fixed_number_of_queries(login, users, tree, campaig
 # --- R2.2 counts against the minimum, the shortfall list
 
 
-def test_minimum_expression_agrees_with_the_rule(tree, campaign):
+def test_r2_2_minimum_expression_agrees_with_the_rule(tree, campaign):
     """R2.2: the SQL minimum used by the lists is exactly ``policy.study_minimum`` for every kind of cadre."""
     campaign.min_study_provincial, campaign.min_study_other = 6, 4
     campaign.save()
@@ -353,36 +353,36 @@ def test_minimum_expression_agrees_with_the_rule(tree, campaign):
         assert cadre.minimum == policy.study_minimum(cadre, campaign), cadre.__dict__
 
 
-def test_provincial_leader_short_with_four_sessions_not_with_five(login, users, tree, campaign, leaders):
+def test_r2_2_provincial_leader_short_with_four_sessions_not_with_five(login, users, tree, campaign, leaders):
     """R2.2: a provincial-level leader owes 5 sessions: listed with 4 (missing 1), gone with 5."""
     url = reverse("campaign:study_shortfall")
     client = login(users["county_office"])
     for day in range(1, 5):
         record(campaign, tree.county_a, [leaders["provincial"], leaders["deputy"]], date=D(2014, 3, day))
-    rows = {c.name: (c.attended, c.minimum, c.missing) for c in client.get(url).context["page"]}
+    rows = {c.name: (c.attended, c.minimum, c.missing) for c in client.get(url).context["table"].records}
     assert rows["周省级"] == (4, 5, 1)
     assert "陈副县" not in rows  # 4 ≥ 3
     assert rows["王正定"] == (0, 3, 3)  # the top leader has not studied yet
     assert "刘科员" not in rows and "孙二线" not in rows  # no minimum for them
     record(campaign, tree.county_a, [leaders["provincial"]], date=D(2014, 3, 5))
-    assert "周省级" not in {c.name for c in client.get(url).context["page"]}
-    everyone = {c.name: c.missing for c in client.get(url, {"everyone": "on"}).context["page"]}
+    assert "周省级" not in {c.name for c in client.get(url).context["table"].records}
+    everyone = {c.name: c.missing for c in client.get(url, {"everyone": "on"}).context["table"].records}
     assert everyone["周省级"] == 0 and everyone["陈副县"] == -1
 
 
-def test_minimums_come_from_the_campaign_row(login, users, tree, campaign, leaders):
+def test_r2_2_minimums_come_from_the_campaign_row(login, users, tree, campaign, leaders):
     """X2/R2.2: an office raising the minimum for other leaders puts them back on the list."""
     for day in range(1, 4):
         record(campaign, tree.county_a, [leaders["deputy"]], date=D(2014, 3, day))
     client = login(users["county_office"])
     url = reverse("campaign:study_shortfall")
-    assert "陈副县" not in {c.name for c in client.get(url).context["page"]}
+    assert "陈副县" not in {c.name for c in client.get(url).context["table"].records}
     campaign.min_study_other = 4
     campaign.save()
-    assert {c.name: c.missing for c in client.get(url).context["page"]}["陈副县"] == 1
+    assert {c.name: c.missing for c in client.get(url).context["table"].records}["陈副县"] == 1
 
 
-def test_only_sessions_of_the_current_campaign_count(tree, campaign, leaders):
+def test_r2_2_only_sessions_of_the_current_campaign_count(tree, campaign, leaders):
     """R2.2: attendance in another campaign does not reduce this campaign's shortfall."""
     old = campaign_create(name="第一批", is_active=False, start_date=D(2013, 6, 1), end_date=D(2013, 12, 31),
                           study_end_city_county=D(2013, 8, 1), study_end_grassroots=D(2013, 9, 1),
@@ -393,23 +393,23 @@ def test_only_sessions_of_the_current_campaign_count(tree, campaign, leaders):
     assert (cadre.attended, cadre.missing) == (0, 5)
 
 
-def test_shortfall_scope_filters_pagination_export(login, users, tree, campaign, leaders, settings):
+def test_r2_2_shortfall_scope_filters_pagination_export(login, users, tree, campaign, leaders, settings):
     """R2.2: only the user's scope; filters by unit subtree and rank; pages; Excel export."""
     settings.PAGE_SIZE = 2
     CadreFactory(unit=tree.township_a, name="镇书记", is_top_leader=True)
     url = reverse("campaign:study_shortfall")
     county = login(users["county_office"])
-    names = {c.name for c in county.get(url).context["page"].paginator.object_list}
+    names = {c.name for c in county.get(url).context["table"].data.data}
     assert names == {"王正定", "周省级", "陈副县", "镇书记"}
-    assert len(county.get(url).context["page"].object_list) == 2
-    assert {c.name for c in county.get(url, {"unit": "130123001"}).context["page"]} == {"镇书记"}
-    assert {c.name for c in county.get(url, {"rank": "provincial"}).context["page"]} == {"周省级"}
+    assert len(county.get(url).context["table"].records) == 2
+    assert {c.name for c in county.get(url, {"unit": "130123001"}).context["table"].records} == {"镇书记"}
+    assert {c.name for c in county.get(url, {"rank": "provincial"}).context["table"].records} == {"周省级"}
     rows = read_table(county.get(url, {"export": "xlsx"}).content, "s.xlsx")[1:]
     assert {r[0]: r[7] for r in rows} == {"周省级": "5", "王正定": "3", "陈副县": "3", "镇书记": "3"}
-    assert {c.name for c in login(users["county_office_b"]).get(url).context["page"]} == {"李迁安"}
+    assert {c.name for c in login(users["county_office_b"]).get(url).context["table"].records} == {"李迁安"}
 
 
-def test_shortfall_uses_a_fixed_number_of_queries(login, users, tree, campaign, django_assert_max_num_queries):
+def test_r2_2_shortfall_uses_a_fixed_number_of_queries(login, users, tree, campaign, django_assert_max_num_queries):
     """R2.2: counts are annotated; a bigger scope does not mean more queries."""
     client = login(users["prov_office"])
     url = reverse("campaign:study_shortfall")
@@ -421,13 +421,13 @@ def test_shortfall_uses_a_fixed_number_of_queries(login, users, tree, campaign, 
         record(campaign, town, team[:2])
     with django_assert_max_num_queries(9):
         response = client.get(url)
-    assert response.context["page"].paginator.count == 15 * 3 + 3  # every township leader still short
+    assert response.context["table"].paginator.count == 15 * 3 + 3  # every township leader still short
 
 
 # --- R0.3, R2.8 special groups
 
 
-def test_special_group_coverage_per_child_unit(login, users, tree, campaign, django_assert_max_num_queries):
+def test_r2_8_special_group_coverage_per_child_unit(login, users, tree, campaign, django_assert_max_num_queries):
     """R2.8: per special group, how many cadres took part in ≥ 1 session, for the scope and each child."""
     stepped = CadreFactory(unit=tree.township_a, special_group=SpecialGroup.STEPPED_BACK)
     CadreFactory(unit=tree.township_a, special_group=SpecialGroup.STEPPED_BACK)
@@ -461,7 +461,7 @@ def test_special_group_coverage_per_child_unit(login, users, tree, campaign, dja
     assert len(rows) == 4 * 3  # scope, subtree, own, one child × three groups
 
 
-def test_coverage_uses_a_fixed_number_of_queries(login, users, tree, campaign, django_assert_max_num_queries):
+def test_r2_8_coverage_uses_a_fixed_number_of_queries(login, users, tree, campaign, django_assert_max_num_queries):
     client = login(users["prov_office"])
     url = reverse("campaign:study_coverage")
     with django_assert_max_num_queries(12):
@@ -478,7 +478,7 @@ def test_coverage_uses_a_fixed_number_of_queries(login, users, tree, campaign, d
     assert response.context["data"].subtree.groups[2].cadres == 24
 
 
-def test_pages_show_an_empty_state_without_a_campaign(login, users, tree):
+def test_x2_pages_show_an_empty_state_without_a_campaign(login, users, tree):
     client = login(users["county_office"])
     for name in ("campaign:study_sessions", "campaign:study_plans", "campaign:study_shortfall",
                  "campaign:study_coverage"):
@@ -490,7 +490,7 @@ def test_pages_show_an_empty_state_without_a_campaign(login, users, tree):
 # --- demo
 
 
-def test_demo_build_leaves_leaders_short_and_special_groups_covered(db):
+def test_r2_2_r2_8_demo_build_leaves_leaders_short_and_special_groups_covered(db):
     """The demo shows at once: plans, sessions with attendance, provincial- and county-level leaders
     short of their minimum, and special-group cadres who took part."""
     from campaign.demo import study as demo

@@ -2,6 +2,12 @@
 
 A page is ``url name → (kwargs(ctx), {role: status})``; ``ctx`` has ``tree``, ``campaign`` and
 ``users``. Areas add their module here without touching anyone else's.
+
+For a page whose view is on ``web.decorators.permission_required`` the walk computes each role's status
+from the permission model (tests/test_url_walk.py) and checks that the row here agrees (the row is R0.1's
+statement, and tests/test_language.py picks from it a role the page renders for). ``kwargs(ctx)`` also builds the record the page is walked on; tests/cross_subtree_world.py builds
+it a second time for 迁安市 (on a mirrored tree), so keep it to ``ctx.tree``, ``ctx.users`` and
+``ctx.campaign`` (no literal ids, no 正定县 looked up by name).
 """
 from __future__ import annotations
 
