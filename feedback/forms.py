@@ -1,8 +1,7 @@
-"""R4 forms and filters: the public board (honeypot, math captcha), triage, answers, letters and visits,
+"""R4 forms: the public board (honeypot, math captcha), triage, answers, letters and visits,
 opinion sessions and field research stays. Field-level validation only; the rules sit in the services."""
 from __future__ import annotations
 
-import django_filters
 from captcha.fields import CaptchaField, CaptchaTextInput
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -12,20 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign.forms.core import DATE_INPUT
-from campaign.forms.problems import UnitSubtreeFilter
-from units.models import Cadre, Level, Unit
+from units.models import Cadre, Unit
 
-from .models import (
-    MESSAGE_MAX_LENGTH,
-    Category,
-    Channel,
-    FieldResearchStay,
-    Message,
-    MessageStatus,
-    OpinionSession,
-    TargetGroup,
-)
-from .policy import normalise_tracking_code
+from .models import MESSAGE_MAX_LENGTH, Category, Channel, Message, OpinionSession
 
 PHONE = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("Enter a phone number of digits (5 to 20 characters)."))
 MATH_CHALLENGE = "captcha.helpers.math_challenge"
@@ -207,94 +195,3 @@ class StayForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["host_unit"].queryset = hosts
         self.helper = _helper(_("Save"), form_tag=False)
-
-
-# --- filters of the lists (the querysets handed in are already scoped)
-
-class MessageFilter(UnitSubtreeFilter):
-    """R4.4 filters: what waits for me, status, category, channel, overdue, notable, unit subtree, text/code."""
-
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=MessageStatus.choices)
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
-    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
-    overdue = django_filters.BooleanFilter(label=_("Overdue answers"), method="filter_overdue",
-                                           widget=forms.CheckboxInput)
-    notable = django_filters.BooleanFilter(label=_("Notable"), field_name="is_notable", widget=forms.CheckboxInput,
-                                           method="filter_notable")
-    q = django_filters.CharFilter(label=_("Text or tracking code"), method="filter_q")
-
-    class Meta:
-        model = Message
-        fields: list[str] = []
-
-    def __init__(self, *args, today, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def filter_overdue(self, queryset, name, value):
-        return queryset.overdue(self.today) if value else queryset
-
-    def filter_notable(self, queryset, name, value):
-        return queryset.filter(is_notable=True) if value else queryset
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(text__icontains=value) | Q(tracking_code=normalise_tracking_code(value))
-                               | Q(answer__icontains=value))
-
-
-class OpinionFilter(UnitSubtreeFilter):
-    target_group = django_filters.ChoiceFilter(label=_("Target group"), choices=TargetGroup.choices)
-    held_after = django_filters.DateFilter(label=_("From"), field_name="held_on", lookup_expr="gte", widget=DATE_INPUT)
-    held_before = django_filters.DateFilter(label=_("To"), field_name="held_on", lookup_expr="lte", widget=DATE_INPUT)
-
-    class Meta:
-        model = OpinionSession
-        fields: list[str] = []
-
-
-class CoverageForm(forms.Form):
-    """R4.2 which units the coverage table shows."""
-
-    unit = forms.CharField(label=_("Unit name or code"), required=False,
-                           help_text=_("An exact name or code shows its whole subtree."))
-    level = forms.TypedChoiceField(label=_("Level"), required=False, coerce=int, empty_value=None,
-                                   choices=[("", _("All levels"))] + list(Level.choices))
-    gaps = forms.BooleanField(label=_("Only units with groups not asked"), required=False)
-
-
-class ComplianceForm(forms.Form):
-    """R4.1 which top leaders the compliance list shows."""
-
-    unit = forms.CharField(label=_("Unit name or code"), required=False)
-    everyone = forms.BooleanField(label=_("Also those who comply"), required=False)
-    priority = forms.BooleanField(label=_("Only city, county and township party secretaries"), required=False)
-
-
-class StayFilter(django_filters.FilterSet):
-    unit = django_filters.CharFilter(label=_("Unit name or code"), method="filter_unit")
-    marked = django_filters.BooleanFilter(label=_("At hardest units or backward villages"), method="filter_marked",
-                                          widget=forms.CheckboxInput)
-
-    class Meta:
-        model = FieldResearchStay
-        fields: list[str] = []
-
-    def filter_unit(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        units = list(Unit.objects.filter(Q(code=value) | Q(name=value)).only("path")[:20])
-        if not units:
-            return queryset.filter(Q(cadre__unit__name__icontains=value) | Q(host_unit__name__icontains=value))
-        subtree = Q()
-        for unit in units:
-            subtree |= Q(cadre__unit__path__startswith=unit.path) | Q(host_unit__path__startswith=unit.path)
-        return queryset.filter(subtree)
-
-    def filter_marked(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(Q(host_unit__is_hardest_unit=True) | Q(host_unit__is_backward_village=True))

@@ -1,29 +1,95 @@
-"""Who may do what with a message (R4.4); every check sits on units.scoping, the one door."""
+"""Who may do what in R4 (django-rules; loaded in ``FeedbackConfig.ready``), built on the shared predicates
+of ``units.permissions``.
+
+Seeing is scoping (``visible_to``: a 404 outside it); these answer "in scope, may this user do it?" (a 403
+when not). Services check them through :func:`require`; views through ``web.decorators.permission_required``;
+templates through ``{% has_perm %}``.
+"""
 from __future__ import annotations
 
-from units.scoping import WRITE_ROLES, can_write_unit, grants_of, in_scope
+import rules
+from django.core.exceptions import PermissionDenied
 
-from .models import Message, MessageStatus
-
-
-def can_triage(user, message: Message) -> bool:
-    """The activity office the message was routed to (and offices above it, administrators)."""
-    return in_scope(user, message.office_unit, WRITE_ROLES)
+from units.permissions import has_any_role, is_office, is_superuser, manages_unit, writes_unit_records
+from units.scoping import WRITE_ROLES, grants_of
 
 
-def can_answer(user, message: Message) -> bool:
-    """The answering unit's liaison or its office (offices above may answer on its behalf)."""
-    return (message.status == MessageStatus.FORWARDED and message.assigned_unit is not None
-            and can_write_unit(user, message.assigned_unit))
+# --- R4.4 messages
+
+@rules.predicate
+def triages_message(user, message) -> bool:
+    """The activity office the message was routed to (offices above it, administrators): classify, merge,
+    reject, forward, publish or send back."""
+    return message is not None and manages_unit(user, message.office_unit)
 
 
-def can_see_contact(user, message: Message) -> bool:
-    """A citizen's name and phone: only for the staff handling the message, never for readers."""
-    if can_triage(user, message) or in_scope(user, message.unit, WRITE_ROLES):
+@rules.predicate
+def answers_message(user, message) -> bool:
+    """The answering unit's liaison or its office (offices above may answer on its behalf); until the
+    message is forwarded, the unit concerned is the one that would answer."""
+    return message is not None and writes_unit_records(user, message.assigned_unit or message.unit)
+
+
+@rules.predicate
+def handles_message(user, message) -> bool:
+    """The staff handling the message: its office, the office over the unit concerned, the answering unit."""
+    if message is None:
+        return False
+    if triages_message(user, message) or manages_unit(user, message.unit):
         return True
-    return message.assigned_unit is not None and can_write_unit(user, message.assigned_unit)
+    return message.assigned_unit is not None and writes_unit_records(user, message.assigned_unit)
 
 
-def has_any_role(user) -> bool:
-    """R4.3 any staff role may record a letter or visit it received."""
-    return bool(getattr(user, "is_superuser", False) or grants_of(user))
+# --- R4.4 digests
+
+@rules.predicate
+def keeps_office(user, unit) -> bool:
+    """Office staff (or an administrator) bound to ``unit`` itself: they make its office's digest. Without a
+    unit: the user keeps some office (or is a superuser)."""
+    if unit is None:
+        return is_office(user)
+    return is_superuser(user) or any(g.unit_id == unit.pk and g.role in WRITE_ROLES for g in grants_of(user))
+
+
+# --- R4.2 opinion sessions, R4.1 field research stays
+
+@rules.predicate
+def writes_session_unit(user, session) -> bool:
+    return session is not None and writes_unit_records(user, session.unit)
+
+
+@rules.predicate
+def writes_stay_cadre(user, stay) -> bool:
+    """A stay belongs to its cadre's unit (the host unit reads it, but does not correct it)."""
+    return stay is not None and writes_unit_records(user, stay.cadre.unit)
+
+
+@rules.predicate
+def writes_cadre_unit(user, cadre) -> bool:
+    return cadre is not None and writes_unit_records(user, cadre.unit)
+
+
+# messages (object: the message)
+rules.add_perm("feedback.triage_message", triages_message)  # classify, merge, reject, forward
+rules.add_perm("feedback.review_answer", triages_message)   # publish or send back
+rules.add_perm("feedback.answer_message", answers_message)
+rules.add_perm("feedback.see_citizen_contact", handles_message)
+# R4.3 letters and visits (no object): any staff role records what it received
+rules.add_perm("feedback.record_letter", has_any_role)
+# digests (object: the office's unit, or none for "some office")
+rules.add_perm("feedback.make_digest", keeps_office)
+# R4.2 (object: the unit for a new session, the session otherwise)
+rules.add_perm("feedback.record_opinion_session", writes_unit_records)
+rules.add_perm("feedback.change_opinion_session", writes_session_unit)
+rules.add_perm("feedback.delete_opinion_session", writes_session_unit)
+# R4.1 (object: the cadre for a new stay, the stay otherwise)
+rules.add_perm("feedback.record_research_stay", writes_cadre_unit)
+rules.add_perm("feedback.change_research_stay", writes_stay_cadre)
+rules.add_perm("feedback.delete_research_stay", writes_stay_cadre)
+
+
+def require(user, perm: str, obj=None) -> None:
+    """A service's check: the acting user must hold ``perm`` (on ``obj``). ``user=None`` is the system
+    itself (the sweeps, the demo data, the public board), which acts without a user."""
+    if user is not None and not user.has_perm(perm, obj):
+        raise PermissionDenied

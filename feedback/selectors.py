@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
 from units.models import Cadre, Unit
+from units.scoping import WRITE_ROLES, grants_of
 
 from . import policy
 from .models import (
@@ -54,7 +55,30 @@ def unit_search(units: QuerySet[Unit], text: str, limit: int = UNIT_SEARCH_LIMIT
     return [UnitHit(u, trails[u.pk]) for u in found], more
 
 
-# --- R4.4 the message lists
+# --- R4.4 the message lists and steps
+
+def merge_candidates(message: Message, user) -> QuerySet[Message]:
+    """R4.4 the open messages of the same office a duplicate may join (the newest 50, within the user's scope)."""
+    candidates = (Message.objects.visible_to(user).filter(office_unit=message.office_unit).exclude(pk=message.pk)
+                  .exclude(status__in=[MessageStatus.MERGED, MessageStatus.REJECTED]))
+    ids = list(candidates.order_by("-received_on", "-pk").values_list("pk", flat=True)[:50])
+    return Message.objects.filter(pk__in=ids).select_related("unit").order_by("-received_on", "-pk")
+
+
+def letter_receivers(user) -> QuerySet[Unit]:
+    """R4.3 the units that may have received a letter or visit the user records: their own units (a
+    superuser: the province and the cities)."""
+    if getattr(user, "is_superuser", False):
+        return Unit.objects.visible_to(user).filter(depth__lte=2)
+    return Unit.objects.filter(pk__in=[g.unit_id for g in grants_of(user)])
+
+
+def own_offices(user) -> list[Unit]:
+    """R4.4 the units whose activity office the user keeps (office staff or administrator bound there):
+    the digests they may make."""
+    return list(Unit.objects.filter(pk__in=[g.unit_id for g in grants_of(user) if g.role in WRITE_ROLES])
+                .order_by("path"))
+
 
 @dataclass(frozen=True)
 class QueueFigures:

@@ -23,6 +23,7 @@ from units.models import Role, RoleAssignment, Unit
 
 from .. import documents, policy, selectors
 from ..errors import FeedbackError
+from ..permissions import require
 from ..models import OfficeDigest
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,8 @@ def _delete_files(storage, names: list[str]) -> None:
 
 
 def digest_make_now(*, office_unit: Unit, today: datetime.date, by) -> OfficeDigest:
-    """R4.4 the digest on demand: the current week so far."""
+    """R4.4 the digest on demand: the current week so far, by the office's own staff."""
+    require(by, "feedback.make_digest", office_unit)
     year, week, _weekday = today.isocalendar()
     return digest_make(office_unit=office_unit, year=year, week=week, today=today, by=by)
 

@@ -10,6 +10,7 @@ from campaign.models import Campaign
 from units.models import Cadre, Unit
 
 from ..errors import FeedbackError
+from ..permissions import require
 from ..models import FieldResearchStay, OpinionSession, TargetGroup
 
 # --- R4.2 opinion seeking
@@ -30,14 +31,16 @@ def _check_session(fields: dict, today: datetime.date) -> None:
 def opinion_session_record(*, campaign: Campaign, unit: Unit, fields: dict, today: datetime.date,
                            by) -> OpinionSession:
     """R4.2 a unit sought the opinions of one target group: how many people, how many opinions."""
+    require(by, "feedback.record_opinion_session", unit)
     _check_session(fields, today)
     return OpinionSession.objects.create(campaign=campaign, unit=unit, recorded_by=by,
                                          **{k: fields[k] for k in SESSION_FIELDS})
 
 
 @transaction.atomic
-def opinion_session_update(*, session: OpinionSession, fields: dict, today: datetime.date) -> OpinionSession:
+def opinion_session_update(*, session: OpinionSession, fields: dict, today: datetime.date, by) -> OpinionSession:
     """R4.2 correct a recorded session."""
+    require(by, "feedback.change_opinion_session", session)
     _check_session(fields, today)
     for key in SESSION_FIELDS:
         setattr(session, key, fields[key])
@@ -46,8 +49,9 @@ def opinion_session_update(*, session: OpinionSession, fields: dict, today: date
 
 
 @transaction.atomic
-def opinion_session_delete(*, session: OpinionSession) -> None:
+def opinion_session_delete(*, session: OpinionSession, by) -> None:
     """R4.2 remove a session recorded by mistake."""
+    require(by, "feedback.delete_opinion_session", session)
     session.delete()
 
 
@@ -73,6 +77,7 @@ def _check_stay(*, cadre: Cadre, start: datetime.date, end: datetime.date, today
 def stay_record(*, campaign: Campaign, cadre: Cadre, host_unit: Unit, start_date: datetime.date,
                 end_date: datetime.date, findings: str, today: datetime.date, by) -> FieldResearchStay:
     """R4.1 a cadre stayed at a host unit from one date to another (both counted), with the findings."""
+    require(by, "feedback.record_research_stay", cadre)
     _check_stay(cadre=cadre, start=start_date, end=end_date, today=today)
     if not findings.strip():
         raise FeedbackError(_("Write down what the stay found."))
@@ -84,8 +89,9 @@ def stay_record(*, campaign: Campaign, cadre: Cadre, host_unit: Unit, start_date
 
 @transaction.atomic
 def stay_update(*, stay: FieldResearchStay, host_unit: Unit, start_date: datetime.date, end_date: datetime.date,
-                findings: str, today: datetime.date) -> FieldResearchStay:
+                findings: str, today: datetime.date, by) -> FieldResearchStay:
     """R4.1 correct a recorded stay."""
+    require(by, "feedback.change_research_stay", stay)
     _check_stay(cadre=stay.cadre, start=start_date, end=end_date, today=today, exclude_pk=stay.pk)
     if not findings.strip():
         raise FeedbackError(_("Write down what the stay found."))
@@ -95,6 +101,7 @@ def stay_update(*, stay: FieldResearchStay, host_unit: Unit, start_date: datetim
 
 
 @transaction.atomic
-def stay_delete(*, stay: FieldResearchStay) -> None:
+def stay_delete(*, stay: FieldResearchStay, by) -> None:
     """R4.1 remove a stay recorded by mistake."""
+    require(by, "feedback.delete_research_stay", stay)
     stay.delete()

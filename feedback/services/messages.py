@@ -1,5 +1,6 @@
 """R4.3, R4.4 the message pipeline: submit, triage (classify, merge, reject, forward), answer, review
-(publish or send back), and the overdue sweep. Views check who may act; these functions keep the policy.
+(publish or send back), and the overdue sweep. Each step checks who may take it (``feedback.permissions``)
+and keeps the policy.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from campaign.services.campaign import add_working_days
 from units.models import Cadre, Unit
 
 from .. import policy
+from ..permissions import require
 from ..errors import FeedbackError
 from ..models import (
     MESSAGE_MAX_LENGTH,
@@ -78,6 +80,8 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
 
     The message is written before anyone is told: a failing notification never loses it.
     """
+    if channel != Channel.BOARD:
+        require(by, "feedback.record_letter")
     today = timezone.localdate()
     text = _clean_text(text, field=_("message"))
     if category not in Category.values:
@@ -127,6 +131,7 @@ def message_by_code(code: str) -> Message | None:
 @transaction.atomic
 def message_classify(*, message: Message, category: str, is_notable: bool, by) -> Message:
     """R4.4 the office sets what the message is about and whether the digest names it."""
+    require(by, "feedback.triage_message", message)
     if category not in Category.values:
         raise FeedbackError(_("Choose what the message is about."))
     if message.category == category and message.is_notable == is_notable:
@@ -151,6 +156,7 @@ def merge_root(message: Message) -> Message:
 @transaction.atomic
 def message_merge(*, message: Message, into: Message, by) -> Message:
     """R4.4 a duplicate joins the message on the same matter; its citizen follows that one's answer."""
+    require(by, "feedback.triage_message", message)
     _require(message, MessageStatus.RECEIVED)
     into = merge_root(into)
     if into.pk == message.pk:
@@ -173,6 +179,7 @@ def message_merge(*, message: Message, into: Message, by) -> Message:
 @transaction.atomic
 def message_reject(*, message: Message, reason: str, by) -> Message:
     """R4.4 not this office's business: closed with a reason the citizen reads on the tracking page."""
+    require(by, "feedback.triage_message", message)
     _require(message, MessageStatus.RECEIVED)
     reason = _clean_text(reason, field=_("reason"))
     message.status = MessageStatus.REJECTED
@@ -196,6 +203,7 @@ def forward_candidates(message: Message) -> list[Unit]:
 def message_forward(*, message: Message, campaign: Campaign, unit: Unit | None, cadre: Cadre | None,
                     today: datetime.date, by) -> Message:
     """R4.4 send the message to the unit or the named cadre concerned, due in the campaign's working days."""
+    require(by, "feedback.triage_message", message)
     _require(message, MessageStatus.RECEIVED, MessageStatus.FORWARDED)
     if cadre is not None:
         unit = unit or cadre.unit
@@ -228,6 +236,7 @@ def message_forward(*, message: Message, campaign: Campaign, unit: Unit | None, 
 @transaction.atomic
 def message_answer(*, message: Message, text: str, by) -> Message:
     """R4.4 the unit answers; the office reviews the answer before the citizen sees it."""
+    require(by, "feedback.answer_message", message)
     _require(message, MessageStatus.FORWARDED)
     message.answer = _clean_text(text, field=_("answer to the citizen"))
     message.answered_at = timezone.now()
@@ -246,6 +255,7 @@ def message_answer(*, message: Message, text: str, by) -> Message:
 @transaction.atomic
 def message_publish(*, message: Message, text: str, by) -> Message:
     """R4.4 the office publishes the answer (it may tidy the wording); the citizen reads it by code."""
+    require(by, "feedback.review_answer", message)
     _require(message, MessageStatus.ANSWERED)
     message.answer = _clean_text(text, field=_("answer to the citizen"))
     message.status = MessageStatus.PUBLISHED
@@ -259,6 +269,7 @@ def message_publish(*, message: Message, text: str, by) -> Message:
 def message_return(*, message: Message, reason: str, due_date: datetime.date | None, today: datetime.date,
                    by) -> Message:
     """R4.4 the office sends an answer back with reasons; the unit answers again (by a new date, if given)."""
+    require(by, "feedback.review_answer", message)
     _require(message, MessageStatus.ANSWERED)
     reason = _clean_text(reason, field=_("reason"))
     if due_date is not None and due_date < today:

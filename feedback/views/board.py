@@ -17,9 +17,9 @@ from django_ratelimit.core import is_ratelimited
 
 from campaign.models import Campaign
 from units.models import Unit
+from web.forms import submit
 
 from .. import selectors
-from ..errors import FeedbackError
 from ..forms import BoardForm, TrackForm
 from ..models import MessageStatus
 from ..policy import normalise_tracking_code
@@ -64,16 +64,10 @@ def board(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many messages were sent from your connection. Please wait an hour and "
                                    "send it again."))
             status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                message = services.message_submit(
-                    campaign=campaign, unit=data["unit"], category=data["category"], text=data["text"],
-                    citizen_name=data["citizen_name"], citizen_phone=data["citizen_phone"])
-            except FeedbackError as exc:
-                form.add_error(None, str(exc))
-            else:
-                return redirect(f"{_track_url(message.tracking_code)}?new=1")
+        elif message := submit(request, form, lambda d: services.message_submit(
+                campaign=campaign, unit=d["unit"], category=d["category"], text=d["text"],
+                citizen_name=d["citizen_name"], citizen_phone=d["citizen_phone"])):
+            return redirect(f"{_track_url(message.tracking_code)}?new=1")
         unit = _chosen_unit(request.POST.get("unit"))
     else:
         unit = _chosen_unit(request.GET.get("unit"))

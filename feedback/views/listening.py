@@ -2,161 +2,115 @@
 the compliance list of top leaders)."""
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.views.articles import excel_download
-from campaign.views.common import export_query
-from campaign.views.common import current_campaign_or_none, no_campaign_response
 from units.models import Cadre, Unit
-from units.scoping import can_write_unit
+from web.decorators import campaign_required, permission_required
+from web.downloads import wants_export
+from web.forms import act, submit
+from web.lists import configure, filtered, table_list
 
-from .. import policy, selectors
-from ..errors import FeedbackError
-from ..forms import ComplianceForm, CoverageForm, OpinionFilter, OpinionSessionForm, StayFilter, StayForm
-from ..models import FieldResearchStay, OpinionSession, TargetGroup
+from .. import selectors
+from ..filters import ComplianceFilterSet, CoverageFilterSet, OpinionFilterSet, StayFilterSet
+from ..forms import OpinionSessionForm, StayForm
+from ..models import FieldResearchStay, OpinionSession
 from ..services import listening as services
+from ..tables import ComplianceTable, CoverageTable, OpinionTable, StayTable, table_xlsx
 
 
-def _subtree_q(text: str, prefix: str = "") -> Q | None:
-    """A unit given by exact name or code means its subtree; otherwise names containing the text."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    units = list(Unit.objects.filter(Q(code=text) | Q(name=text)).only("path")[:20])
-    if not units:
-        return Q(**{f"{prefix}name__icontains": text})
-    q = Q()
-    for unit in units:
-        q |= Q(**{f"{prefix}path__startswith": unit.path})
-    return q
+def _sessions(user):
+    return OpinionSession.objects.visible_to(user).select_related("unit")
+
+
+def _stays(user):
+    return FieldResearchStay.objects.visible_to(user).select_related("cadre__unit", "host_unit")
+
+
+def _cadres(user):
+    return Cadre.objects.visible_to(user).select_related("unit")
 
 
 # --- R4.2 opinion seeking
 
 @login_required
-def opinion_list(request: HttpRequest) -> HttpResponse:
+@campaign_required
+def opinion_list(request: HttpRequest, campaign) -> HttpResponse:
     """R4.2 the opinion sessions of the user's scope: filters, totals, pagination, Excel export."""
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
-    scoped = OpinionSession.objects.visible_to(request.user).filter(campaign=campaign)
-    session_filter = OpinionFilter(request.GET or None, queryset=scoped)
-    sessions = (session_filter.qs if session_filter.is_bound else scoped).order_by("-held_on", "-pk")
-    if request.GET.get("export") == "xlsx":
-        headers, rows = selectors.opinion_export_rows(sessions)
-        return excel_download(stem=_("opinion-sessions"), title=_("Opinion sessions"), headers=headers, rows=rows)
-    totals = sessions.aggregate(sessions=Count("pk"), people=Sum("people_count"), opinions=Sum("opinion_count"))
-    page = Paginator(sessions.select_related("unit"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    xlsx_query = export_query(request)
-    focus = session_filter.focus_unit
-    return render(request, "feedback/opinions/list.html", {
-        "filter": session_filter, "page": page, "totals": totals, "export_query": xlsx_query,
-        "focus_unit": focus if focus and can_write_unit(request.user, focus) else None,
-    })
+    scoped = _sessions(request.user).filter(campaign=campaign)
+    session_filter, sessions = filtered(request, OpinionFilterSet, scoped, user=request.user)
+    table = OpinionTable(sessions, user=request.user)
+    if wants_export(request):
+        return table_xlsx(table, _("opinion-sessions"))
+    focus = session_filter.focus_unit()
+    return table_list(request, "feedback/opinions/list.html", table=table, filterset=session_filter, lazy=False,
+                      context={
+                          "totals": sessions.aggregate(sessions=Count("pk"), people=Sum("people_count"),
+                                                       opinions=Sum("opinion_count")),
+                          "focus_unit": focus if focus and request.user.has_perm(
+                              "feedback.record_opinion_session", focus) else None,
+                      })
 
 
 @login_required
-def opinion_coverage(request: HttpRequest) -> HttpResponse:
-    """R4.2 which target groups each unit of the scope has asked, and which not (a fixed number of queries)."""
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
-    form = CoverageForm(request.GET or None)
-    units = Unit.objects.visible_to(request.user)
-    only_gaps = False
-    if form.is_bound and form.is_valid():
-        if subtree := _subtree_q(form.cleaned_data["unit"]):
-            units = units.filter(subtree)
-        if form.cleaned_data["level"]:
-            units = units.filter(level=form.cleaned_data["level"])
-        only_gaps = form.cleaned_data["gaps"]
-    annotated = selectors.units_with_gaps(units, campaign, only_gaps).order_by("path")
-    if request.GET.get("export") == "xlsx":
-        headers, rows = selectors.coverage_export_rows(annotated, campaign)
-        return excel_download(stem=_("opinion-coverage"), title=_("Opinion coverage"), headers=headers, rows=rows)
-    page = Paginator(annotated, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.coverage_rows(list(page.object_list), campaign)
-    for row in rows:
-        row.can_write = can_write_unit(request.user, row.unit)
-    xlsx_query = export_query(request)
+@campaign_required
+def opinion_coverage(request: HttpRequest, campaign) -> HttpResponse:
+    """R4.2 which target groups each unit of the scope has asked, and which not (a fixed number of queries).
+    Only units of the viewer's scope are listed, counted or summed."""
+    units = selectors.units_with_gaps(Unit.objects.visible_to(request.user), campaign, only_gaps=False)
+    coverage_filter, rows = filtered(request, CoverageFilterSet, units, user=request.user)
+    table = CoverageTable(rows, campaign=campaign, user=request.user)
+    if wants_export(request):
+        table.load(rows)
+        return table_xlsx(table, _("opinion-coverage"))
+    configure(request, table, lazy=False)
+    table.load(row.record for row in table.page.object_list)
+    # the summary covers the units the filters name, whether or not they have gaps
+    without_gaps = request.GET.copy()
+    without_gaps.pop("gaps", None)
+    summarised = CoverageFilterSet(without_gaps or None, queryset=units, user=request.user).rows()
     return render(request, "feedback/opinions/coverage.html", {
-        "form": form, "page": page, "rows": rows, "groups": TargetGroup.choices,
-        "summary": selectors.group_summary(units, campaign), "unit_count": page.paginator.count,
-        "export_query": xlsx_query,
+        "filter": coverage_filter, "table": table, "summary": selectors.group_summary(summarised, campaign),
     })
 
 
-def _writable_unit(request: HttpRequest, pk: int) -> Unit:
-    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
-    if not can_write_unit(request.user, unit):
-        raise PermissionDenied
-    return unit
-
-
-@login_required
-def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.record_opinion_session", Unit.objects.visible_to)
+@campaign_required
+def opinion_add(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R4.2 record a session where the unit sought one group's opinions."""
-    unit = _writable_unit(request, pk)
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
     form = OpinionSessionForm(request.POST or None, initial={"target_group": request.GET.get("group")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opinion_session_record(campaign=campaign, unit=unit, fields=form.cleaned_data,
-                                            today=timezone.localdate(), by=request.user)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Opinion session recorded."))
-            return redirect(f"{reverse('feedback:opinion_coverage')}?unit={unit.code}")
+    if submit(request, form, lambda d: services.opinion_session_record(
+            campaign=campaign, unit=unit, fields=d, today=timezone.localdate(), by=request.user),
+              success=_("Opinion session recorded.")):
+        return redirect(f"{reverse('feedback:opinion_coverage')}?unit={unit.code}")
     return render(request, "feedback/form.html", {
         "form": form, "unit": unit, "title": _("Record an opinion session"),
         "cancel_url": reverse("feedback:opinion_coverage")})
 
 
-def _writable_session(request: HttpRequest, pk: int) -> OpinionSession:
-    session = get_object_or_404(OpinionSession.objects.visible_to(request.user).select_related("unit"), pk=pk)
-    if not can_write_unit(request.user, session.unit):
-        raise PermissionDenied
-    return session
-
-
-@login_required
-def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.change_opinion_session", _sessions)
+def opinion_edit(request: HttpRequest, session: OpinionSession) -> HttpResponse:
     """R4.2 correct a session."""
-    session = _writable_session(request, pk)
     form = OpinionSessionForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opinion_session_update(session=session, fields=form.cleaned_data, today=timezone.localdate())
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Opinion session saved."))
-            return redirect("feedback:opinions")
+    if submit(request, form, lambda d: services.opinion_session_update(
+            session=session, fields=d, today=timezone.localdate(), by=request.user),
+              success=_("Opinion session saved.")):
+        return redirect("feedback:opinions")
     return render(request, "feedback/form.html", {
         "form": form, "unit": session.unit, "title": _("Edit an opinion session"),
         "cancel_url": reverse("feedback:opinions")})
 
 
-@login_required
-def opinion_delete(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.delete_opinion_session", _sessions)
+def opinion_delete(request: HttpRequest, session: OpinionSession) -> HttpResponse:
     """R4.2 delete a session after a confirmation page."""
-    session = _writable_session(request, pk)
-    if request.method == "POST":
-        services.opinion_session_delete(session=session)
-        flash.success(request, _("Opinion session deleted."))
+    if request.method == "POST" and act(request, lambda: services.opinion_session_delete(
+            session=session, by=request.user), success=_("Opinion session deleted.")):
         return redirect("feedback:opinions")
     return render(request, "confirm_delete.html", {"object": session, "cancel_url": reverse("feedback:opinions")})
 
@@ -164,70 +118,37 @@ def opinion_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- R4.1 field research stays
 
 @login_required
-def research_compliance(request: HttpRequest) -> HttpResponse:
+@campaign_required
+def research_compliance(request: HttpRequest, campaign) -> HttpResponse:
     """R4.1 the top leaders who have not stayed the campaign's minimum days (or everyone, on request)."""
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
-    form = ComplianceForm(request.GET or None)
     cadres = Cadre.objects.visible_to(request.user)
-    everyone = priority = False
-    if form.is_bound and form.is_valid():
-        if subtree := _subtree_q(form.cleaned_data["unit"], "unit__"):
-            cadres = cadres.filter(subtree)
-        everyone, priority = form.cleaned_data["everyone"], form.cleaned_data["priority"]
-    listed = selectors.research_cadres(cadres, campaign, only_short=not everyone, priority_only=priority)
-    if request.GET.get("export") == "xlsx":
-        headers, rows = selectors.compliance_export_rows(listed, campaign)
-        return excel_download(stem=_("field-research-compliance"), title=_("Field research compliance"),
-                              headers=headers, rows=rows)
-    page = Paginator(listed, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     minimum = campaign.min_field_research_days
-    for cadre in page.object_list:
-        cadre.complies = (cadre.longest or 0) >= minimum
-        cadre.priority = policy.is_research_priority(cadre, cadre.unit.level)
-        cadre.can_write = can_write_unit(request.user, cadre.unit)
-    xlsx_query = export_query(request)
-    return render(request, "feedback/research/compliance.html", {
-        "form": form, "page": page, "minimum": minimum, "figures": selectors.compliance_figures(cadres, campaign),
-        "export_query": xlsx_query, "everyone": everyone,
-    })
+    # bound even without a query string: "only those short of the minimum" is the default filter
+    compliance_filter = ComplianceFilterSet(request.GET, user=request.user, minimum=minimum,
+                                            queryset=selectors.research_cadres(cadres, campaign, only_short=False))
+    table = ComplianceTable(compliance_filter.rows(), minimum=minimum, user=request.user)
+    if wants_export(request):
+        return table_xlsx(table, _("field-research-compliance"))
+    counted = compliance_filter.by_unit(cadres)
+    return table_list(request, "feedback/research/compliance.html", table=table, filterset=compliance_filter,
+                      lazy=False, context={"minimum": minimum, "everyone": compliance_filter.shows_everyone,
+                                           "figures": selectors.compliance_figures(counted, campaign)})
 
 
 @login_required
-def stay_list(request: HttpRequest) -> HttpResponse:
+@campaign_required
+def stay_list(request: HttpRequest, campaign) -> HttpResponse:
     """R4.1 the field research stays of the user's scope, hardest units and backward villages marked."""
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
-    scoped = FieldResearchStay.objects.visible_to(request.user).filter(campaign=campaign)
-    stay_filter = StayFilter(request.GET or None, queryset=scoped)
-    stays = (stay_filter.qs if stay_filter.is_bound else scoped).order_by("-start_date", "-pk")
-    if request.GET.get("export") == "xlsx":
-        headers, rows = selectors.stay_export_rows(stays)
-        return excel_download(stem=_("field-research-stays"), title=_("Field research stays"), headers=headers,
-                              rows=rows)
-    page = Paginator(stays.select_related("cadre__unit", "host_unit"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    xlsx_query = export_query(request)
-    return render(request, "feedback/research/stays.html", {
-        "filter": stay_filter, "page": page, "export_query": xlsx_query,
-        "minimum": campaign.min_field_research_days,
-    })
+    stay_filter, stays = filtered(request, StayFilterSet, _stays(request.user).filter(campaign=campaign),
+                                  user=request.user)
+    table = StayTable(stays, minimum=campaign.min_field_research_days, user=request.user)
+    if wants_export(request):
+        return table_xlsx(table, _("field-research-stays"))
+    return table_list(request, "feedback/research/stays.html", table=table, filterset=stay_filter, lazy=False)
 
 
-def _writable_cadre(request: HttpRequest, pk: int) -> Cadre:
-    cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("unit"), pk=pk)
-    if not can_write_unit(request.user, cadre.unit):
-        raise PermissionDenied
-    return cadre
-
-
-def _stay_page(request: HttpRequest, *, cadre: Cadre, stay: FieldResearchStay | None) -> HttpResponse:
+def _stay_page(request: HttpRequest, *, cadre: Cadre, stay: FieldResearchStay | None, campaign) -> HttpResponse:
     """The stay form with its host-unit search (units of the user's scope, hardest units marked)."""
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
     hosts = Unit.objects.visible_to(request.user)
     if request.method == "POST":
         raw_host = request.POST.get("host_unit")
@@ -239,21 +160,14 @@ def _stay_page(request: HttpRequest, *, cadre: Cadre, stay: FieldResearchStay | 
         initial |= {"start_date": stay.start_date, "end_date": stay.end_date, "findings": stay.findings}
     form = StayForm(request.POST or None, hosts=hosts, initial=initial)
     today = timezone.localdate()
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if stay is None:
-                services.stay_record(campaign=campaign, cadre=cadre, host_unit=data["host_unit"],
-                                     start_date=data["start_date"], end_date=data["end_date"],
-                                     findings=data["findings"], today=today, by=request.user)
-            else:
-                services.stay_update(stay=stay, host_unit=data["host_unit"], start_date=data["start_date"],
-                                     end_date=data["end_date"], findings=data["findings"], today=today)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Field research stay saved."))
-            return redirect("feedback:stays")
+
+    def save(data: dict) -> FieldResearchStay:
+        if stay is None:
+            return services.stay_record(campaign=campaign, cadre=cadre, today=today, by=request.user, **data)
+        return services.stay_update(stay=stay, today=today, by=request.user, **data)
+
+    if submit(request, form, save, success=_("Field research stay saved.")):
+        return redirect("feedback:stays")
     q = request.GET.get("q", "").strip()
     hits, more = selectors.unit_search(hosts, q) if q else ([], False)
     return render(request, "feedback/research/stay_form.html", {
@@ -263,34 +177,25 @@ def _stay_page(request: HttpRequest, *, cadre: Cadre, stay: FieldResearchStay | 
     })
 
 
-@login_required
-def stay_add(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.record_research_stay", _cadres)
+@campaign_required
+def stay_add(request: HttpRequest, cadre: Cadre, campaign) -> HttpResponse:
     """R4.1 record a cadre's stay: host unit, from and to (both counted), findings."""
-    return _stay_page(request, cadre=_writable_cadre(request, pk), stay=None)
+    return _stay_page(request, cadre=cadre, stay=None, campaign=campaign)
 
 
-def _writable_stay(request: HttpRequest, pk: int) -> FieldResearchStay:
-    stay = get_object_or_404(FieldResearchStay.objects.visible_to(request.user)
-                             .select_related("cadre__unit", "host_unit"), pk=pk)
-    if not can_write_unit(request.user, stay.cadre.unit):
-        raise PermissionDenied
-    return stay
-
-
-@login_required
-def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.change_research_stay", _stays)
+@campaign_required
+def stay_edit(request: HttpRequest, stay: FieldResearchStay, campaign) -> HttpResponse:
     """R4.1 correct a stay."""
-    stay = _writable_stay(request, pk)
-    return _stay_page(request, cadre=stay.cadre, stay=stay)
+    return _stay_page(request, cadre=stay.cadre, stay=stay, campaign=campaign)
 
 
-@login_required
-def stay_delete(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.delete_research_stay", _stays)
+def stay_delete(request: HttpRequest, stay: FieldResearchStay) -> HttpResponse:
     """R4.1 delete a stay after a confirmation page."""
-    stay = _writable_stay(request, pk)
-    if request.method == "POST":
-        services.stay_delete(stay=stay)
-        flash.success(request, _("Field research stay deleted."))
+    if request.method == "POST" and act(request, lambda: services.stay_delete(stay=stay, by=request.user),
+                                        success=_("Field research stay deleted.")):
         return redirect("feedback:stays")
     return render(request, "confirm_delete.html", {"object": stay, "cancel_url": reverse("feedback:stays")})
 

@@ -1,58 +1,36 @@
 """R4.3, R4.4 the staff side of the message pipeline: the queue, a message, each step, letters and visits."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.services.campaign import add_working_days
-from campaign.views.articles import excel_download
-from campaign.views.common import export_query
-from campaign.views.common import current_campaign_or_none, no_campaign_response
 from units.history import history_rows
 from units.models import Unit
-from units.scoping import grants_of
+from units.permissions import records_for_some_unit
+from web.decorators import campaign_required, permission_required
+from web.downloads import wants_export
+from web.forms import submit
+from web.lists import filtered, table_list
 
-from .. import permissions, selectors
-from ..errors import FeedbackError
-from ..forms import (
-    AnswerForm,
-    ClassifyForm,
-    ForwardForm,
-    LetterForm,
-    MergeForm,
-    MessageFilter,
-    ReasonForm,
-    ReturnForm,
-)
+from .. import selectors
+from ..filters import MessageFilterSet
+from ..forms import AnswerForm, ClassifyForm, ForwardForm, LetterForm, MergeForm, ReasonForm, ReturnForm
 from ..models import Message, MessageStatus
 from ..querysets import awaiting_q
 from ..services import messages as services
+from ..tables import MessageTable, table_xlsx
 
 
-HANDLING_ROLES = {"office", "admin", "liaison"}
-
-
-def _scoped(request: HttpRequest, pk: int) -> Message:
-    return get_object_or_404(
-        Message.objects.visible_to(request.user).select_related(
-            "unit", "office_unit", "assigned_unit", "assigned_cadre", "received_by", "merged_into", "campaign"),
-        pk=pk)
-
-
-def _for_triage(request: HttpRequest, pk: int) -> Message:
-    message = _scoped(request, pk)
-    if not permissions.can_triage(request.user, message):
-        raise PermissionDenied
-    return message
+def _scoped(user):
+    return Message.objects.visible_to(user).select_related(
+        "unit", "office_unit", "assigned_unit", "assigned_cadre", "received_by", "merged_into", "campaign")
 
 
 @login_required
@@ -61,50 +39,46 @@ def message_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scoped = Message.objects.visible_to(request.user)
     mine_q = awaiting_q(request.user)
-    handles = request.user.is_superuser or any(g.role in HANDLING_ROLES for g in grants_of(request.user))
-    show = request.GET.get("show") or ("todo" if handles else "all")
-    base = scoped.filter(mine_q) if show == "todo" else scoped
-    message_filter = MessageFilter(request.GET or None, queryset=base, today=today)
-    found = (message_filter.qs if message_filter.is_bound else base).order_by("-received_on", "-pk")
-    if request.GET.get("export") == "xlsx":
-        headers, rows = selectors.message_export_rows(found, today)
-        return excel_download(stem=_("messages"), title=_("Messages"), headers=headers, rows=rows)
-    page = Paginator(found.select_related("unit", "office_unit", "assigned_unit"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    for m in page.object_list:
-        m.overdue_now = m.is_overdue(today)
-    xlsx_query = export_query(request)
-    return render(request, "feedback/messages/list.html", {
-        "filter": message_filter, "page": page, "show": show,
-        "filtered": any(value for key, value in request.GET.items() if key not in ("show", "page")),
-        "export_query": xlsx_query,
-        "figures": selectors.queue_figures(scoped, today), "waiting": scoped.filter(mine_q).count(),
-        "can_record_letters": permissions.has_any_role(request.user),
-    })
+    show = request.GET.get("show") or ("todo" if records_for_some_unit(request.user) else "all")
+    base = (scoped.filter(mine_q) if show == "todo" else scoped).select_related(
+        "unit", "office_unit", "assigned_unit", "assigned_cadre")
+    message_filter, rows = filtered(request, MessageFilterSet, base, user=request.user, today=today)
+    table = MessageTable(rows, today=today)
+    if wants_export(request):
+        return table_xlsx(table, _("messages"))
+    return table_list(request, "feedback/messages/list.html", table=table, filterset=message_filter, lazy=False,
+                      context={
+                          "show": show,
+                          "filtered": any(v for k, v in request.GET.items() if k not in ("show", "page", "sort")),
+                          "figures": selectors.queue_figures(scoped, today), "waiting": scoped.filter(mine_q).count(),
+                          "can_record_letters": request.user.has_perm("feedback.record_letter"),
+                      })
 
 
-@login_required
-def message_history(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required(None, _scoped)
+def message_history(request: HttpRequest, message: Message) -> HttpResponse:
     """R4.4 who changed the message or its answer, and when (no contact details are recorded)."""
-    message = _scoped(request, pk)
     rows = history_rows(message.history.select_related("history_user"), subject=lambda r: r.tracking_code)
     return render(request, "history.html", {"title": message.tracking_code, "rows": rows,
-                                            "back_url": reverse("feedback:message_detail", args=[pk])})
+                                            "back_url": reverse("feedback:message_detail", args=[message.pk])})
 
 
-@login_required
-def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """R4.4 one message: its text, its steps, and what the user may do with it now."""
-    message = _scoped(request, pk)
+@permission_required(None, _scoped)
+def message_detail(request: HttpRequest, message: Message) -> HttpResponse:
+    """R4.4 one message: its text, its steps, and what the user may do with it now. The merged duplicates
+    and the message it was merged into are shown only as far as the user's scope reaches."""
     user = request.user
     today = timezone.localdate()
-    can_triage = permissions.can_triage(user, message)
+    can_triage = user.has_perm("feedback.triage_message", message)
+    visible = Message.objects.visible_to(user)
     return render(request, "feedback/messages/detail.html", {
         "message": message, "events": message.events.select_related("by"),
-        "duplicates": message.duplicates.select_related("unit"),
+        "duplicates": visible.filter(merged_into=message).select_related("unit"),
+        "merged_into_visible": bool(message.merged_into_id and visible.filter(pk=message.merged_into_id).exists()),
         "overdue": message.is_overdue(today), "today": today,
-        "can_triage": can_triage, "can_answer": permissions.can_answer(user, message),
-        "show_contact": permissions.can_see_contact(user, message),
+        "can_triage": can_triage, "can_review": user.has_perm("feedback.review_answer", message),
+        "can_answer": message.status == MessageStatus.FORWARDED and user.has_perm("feedback.answer_message", message),
+        "show_contact": user.has_perm("feedback.see_citizen_contact", message),
         "classify_form": ClassifyForm(initial={"category": message.category, "is_notable": message.is_notable})
         if can_triage and message.is_open else None,
         "Status": MessageStatus,
@@ -113,25 +87,19 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def message_classify(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.triage_message", _scoped)
+def message_classify(request: HttpRequest, message: Message) -> HttpResponse:
     """R4.4 the office corrects the category and marks a message notable for the digest."""
-    message = _for_triage(request, pk)
     form = ClassifyForm(request.POST)
-    if not form.is_valid():
-        flash.error(request, _("Choose a category."))
-    else:
-        try:
-            services.message_classify(message=message, category=form.cleaned_data["category"],
-                                      is_notable=form.cleaned_data["is_notable"], by=request.user)
-        except FeedbackError as exc:
-            flash.error(request, str(exc))
-        else:
-            flash.success(request, _("Classification saved."))
+    if not submit(request, form, lambda d: services.message_classify(message=message, by=request.user, **d),
+                  success=_("Classification saved.")):
+        flash.error(request, " ".join(form.non_field_errors()) or _("Choose a category."))
     return redirect(message)
 
 
-def _step_page(request: HttpRequest, message: Message, form, title: str) -> HttpResponse:
-    return render(request, "feedback/messages/step.html", {"message": message, "form": form, "title": title})
+def _step_page(request: HttpRequest, message: Message, form, title: str, **context) -> HttpResponse:
+    return render(request, "feedback/messages/step.html", {"message": message, "form": form, "title": title,
+                                                           **context})
 
 
 def _wrong_state(request: HttpRequest, message: Message, *statuses: str) -> HttpResponse | None:
@@ -142,167 +110,106 @@ def _wrong_state(request: HttpRequest, message: Message, *statuses: str) -> Http
     return redirect(message)
 
 
-@login_required
-def message_merge(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.triage_message", _scoped)
+def message_merge(request: HttpRequest, message: Message) -> HttpResponse:
     """R4.4 merge a duplicate into the message on the same matter (same office; same unit listed first)."""
-    message = _for_triage(request, pk)
     if refusal := _wrong_state(request, message, MessageStatus.RECEIVED):
         return refusal
-    candidates = (Message.objects.filter(office_unit=message.office_unit)
-                  .exclude(pk=message.pk).exclude(status__in=[MessageStatus.MERGED, MessageStatus.REJECTED]))
-    ids = list(candidates.order_by("-received_on", "-pk").values_list("pk", flat=True)[:50])
-    form = MergeForm(request.POST or None, candidates=Message.objects.filter(pk__in=ids).select_related("unit")
-                     .order_by("-received_on", "-pk"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_merge(message=message, into=form.cleaned_data["into"], by=request.user)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Message merged; its citizen now follows the other message's answer."))
-            return redirect(message)
+    form = MergeForm(request.POST or None, candidates=selectors.merge_candidates(message, request.user))
+    if submit(request, form, lambda d: services.message_merge(message=message, into=d["into"], by=request.user),
+              success=_("Message merged; its citizen now follows the other message's answer.")):
+        return redirect(message)
     return _step_page(request, message, form, _("Merge with a message on the same matter"))
 
 
-@login_required
-def message_reject(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.triage_message", _scoped)
+def message_reject(request: HttpRequest, message: Message) -> HttpResponse:
     """R4.4 not this office's business: the reason is shown to the citizen on the tracking page."""
-    message = _for_triage(request, pk)
     if refusal := _wrong_state(request, message, MessageStatus.RECEIVED):
         return refusal
     form = ReasonForm(request.POST or None, submit_label=_("Reject"),
                       help_text=_("The citizen reads this on the tracking page: say where to turn instead."))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_reject(message=message, reason=form.cleaned_data["reason"], by=request.user)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Message rejected with its reason."))
-            return redirect(message)
+    if submit(request, form, lambda d: services.message_reject(message=message, reason=d["reason"], by=request.user),
+              success=_("Message rejected with its reason.")):
+        return redirect(message)
     return _step_page(request, message, form, _("Reject as not our business"))
 
 
-@login_required
-def message_forward(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.triage_message", _scoped)
+@campaign_required
+def message_forward(request: HttpRequest, message: Message, campaign) -> HttpResponse:
     """R4.4 forward to the unit or a named cadre; the due date follows the campaign's working days."""
-    message = _for_triage(request, pk)
     if refusal := _wrong_state(request, message, MessageStatus.RECEIVED, MessageStatus.FORWARDED):
         return refusal
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
     today = timezone.localdate()
     form = ForwardForm(request.POST or None, units=services.forward_candidates(message),
                        initial={"unit": message.assigned_unit_id or message.unit_id,
                                 "cadre": message.assigned_cadre_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_forward(message=message, campaign=campaign, unit=form.cleaned_data["unit"],
-                                     cadre=form.cleaned_data["cadre"], today=today, by=request.user)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Message forwarded; the answer is due on %(date)s.")
-                          % {"date": message.due_date.isoformat()})
-            return redirect(message)
-    return render(request, "feedback/messages/step.html", {
-        "message": message, "form": form, "title": _("Forward for an answer"),
-        "due_preview": add_working_days(today, campaign.message_answer_working_days),
-        "working_days": campaign.message_answer_working_days,
-    })
+    if submit(request, form, lambda d: services.message_forward(message=message, campaign=campaign, today=today,
+                                                                by=request.user, **d),
+              success=lambda m: _("Message forwarded; the answer is due on %(date)s.")
+              % {"date": m.due_date.isoformat()}):
+        return redirect(message)
+    return _step_page(request, message, form, _("Forward for an answer"),
+                      due_preview=add_working_days(today, campaign.message_answer_working_days),
+                      working_days=campaign.message_answer_working_days)
 
 
-@login_required
-def message_answer(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.answer_message", _scoped)
+def message_answer(request: HttpRequest, message: Message) -> HttpResponse:
     """R4.4 the answering unit (its liaison or office) writes the answer for the office to review."""
-    message = _scoped(request, pk)
     if refusal := _wrong_state(request, message, MessageStatus.FORWARDED):
         return refusal
-    if not permissions.can_answer(request.user, message):
-        raise PermissionDenied
     form = AnswerForm(request.POST or None, submit_label=_("Send the answer for review"),
                       initial={"text": message.answer})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_answer(message=message, text=form.cleaned_data["text"], by=request.user)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Answer sent to the activity office for review."))
-            return redirect(message)
+    if submit(request, form, lambda d: services.message_answer(message=message, text=d["text"], by=request.user),
+              success=_("Answer sent to the activity office for review.")):
+        return redirect(message)
     return _step_page(request, message, form, _("Answer the message"))
 
 
-@login_required
-def message_publish(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.review_answer", _scoped)
+def message_publish(request: HttpRequest, message: Message) -> HttpResponse:
     """R4.4 the office publishes the answer (the citizen reads it by code)."""
-    message = _for_triage(request, pk)
     if refusal := _wrong_state(request, message, MessageStatus.ANSWERED):
         return refusal
     form = AnswerForm(request.POST or None, submit_label=_("Publish"), initial={"text": message.answer})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_publish(message=message, text=form.cleaned_data["text"], by=request.user)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Answer published."))
-            return redirect(message)
+    if submit(request, form, lambda d: services.message_publish(message=message, text=d["text"], by=request.user),
+              success=_("Answer published.")):
+        return redirect(message)
     return _step_page(request, message, form, _("Publish the answer"))
 
 
-@login_required
-def message_return(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("feedback.review_answer", _scoped)
+def message_return(request: HttpRequest, message: Message) -> HttpResponse:
     """R4.4 the office sends the answer back to the unit with its reasons."""
-    message = _for_triage(request, pk)
     if refusal := _wrong_state(request, message, MessageStatus.ANSWERED):
         return refusal
     form = ReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_return(message=message, reason=form.cleaned_data["reason"],
-                                    due_date=form.cleaned_data["due_date"], today=timezone.localdate(),
-                                    by=request.user)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Answer sent back to %(unit)s.") % {"unit": message.assigned_unit.name})
-            return redirect(message)
+    if submit(request, form, lambda d: services.message_return(message=message, today=timezone.localdate(),
+                                                               by=request.user, **d),
+              success=lambda m: _("Answer sent back to %(unit)s.") % {"unit": m.assigned_unit.name}):
+        return redirect(message)
     return _step_page(request, message, form, _("Send the answer back"))
 
 
-@login_required
-def letter_add(request: HttpRequest) -> HttpResponse:
+@permission_required("feedback.record_letter")
+@campaign_required
+def letter_add(request: HttpRequest, campaign) -> HttpResponse:
     """R4.3 record a letter or visit received (by a supervision group, an office, a unit): it enters the
     same pipeline as the board's messages, routed to the office of the unit concerned."""
-    if not permissions.has_any_role(request.user):
-        raise PermissionDenied
-    campaign = current_campaign_or_none()
-    if campaign is None:
-        return no_campaign_response(request)
     in_scope = Unit.objects.visible_to(request.user)
-    receivers = Unit.objects.filter(pk__in=[g.unit_id for g in grants_of(request.user)]) \
-        if not request.user.is_superuser else in_scope.filter(depth__lte=2)
+    receivers = selectors.letter_receivers(request.user)
     raw_unit = request.POST.get("unit") if request.method == "POST" else request.GET.get("unit")
     unit = in_scope.filter(pk=raw_unit).first() if str(raw_unit or "").isdigit() else None
     form = LetterForm(request.POST or None, receivers=receivers, units=in_scope,
                       initial={"unit": unit.pk if unit else None, "received_on": timezone.localdate(),
                                "received_by": receivers.first().pk if receivers.count() == 1 else None})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            message = services.message_submit(
-                campaign=campaign, unit=data["unit"], category=data["category"], text=data["text"],
-                citizen_name=data["citizen_name"], citizen_phone=data["citizen_phone"], channel=data["channel"],
-                received_by=data["received_by"], received_on=data["received_on"], by=request.user)
-        except FeedbackError as exc:
-            form.add_error(None, str(exc))
-        else:
-            flash.success(request, _("Recorded with tracking code %(code)s and sent to the activity office of "
-                                     "%(office)s.") % {"code": message.tracking_code,
-                                                       "office": message.office_unit.name})
-            return redirect(message)
+    if message := submit(
+            request, form, lambda d: services.message_submit(campaign=campaign, by=request.user, **d),
+            success=lambda m: _("Recorded with tracking code %(code)s and sent to the activity office of "
+                                "%(office)s.") % {"code": m.tracking_code, "office": m.office_unit.name}):
+        return redirect(message)
     q = request.GET.get("q", "").strip()
     hits, more = selectors.unit_search(in_scope, q) if q else ([], False)
     return render(request, "feedback/messages/letter_form.html", {

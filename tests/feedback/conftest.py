@@ -38,3 +38,8 @@ def board_post(client, captcha_test_mode):
         return client.post(reverse("feedback:board"), data, REMOTE_ADDR=ip)
 
     return _post
+
+
+def records_of(response) -> list:
+    """The records of a list page's table, on the page shown (django-tables2 wraps them in rows)."""
+    return [row.record for row in response.context["table"].page.object_list]

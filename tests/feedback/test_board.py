@@ -19,7 +19,7 @@ def open_board(campaign, users):
     return campaign
 
 
-def test_r44_citizen_posts_without_login_and_gets_a_tracking_code(open_board, tree, users, board_post, client):
+def test_r4_4_citizen_posts_without_login_and_gets_a_tracking_code(open_board, tree, users, board_post, client):
     response = board_post(unit=tree.village_a.pk, citizen_name="张三", citizen_phone="13800000000")
     message = Message.objects.get()
     assert response.status_code == 302
@@ -39,14 +39,14 @@ def test_r44_citizen_posts_without_login_and_gets_a_tracking_code(open_board, tr
     assert "张三" not in body and "13800000000" not in body
 
 
-def test_r44_codes_are_unguessable_and_distinct(open_board, tree, board_post):
+def test_r4_4_codes_are_unguessable_and_distinct(open_board, tree, board_post):
     for i in range(5):
         board_post(unit=tree.county_a.pk, text=f"第{i}条留言", ip=f"198.51.100.{i}")
     codes = set(Message.objects.values_list("tracking_code", flat=True))
     assert len(codes) == 5
 
 
-def test_r44_the_board_works_for_the_anonymous_and_lists_units_by_search(open_board, tree, client):
+def test_r4_4_the_board_works_for_the_anonymous_and_lists_units_by_search(open_board, tree, client):
     page = client.get(reverse("feedback:board"))
     assert page.status_code == 200 and 'id="unit-search"' in page.content.decode()
     assert 'name="viewport"' in page.content.decode()  # phone-sized screens
@@ -61,7 +61,7 @@ def test_r44_the_board_works_for_the_anonymous_and_lists_units_by_search(open_bo
     assert [h.unit for h in fragment.context["hits"]] == [tree.county_b]
 
 
-def test_r44_unit_search_returns_a_limited_list(open_board, tree, client):
+def test_r4_4_unit_search_returns_a_limited_list(open_board, tree, client):
     from feedback.selectors import UNIT_SEARCH_LIMIT
     from tests.factories import add
     from units.models import Level, UnitKind
@@ -74,7 +74,7 @@ def test_r44_unit_search_returns_a_limited_list(open_board, tree, client):
     assert 'id="unit-hits-more"' in response.content.decode()
 
 
-def test_r44_tracking_page_shows_status_and_the_published_answer_only(open_board, tree, users):
+def test_r4_4_tracking_page_shows_status_and_the_published_answer_only(open_board, tree, users):
     from django.test import Client
 
     message = services.message_submit(campaign=open_board, unit=tree.county_a, category="bureaucratism",
@@ -96,7 +96,7 @@ def test_r44_tracking_page_shows_status_and_the_published_answer_only(open_board
     assert "李四" not in body and "13911112222" not in body
 
 
-def test_r44_code_lookup_forgives_case_and_spaces(open_board, tree, client):
+def test_r4_4_code_lookup_forgives_case_and_spaces(open_board, tree, client):
     message = services.message_submit(campaign=open_board, unit=tree.county_a, category="other", text="建议")
     typed = " ".join([message.tracking_code[:5].lower(), message.tracking_code[5:]])
     response = client.get(reverse("feedback:track_lookup"), {"code": typed})
@@ -107,13 +107,13 @@ def test_r44_code_lookup_forgives_case_and_spaces(open_board, tree, client):
     assert client.get(reverse("feedback:track", args=["AAAAAAAAAA"])).status_code == 404
 
 
-def test_r44_look_alike_characters_are_mended():
+def test_r4_4_look_alike_characters_are_mended():
     from feedback.policy import normalise_tracking_code
 
     assert normalise_tracking_code("ab0de-1gh8j") == "ABODEIGHBJ"
 
 
-def test_r44_tracking_look_ups_are_rate_limited(open_board, tree, client, settings):
+def test_r4_4_tracking_look_ups_are_rate_limited(open_board, tree, client, settings):
     settings.FEEDBACK_TRACK_RATE = "2/h"
     message = services.message_submit(campaign=open_board, unit=tree.county_a, category="other", text="建议")
     url = reverse("feedback:track", args=[message.tracking_code])
@@ -121,7 +121,7 @@ def test_r44_tracking_look_ups_are_rate_limited(open_board, tree, client, settin
     assert client.get(url, REMOTE_ADDR="198.51.100.10").status_code == 200
 
 
-def test_r44_the_board_is_closed_without_a_campaign(tree, client):
+def test_r4_4_the_board_is_closed_without_a_campaign(tree, client):
     response = client.get(reverse("feedback:board"))
     assert response.status_code == 200 and 'id="board-closed"' in response.content.decode()
 
@@ -129,7 +129,7 @@ def test_r44_the_board_is_closed_without_a_campaign(tree, client):
 # --- bad input: a clear message, nothing stored, never a 500
 
 @pytest.mark.parametrize("text", ["", "   ", "字" * (MESSAGE_MAX_LENGTH + 1)])
-def test_r44_empty_or_oversized_text_is_refused(open_board, tree, board_post, text):
+def test_r4_4_empty_or_oversized_text_is_refused(open_board, tree, board_post, text):
     response = board_post(unit=tree.county_a.pk, text=text)
     assert response.status_code == 200
     assert response.context["form"].errors["text"]
@@ -137,7 +137,7 @@ def test_r44_empty_or_oversized_text_is_refused(open_board, tree, board_post, te
 
 
 @pytest.mark.parametrize("unit", ["999999", "abc", "", "9" * 30, "-1"])
-def test_r44_an_unknown_unit_is_refused(open_board, tree, board_post, unit):
+def test_r4_4_an_unknown_unit_is_refused(open_board, tree, board_post, unit):
     response = board_post(unit=unit)
     assert response.status_code == 200
     assert 'id="board-errors"' in response.content.decode()
@@ -146,19 +146,19 @@ def test_r44_an_unknown_unit_is_refused(open_board, tree, board_post, unit):
 
 
 @pytest.mark.parametrize("unit", ["9" * 30, "x", "-5"])
-def test_r44_a_bad_unit_in_the_address_is_ignored(open_board, client, unit):
+def test_r4_4_a_bad_unit_in_the_address_is_ignored(open_board, client, unit):
     response = client.get(reverse("feedback:board"), {"unit": unit})
     assert response.status_code == 200 and response.context["unit"] is None
 
 
-def test_r44_a_post_without_captcha_or_category_is_refused(open_board, tree, client, captcha_test_mode):
+def test_r4_4_a_post_without_captcha_or_category_is_refused(open_board, tree, client, captcha_test_mode):
     response = client.post(reverse("feedback:board"), {"unit": tree.county_a.pk, "text": "文字"})
     assert response.status_code == 200
     assert {"category", "captcha"} <= set(response.context["form"].errors)
     assert Message.objects.count() == 0
 
 
-def test_r44_a_filled_honeypot_is_refused(open_board, tree, board_post):
+def test_r4_4_a_filled_honeypot_is_refused(open_board, tree, board_post):
     response = board_post(unit=tree.county_a.pk, website="http://spam.example")
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
@@ -166,7 +166,7 @@ def test_r44_a_filled_honeypot_is_refused(open_board, tree, board_post):
     assert Message.objects.count() == 0
 
 
-def test_r44_a_wrong_captcha_answer_is_refused_and_the_right_one_accepted(open_board, tree, client):
+def test_r4_4_a_wrong_captcha_answer_is_refused_and_the_right_one_accepted(open_board, tree, client):
     """The math challenge for real (test mode off): read the sum's answer from the captcha store."""
     from captcha.models import CaptchaStore
 
@@ -186,7 +186,7 @@ def test_r44_a_wrong_captcha_answer_is_refused_and_the_right_one_accepted(open_b
     assert right.status_code == 302 and Message.objects.count() == 1
 
 
-def test_r44_a_burst_from_one_address_is_stopped(open_board, tree, board_post, settings):
+def test_r4_4_a_burst_from_one_address_is_stopped(open_board, tree, board_post, settings):
     settings.FEEDBACK_BOARD_POST_RATE = "3/h"
     for i in range(3):
         assert board_post(unit=tree.county_a.pk, text=f"留言{i}", ip="203.0.113.50").status_code == 302
@@ -198,7 +198,7 @@ def test_r44_a_burst_from_one_address_is_stopped(open_board, tree, board_post, s
     assert board_post(unit=tree.county_a.pk, text="别处", ip="203.0.113.51").status_code == 302
 
 
-def test_r44_a_cache_outage_does_not_turn_citizens_away(open_board, tree, board_post, monkeypatch):
+def test_r4_4_a_cache_outage_does_not_turn_citizens_away(open_board, tree, board_post, monkeypatch):
     from feedback.views import board as board_views
 
     def broken(**kwargs):
@@ -208,7 +208,7 @@ def test_r44_a_cache_outage_does_not_turn_citizens_away(open_board, tree, board_
     assert board_post(unit=tree.county_a.pk).status_code == 302
 
 
-def test_r44_a_failing_notification_never_loses_the_message(open_board, tree, board_post, monkeypatch):
+def test_r4_4_a_failing_notification_never_loses_the_message(open_board, tree, board_post, monkeypatch):
     from campaign.services import notifications
 
     def broken(**kwargs):
@@ -219,7 +219,7 @@ def test_r44_a_failing_notification_never_loses_the_message(open_board, tree, bo
     assert Message.objects.count() == 1
 
 
-def test_r44_the_captcha_image_is_served(open_board, tree, client):
+def test_r4_4_the_captcha_image_is_served(open_board, tree, client):
     from captcha.models import CaptchaStore
 
     client.get(reverse("feedback:board"), {"unit": tree.county_a.pk})

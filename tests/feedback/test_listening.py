@@ -16,6 +16,8 @@ from feedback.services import listening as services
 from tests.factories import CadreFactory, add
 from units.models import Level, Rank, UnitKind
 
+from tests.feedback.conftest import records_of
+
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
@@ -30,7 +32,7 @@ def session(campaign, unit, group, *, people=12, opinions=5, on=D(2014, 3, 10)) 
 
 # --- R4.2
 
-def test_r42_a_liaison_records_a_session_of_their_unit(campaign, tree, users, login):
+def test_r4_2_a_liaison_records_a_session_of_their_unit(campaign, tree, users, login):
     client = login(users["liaison"])
     url = reverse("feedback:opinion_add", args=[tree.county_a.pk])
     response = client.post(url, {"target_group": "service_users", "held_on": "2014-03-12", "form": "座谈会",
@@ -43,7 +45,7 @@ def test_r42_a_liaison_records_a_session_of_their_unit(campaign, tree, users, lo
     assert client.get(reverse("feedback:opinion_add", args=[tree.county_b.pk])).status_code == 404
 
 
-def test_r42_bad_sessions_store_nothing(campaign, tree, users, login):
+def test_r4_2_bad_sessions_store_nothing(campaign, tree, users, login):
     client = login(users["county_office"])
     url = reverse("feedback:opinion_add", args=[tree.county_a.pk])
     base = {"target_group": "old_cadres", "held_on": "2014-03-12", "people_count": "5", "opinion_count": "2"}
@@ -54,7 +56,7 @@ def test_r42_bad_sessions_store_nothing(campaign, tree, users, login):
     assert OpinionSession.objects.count() == 0
 
 
-def test_r42_coverage_shows_the_groups_each_unit_has_not_asked(campaign, tree, users, login):
+def test_r4_2_coverage_shows_the_groups_each_unit_has_not_asked(campaign, tree, users, login):
     for group in TargetGroup.values:
         session(campaign, tree.county_a, group)
     session(campaign, tree.township_a, "old_party_members", people=30, opinions=11)
@@ -62,7 +64,7 @@ def test_r42_coverage_shows_the_groups_each_unit_has_not_asked(campaign, tree, u
     session(campaign, tree.county_b, "regulated")
     client = login(users["county_office"])
     response = client.get(reverse("feedback:opinion_coverage"))
-    rows = {row.unit: row for row in response.context["rows"]}
+    rows = {row.unit: row for row in response.context["table"].coverage.values()}
     assert set(rows) == {tree.county_a, tree.township_a, tree.village_a}  # 迁安市 is out of scope
     assert rows[tree.county_a].missing == []
     assert rows[tree.township_a].missing == [g for g in TargetGroup.values if g != "old_party_members"]
@@ -71,12 +73,12 @@ def test_r42_coverage_shows_the_groups_each_unit_has_not_asked(campaign, tree, u
     summary = {value: units for value, _label, units, _p, _o in response.context["summary"]}
     assert summary["old_party_members"] == 2 and summary["regulated"] == 1
     gaps = client.get(reverse("feedback:opinion_coverage"), {"gaps": "on"})
-    assert {row.unit for row in gaps.context["rows"]} == {tree.township_a, tree.village_a}
+    assert {row.unit for row in gaps.context["table"].coverage.values()} == {tree.township_a, tree.village_a}
     body = gaps.content.decode()
     assert f'id="coverage-{tree.township_a.pk}" data-missing="7"' in body
 
 
-def test_r42_coverage_keeps_a_fixed_number_of_queries(campaign, tree, users, login, django_assert_max_num_queries):
+def test_r4_2_coverage_keeps_a_fixed_number_of_queries(campaign, tree, users, login, django_assert_max_num_queries):
     client = login(users["prov_office"])
 
     def check():
@@ -93,7 +95,7 @@ def test_r42_coverage_keeps_a_fixed_number_of_queries(campaign, tree, users, log
     check()
 
 
-def test_r42_sessions_list_export_and_delete(campaign, tree, users, login):
+def test_r4_2_sessions_list_export_and_delete(campaign, tree, users, login):
     kept = session(campaign, tree.county_a, "old_models")
     gone = session(campaign, tree.county_a, "old_cadres")
     client = login(users["county_office"])
@@ -109,7 +111,7 @@ def test_r42_sessions_list_export_and_delete(campaign, tree, users, login):
 
 # --- R4.1
 
-def test_r41_days_are_counted_inclusively():
+def test_r4_1_days_are_counted_inclusively():
     assert stay_days(D(2014, 4, 1), D(2014, 4, 3)) == 3
     assert stay_days(D(2014, 4, 1), D(2014, 4, 1)) == 1
 
@@ -134,32 +136,32 @@ def leaders(tree):
     }
 
 
-def test_r41_compliance_lists_top_leaders_short_of_the_minimum(campaign, tree, users, leaders, login):
+def test_r4_1_compliance_lists_top_leaders_short_of_the_minimum(campaign, tree, users, leaders, login):
     stay(campaign, leaders["city"], tree.village_a, D(2014, 4, 1), D(2014, 4, 3))        # 3 days: complies
     stay(campaign, leaders["county"], tree.village_a, D(2014, 4, 7), D(2014, 4, 8))      # 2 days
     stay(campaign, leaders["county"], tree.township_a, D(2014, 4, 14), D(2014, 4, 15))   # 2 more: no sum
     client = login(users["city_office"])
     response = client.get(reverse("feedback:research_compliance"))
-    listed = {c.name: c for c in response.context["page"]}
+    listed = {c.name: c for c in records_of(response)}
     assert set(listed) == {"王正定", "镇书记"}  # the village secretary and team members are not required
     assert (listed["王正定"].longest, listed["王正定"].stays) == (2, 2)
     figures = response.context["figures"]
     assert (figures.required, figures.compliant, figures.short, figures.priority_short) == (3, 1, 2, 2)
     everyone = client.get(reverse("feedback:research_compliance"), {"everyone": "on"})
-    assert {c.name for c in everyone.context["page"]} == {"石书记", "王正定", "镇书记"}
+    assert {c.name for c in records_of(everyone)} == {"石书记", "王正定", "镇书记"}
     body = everyone.content.decode()
     assert f'data-cadre="{leaders["city"].pk}" data-longest="3" data-complies="1"' in body
 
 
-def test_r41_the_minimum_comes_from_the_campaign(campaign, tree, users, leaders, login):
+def test_r4_1_the_minimum_comes_from_the_campaign(campaign, tree, users, leaders, login):
     stay(campaign, leaders["city"], tree.village_a, D(2014, 4, 1), D(2014, 4, 3))
     campaign.min_field_research_days = 5
     campaign.save()
-    listed = login(users["city_office"]).get(reverse("feedback:research_compliance")).context["page"]
+    listed = records_of(login(users["city_office"]).get(reverse("feedback:research_compliance")))
     assert "石书记" in {c.name for c in listed}
 
 
-def test_r41_compliance_keeps_a_fixed_number_of_queries(campaign, tree, users, login, leaders,
+def test_r4_1_compliance_keeps_a_fixed_number_of_queries(campaign, tree, users, login, leaders,
                                                         django_assert_max_num_queries):
     client = login(users["prov_office"])
 
@@ -176,7 +178,7 @@ def test_r41_compliance_keeps_a_fixed_number_of_queries(campaign, tree, users, l
     check()
 
 
-def test_r41_a_stay_ending_before_it_starts_is_refused(campaign, tree, users, login):
+def test_r4_1_a_stay_ending_before_it_starts_is_refused(campaign, tree, users, login):
     client = login(users["county_office"])
     url = reverse("feedback:stay_add", args=[tree.cadre_a.pk])
     page = client.get(url, {"q": "塔元庄"})
@@ -190,7 +192,7 @@ def test_r41_a_stay_ending_before_it_starts_is_refused(campaign, tree, users, lo
     assert ok.status_code == 302 and FieldResearchStay.objects.get().days == 3
 
 
-def test_r41_overlapping_or_unfinished_stays_are_refused(campaign, tree, leaders):
+def test_r4_1_overlapping_or_unfinished_stays_are_refused(campaign, tree, leaders):
     stay(campaign, tree.cadre_a, tree.village_a, D(2014, 4, 1), D(2014, 4, 3))
     with pytest.raises(FeedbackError):
         stay(campaign, tree.cadre_a, tree.township_a, D(2014, 4, 3), D(2014, 4, 5))
@@ -201,7 +203,7 @@ def test_r41_overlapping_or_unfinished_stays_are_refused(campaign, tree, leaders
     assert FieldResearchStay.objects.count() == 1
 
 
-def test_r41_host_units_outside_the_scope_cannot_be_chosen(campaign, tree, users, login):
+def test_r4_1_host_units_outside_the_scope_cannot_be_chosen(campaign, tree, users, login):
     client = login(users["county_office"])
     response = client.post(reverse("feedback:stay_add", args=[tree.cadre_a.pk]), {
         "host_unit": tree.township_b.pk, "start_date": "2014-04-08", "end_date": "2014-04-10", "findings": "调研"})
@@ -213,16 +215,16 @@ def test_r41_host_units_outside_the_scope_cannot_be_chosen(campaign, tree, users
                                               ).status_code == 404
 
 
-def test_r41_stays_list_marks_hardest_units_and_exports(campaign, tree, users, leaders, login):
+def test_r4_1_stays_list_marks_hardest_units_and_exports(campaign, tree, users, leaders, login):
     stay(campaign, leaders["township"], tree.village_a, D(2014, 4, 1), D(2014, 4, 4))   # backward village
     stay(campaign, leaders["county"], tree.county_a2, D(2014, 4, 1), D(2014, 4, 4))
     client = login(users["city_office"])
     marked = client.get(reverse("feedback:stays"), {"marked": "on"})
-    assert [s.host_unit for s in marked.context["page"]] == [tree.village_a]
+    assert [s.host_unit for s in records_of(marked)] == [tree.village_a]
     export = client.get(reverse("feedback:stays"), {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet.max_row == 3
-    edit = client.post(reverse("feedback:stay_edit", args=[marked.context["page"][0].pk]), {
+    edit = client.post(reverse("feedback:stay_edit", args=[records_of(marked)[0].pk]), {
         "host_unit": tree.township_a.pk, "start_date": "2014-04-01", "end_date": "2014-04-02", "findings": "改"})
     assert edit.status_code == 302
     assert FieldResearchStay.objects.get(cadre=leaders["township"]).days == 2

@@ -15,7 +15,7 @@ from campaign.services.campaign import add_working_days
 from feedback.errors import FeedbackError
 from feedback.models import EventKind, Message, MessageStatus, OverdueReminder
 from feedback.services import messages as services
-from tests.feedback.conftest import TODAY
+from tests.feedback.conftest import TODAY, records_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def forward(campaign, message, user, unit=None, cadre=None, today=TODAY) -> Mess
 
 # --- routing
 
-def test_r44_routing_goes_to_the_office_of_the_same_level(campaign, tree, users):
+def test_r4_4_routing_goes_to_the_office_of_the_same_level(campaign, tree, users):
     cases = {
         tree.village_a: tree.county_a,   # village → its county's office (no township office)
         tree.county_a: tree.county_a,    # the county's own office
@@ -45,31 +45,31 @@ def test_r44_routing_goes_to_the_office_of_the_same_level(campaign, tree, users)
         assert submit(campaign, unit).office_unit == office, unit.name
 
 
-def test_r44_an_inactive_office_does_not_get_the_queue(campaign, tree, users):
+def test_r4_4_an_inactive_office_does_not_get_the_queue(campaign, tree, users):
     users["county_office"].is_active = False
     users["county_office"].save()
     assert submit(campaign, tree.village_a).office_unit == tree.city_a
 
 
-def test_r44_the_queue_is_the_office_of_the_same_level(campaign, tree, users, login):
+def test_r4_4_the_queue_is_the_office_of_the_same_level(campaign, tree, users, login):
     village = submit(campaign, tree.village_a, "村务不公开")
     county2 = submit(campaign, tree.county_a2, "行唐县的事")
     county = login(users["county_office"])
     todo = county.get(reverse("feedback:messages"))
-    assert [m.pk for m in todo.context["page"]] == [village.pk]
+    assert [m.pk for m in records_of(todo)] == [village.pk]
     city = login(users["city_office"])
-    assert [m.pk for m in city.get(reverse("feedback:messages")).context["page"]] == [county2.pk]
+    assert [m.pk for m in records_of(city.get(reverse("feedback:messages")))] == [county2.pk]
     # the city reads everything below it under "all"
     everything = city.get(reverse("feedback:messages"), {"show": "all"})
-    assert {m.pk for m in everything.context["page"]} == {village.pk, county2.pk}
+    assert {m.pk for m in records_of(everything)} == {village.pk, county2.pk}
     # out of scope: a 404, not a 403
     assert login(users["county_office_b"]).get(village.get_absolute_url()).status_code == 404
-    assert login(users["no_role"]).get(reverse("feedback:messages")).context["page"].paginator.count == 0
+    assert login(users["no_role"]).get(reverse("feedback:messages")).context["table"].paginator.count == 0
 
 
 # --- triage
 
-def test_r44_classify_and_mark_notable(campaign, tree, users, login):
+def test_r4_4_classify_and_mark_notable(campaign, tree, users, login):
     message = submit(campaign, tree.county_a, category="other")
     client = login(users["county_office"])
     response = client.post(reverse("feedback:message_classify", args=[message.pk]),
@@ -83,7 +83,7 @@ def test_r44_classify_and_mark_notable(campaign, tree, users, login):
                                        {"category": "other"}).status_code == 403
 
 
-def test_r44_merge_duplicates_and_the_citizen_follows_the_answer(campaign, tree, users, login, client):
+def test_r4_4_merge_duplicates_and_the_citizen_follows_the_answer(campaign, tree, users, login, client):
     first = submit(campaign, tree.county_a, "县医院挂号难")
     duplicate = submit(campaign, tree.county_a, "县医院挂号排长队")
     office = login(users["county_office"])
@@ -101,7 +101,7 @@ def test_r44_merge_duplicates_and_the_citizen_follows_the_answer(campaign, tree,
     assert 'id="track-merged"' in body and "已开通网上预约挂号。" in body and 'data-status="published"' in body
 
 
-def test_r44_merge_refuses_other_offices_and_itself(campaign, tree, users):
+def test_r4_4_merge_refuses_other_offices_and_itself(campaign, tree, users):
     mine = submit(campaign, tree.county_a)
     theirs = submit(campaign, tree.county_b)
     with pytest.raises(FeedbackError):
@@ -112,7 +112,7 @@ def test_r44_merge_refuses_other_offices_and_itself(campaign, tree, users):
     assert mine.status == MessageStatus.RECEIVED
 
 
-def test_r44_reject_with_a_reason_the_citizen_sees(campaign, tree, users, login, client):
+def test_r4_4_reject_with_a_reason_the_citizen_sees(campaign, tree, users, login, client):
     message = submit(campaign, tree.county_a, "邻居噪音扰民")
     office = login(users["county_office"])
     empty = office.post(reverse("feedback:message_reject", args=[message.pk]), {"reason": "  "})
@@ -127,7 +127,7 @@ def test_r44_reject_with_a_reason_the_citizen_sees(campaign, tree, users, login,
     assert 'id="track-reason"' in body and "属邻里纠纷，请向社区调解委员会反映。" in body
 
 
-def test_r44_forward_due_date_counts_working_days_of_the_calendar(campaign, tree, users, login):
+def test_r4_4_forward_due_date_counts_working_days_of_the_calendar(campaign, tree, users, login):
     campaign.message_answer_working_days = 3
     campaign.save()
     monday = datetime.date(2014, 4, 28)
@@ -139,7 +139,7 @@ def test_r44_forward_due_date_counts_working_days_of_the_calendar(campaign, tree
     assert message.status == MessageStatus.FORWARDED and message.assigned_unit == tree.township_a
 
 
-def test_r44_forward_to_a_named_cadre_notifies_the_unit(campaign, tree, users, login):
+def test_r4_4_forward_to_a_named_cadre_notifies_the_unit(campaign, tree, users, login):
     message = submit(campaign, tree.county_a, "县委书记作风问题")
     office = login(users["county_office"])
     page = office.get(reverse("feedback:message_forward", args=[message.pk]))
@@ -153,7 +153,7 @@ def test_r44_forward_to_a_named_cadre_notifies_the_unit(campaign, tree, users, l
     assert Notification.objects.filter(user=users["liaison"], url=message.get_absolute_url()).exists()
 
 
-def test_r44_forward_stays_within_the_office_area(campaign, tree, users):
+def test_r4_4_forward_stays_within_the_office_area(campaign, tree, users):
     message = submit(campaign, tree.village_a)
     with pytest.raises(FeedbackError):
         forward(campaign, message, users["county_office"], unit=tree.county_b)
@@ -163,7 +163,7 @@ def test_r44_forward_stays_within_the_office_area(campaign, tree, users):
     assert message.status == MessageStatus.RECEIVED
 
 
-def test_r44_only_the_office_triages(campaign, tree, users, login):
+def test_r4_4_only_the_office_triages(campaign, tree, users, login):
     message = submit(campaign, tree.county_a)
     url = reverse("feedback:message_forward", args=[message.pk])
     for name in ("liaison", "leader", "supervisor"):
@@ -174,7 +174,7 @@ def test_r44_only_the_office_triages(campaign, tree, users, login):
 
 # --- answer, publish, send back
 
-def test_r44_the_unit_answers_and_the_office_publishes(campaign, tree, users, login):
+def test_r4_4_the_unit_answers_and_the_office_publishes(campaign, tree, users, login):
     message = submit(campaign, tree.county_a)
     forward(campaign, message, users["county_office"])
     liaison = login(users["liaison"])
@@ -193,13 +193,13 @@ def test_r44_the_unit_answers_and_the_office_publishes(campaign, tree, users, lo
     assert message.status == MessageStatus.PUBLISHED and message.answer == "已约谈相关责任人，限期整改。"
 
 
-def test_r44_a_liaison_answers_only_for_their_own_unit(campaign, tree, users, login):
+def test_r4_4_a_liaison_answers_only_for_their_own_unit(campaign, tree, users, login):
     message = submit(campaign, tree.village_a)
     forward(campaign, message, users["county_office"], unit=tree.township_a)
     assert login(users["liaison"]).get(reverse("feedback:message_answer", args=[message.pk])).status_code == 403
 
 
-def test_r44_the_office_sends_an_answer_back_with_reasons(campaign, tree, users, login):
+def test_r4_4_the_office_sends_an_answer_back_with_reasons(campaign, tree, users, login):
     message = submit(campaign, tree.county_a)
     forward(campaign, message, users["county_office"])
     services.message_answer(message=message, text="情况属实", by=users["liaison"])
@@ -217,7 +217,7 @@ def test_r44_the_office_sends_an_answer_back_with_reasons(campaign, tree, users,
     assert 'id="return-reason"' in page and 'id="action-answer"' in page
 
 
-def test_r44_steps_out_of_order_are_refused(campaign, tree, users, login):
+def test_r4_4_steps_out_of_order_are_refused(campaign, tree, users, login):
     message = submit(campaign, tree.county_a)
     with pytest.raises(FeedbackError):
         services.message_publish(message=message, text="x", by=users["county_office"])
@@ -230,7 +230,7 @@ def test_r44_steps_out_of_order_are_refused(campaign, tree, users, login):
 
 # --- contact details
 
-def test_r44_contact_details_only_for_the_staff_handling_the_message(campaign, tree, users, login):
+def test_r4_4_contact_details_only_for_the_staff_handling_the_message(campaign, tree, users, login):
     message = submit(campaign, tree.county_a, citizen_name="王五", citizen_phone="13700001111")
     for name, shown in [("county_office", True), ("city_office", True), ("liaison", False), ("leader", False),
                         ("supervisor", False)]:
@@ -240,7 +240,7 @@ def test_r44_contact_details_only_for_the_staff_handling_the_message(campaign, t
     assert "13700001111" in login(users["liaison"]).get(message.get_absolute_url()).content.decode()
 
 
-def test_r44_the_excel_export_never_carries_contact_details(campaign, tree, users, login):
+def test_r4_4_the_excel_export_never_carries_contact_details(campaign, tree, users, login):
     submit(campaign, tree.county_a, "留言正文", citizen_name="赵六", citizen_phone="13600002222")
     submit(campaign, tree.county_a, '=HYPERLINK("http://evil.example","点我")')
     response = login(users["county_office"]).get(reverse("feedback:messages"), {"show": "all", "export": "xlsx"})
@@ -253,7 +253,7 @@ def test_r44_the_excel_export_never_carries_contact_details(campaign, tree, user
     assert formula.data_type == "s"  # a citizen's text stays inert text, never a formula
 
 
-def test_r44_text_is_escaped_on_staff_pages(campaign, tree, users, login):
+def test_r4_4_text_is_escaped_on_staff_pages(campaign, tree, users, login):
     message = submit(campaign, tree.county_a, "<b>粗体</b><script>x()</script>")
     office = login(users["county_office"])
     for url in (message.get_absolute_url(), reverse("feedback:messages")):
@@ -261,7 +261,7 @@ def test_r44_text_is_escaped_on_staff_pages(campaign, tree, users, login):
         assert "<script>x()</script>" not in body and "&lt;script&gt;" in body
 
 
-def test_r44_message_list_keeps_a_fixed_number_of_queries(campaign, tree, users, login,
+def test_r4_4_message_list_keeps_a_fixed_number_of_queries(campaign, tree, users, login,
                                                            django_assert_max_num_queries):
     office = login(users["county_office"])
 
@@ -279,7 +279,7 @@ def test_r44_message_list_keeps_a_fixed_number_of_queries(campaign, tree, users,
 
 # --- R4.3 letters and visits
 
-def test_r43_a_supervision_group_records_a_letter_into_the_same_pipeline(campaign, tree, users, login):
+def test_r4_3_a_supervision_group_records_a_letter_into_the_same_pipeline(campaign, tree, users, login):
     client = login(users["supervisor"])
     page = client.get(reverse("feedback:letter_add"), {"q": "正定镇"})
     assert [h.unit for h in page.context["hits"]] == [tree.township_a]
@@ -292,10 +292,10 @@ def test_r43_a_supervision_group_records_a_letter_into_the_same_pipeline(campaig
     assert message.recorded_by == users["supervisor"]
     # it is in the county office's queue like any board message
     queue = login(users["county_office"]).get(reverse("feedback:messages"))
-    assert [m.pk for m in queue.context["page"]] == [message.pk]
+    assert [m.pk for m in records_of(queue)] == [message.pk]
 
 
-def test_r43_bad_letters_store_nothing(campaign, tree, users, login):
+def test_r4_3_bad_letters_store_nothing(campaign, tree, users, login):
     client = login(users["county_office_b"])
     base = {"channel": "visit", "received_by": tree.county_b.pk, "received_on": "2014-04-10",
             "category": "other", "text": "来访反映"}
@@ -330,7 +330,7 @@ def _reminders(user) -> list[str]:
     return list(Notification.objects.filter(user=user).values_list("title", flat=True))
 
 
-def test_r44_overdue_answers_are_flagged_and_reminded_once(campaign, tree, users, overdue_two, login):
+def test_r4_4_overdue_answers_are_flagged_and_reminded_once(campaign, tree, users, overdue_two, login):
     due = overdue_two[0].due_date
     assert services.messages_flag_overdue(today=due) == 0  # due today is not overdue yet
     assert services.messages_flag_overdue(today=due + datetime.timedelta(days=1)) == 2
@@ -345,14 +345,14 @@ def test_r44_overdue_answers_are_flagged_and_reminded_once(campaign, tree, users
     assert page.status_code == 200
 
 
-def test_r44_a_sweep_that_first_runs_late_reminds_once(campaign, tree, users, overdue_two):
+def test_r4_4_a_sweep_that_first_runs_late_reminds_once(campaign, tree, users, overdue_two):
     due = overdue_two[0].due_date
     assert services.messages_flag_overdue(today=due + datetime.timedelta(days=20)) == 2
     assert services.messages_flag_overdue(today=due + datetime.timedelta(days=21)) == 0
     assert len(_reminders(users["county_office"])) == 2
 
 
-def test_r44_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, users, overdue_two, monkeypatch):
+def test_r4_4_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, users, overdue_two, monkeypatch):
     from campaign.services import notifications
 
     real = notifications.notify
@@ -375,7 +375,7 @@ def test_r44_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, 
     assert len(titles) == len(set(titles)) == 2
 
 
-def test_r44_an_answer_sent_back_with_a_new_date_is_reminded_again_when_that_passes(campaign, tree, users,
+def test_r4_4_an_answer_sent_back_with_a_new_date_is_reminded_again_when_that_passes(campaign, tree, users,
                                                                                      overdue_two):
     message = overdue_two[0]
     first_due = message.due_date
@@ -388,13 +388,13 @@ def test_r44_an_answer_sent_back_with_a_new_date_is_reminded_again_when_that_pas
     assert services.messages_flag_overdue(today=new_due + datetime.timedelta(days=2)) == 0
 
 
-def test_r44_answered_messages_are_not_reminded(campaign, tree, users, overdue_two):
+def test_r4_4_answered_messages_are_not_reminded(campaign, tree, users, overdue_two):
     for message in overdue_two:
         services.message_answer(message=message, text="已办", by=users["county_office"])
     assert services.messages_flag_overdue(today=overdue_two[0].due_date + datetime.timedelta(days=5)) == 0
 
 
-def test_r44_the_beat_task_runs_the_sweep(campaign, tree, users, overdue_two, monkeypatch):
+def test_r4_4_the_beat_task_runs_the_sweep(campaign, tree, users, overdue_two, monkeypatch):
     from django.utils import timezone
 
     from feedback.tasks import messages_flag_overdue
