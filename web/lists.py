@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django_tables2.paginators import LazyPaginator
 
 from reports.excel import Sheet, write_xlsx
@@ -15,12 +16,24 @@ from reports.excel import Sheet, write_xlsx
 from .downloads import wants_export, xlsx_download
 
 
+class AnyYesNo(django_filters.widgets.BooleanWidget):
+    """A yes/no filter whose empty choice reads "any" rather than django-filter's "unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
+
+
 class FilterSet(django_filters.FilterSet):
-    """Base of every list's filters. A value that does not parse shows a field error and lists nothing."""
+    """Base of every list's filters. A value that does not parse shows a field error and lists nothing.
+    Yes/no filters offer "any / yes / no"."""
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         self.user = user
         super().__init__(data, *args, **kwargs)
+        for flt in self.filters.values():
+            if isinstance(flt, django_filters.BooleanFilter) and "widget" not in flt.extra:
+                flt.extra["widget"] = AnyYesNo
 
     def rows(self) -> QuerySet:
         """The rows these filters let through: all while unbound, none while a value is invalid."""

@@ -249,3 +249,12 @@ def test_r0_4_excel_export_is_the_same_table_with_every_filtered_row(tree, users
     assert list(rows[0]) == [str(column.header) for column in table.columns]
     assert len(rows) == 61  # every row, not one page
     assert rows[1][1] == "乡镇干部" and rows[1][2] == str(Rank.SECTION.label)  # labels, as on the page
+
+
+def test_r0_2_yes_no_filters_offer_any_rather_than_unknown(tree, users):
+    """R0.2 an empty yes/no filter reads «全部» (any), never django-filter's «未知» (unknown)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        html = str(_CadreFilter(queryset=Cadre.objects.all()).form["is_top_leader"])
+    assert "全部" in html and "未知" not in html
