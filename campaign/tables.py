@@ -9,8 +9,7 @@ from django.template.defaultfilters import linebreaksbr  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.formats import date_format  # noqa: E402
-from django.utils.html import format_html  # noqa: E402
-from django.utils.safestring import mark_safe  # noqa: E402
+from django.utils.html import format_html, format_html_join  # noqa: E402
 from django.utils.text import Truncator  # noqa: E402
 from django.utils.translation import ngettext  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
@@ -118,7 +117,7 @@ class MeetingTable(Table):
             badges.append(format_html('<span class="badge text-bg-secondary">{}</span>', _("Secretary")))
         if record.supervision_comment:
             badges.append(format_html('<span class="badge text-bg-info">{}</span>', _("Supervision group")))
-        return mark_safe(" ".join(badges))  # noqa: S308  (each badge built by format_html)
+        return format_html_join(" ", "{}", ((badge,) for badge in badges))
 
     def value_team_missing(self, value):
         return max(value, 0)
@@ -207,7 +206,7 @@ class ShortfallTable(Table):
         empty_text = _("Nobody here owes study sessions.")
 
     def render_missing(self, value):
-        return value if value > 0 else mark_safe('<i class="bi bi-check-lg text-success"></i>')  # noqa: S308
+        return value if value > 0 else format_html('<i class="{}" aria-hidden="true"></i>', "bi bi-check-lg text-success")
 
     def value_missing(self, value):
         return max(value, 0)
@@ -542,7 +541,6 @@ from django.urls import reverse as _reverse  # noqa: E402
 from django.utils.formats import date_format as _date_format  # noqa: E402
 from django.utils.html import format_html as _html  # noqa: E402
 from django.utils.html import format_html_join as _html_join  # noqa: E402
-from django.utils.safestring import mark_safe as _safe  # noqa: E402
 
 from web.lists import Table as _WebTable  # noqa: E402
 
@@ -622,7 +620,7 @@ class PressConferenceTable(_WebTable):
         return value
 
     def render_speakers(self, record):
-        return _html_join(_safe("<br>"), "{}{} {}", ((s.unit.name, s.post, s.name) for s in record.speakers.all()))
+        return _html_join("", "<div>{}{} {}</div>", ((s.unit.name, s.post, s.name) for s in record.speakers.all()))
 
     def value_speakers(self, record):
         return _speakers(record)
@@ -746,7 +744,7 @@ class DisciplinaryCaseTable(_WebTable):
         return value
 
     def render_violation(self, value):
-        return _html_join(_safe("<br>"), "{}", ((line,) for line in value.splitlines()))
+        return linebreaksbr(value, autoescape=True)
 
     render_handling = render_violation
 

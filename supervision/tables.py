@@ -238,7 +238,7 @@ class CrossTable(Table):
 class AttentionTable(Table):
     """A unit on a list of focus or key-contact units (``selectors.attention.AttentionRow``)."""
 
-    unit = tables.Column(verbose_name=gettext_lazy("Unit"), order_by=("unit.path",),
+    unit = tables.Column(verbose_name=gettext_lazy("Unit"), order_by=("unit__path",),
                          attrs={"td": {"class": "text-nowrap"}})
     since = tables.DateColumn(verbose_name=gettext_lazy("Since"), attrs={"td": {"class": "small text-nowrap"}})
     open_cards = tables.Column(verbose_name=gettext_lazy("Open cards"), attrs={"td": {"class": "text-end"}})
