@@ -4,11 +4,16 @@ from .models import Notification
 
 
 def notifications(request):
-    """The unread count in the header (one query per page, only for logged-in users)."""
+    """The unread count in the header: one query per request, only for logged-in users. Kept on the
+    request because django-tables2 renders each table with the request, which runs the processors again."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()}
+    unread = getattr(request, "_dudao_unread_notifications", None)
+    if unread is None:
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        request._dudao_unread_notifications = unread
+    return {"unread_notifications": unread}
 
 
 # (label, url name) of each area's list page, shown in the header's campaign menu.

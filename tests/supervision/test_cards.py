@@ -266,10 +266,10 @@ def test_r1_3_card_list_filters_paginates_and_exports(issue, users, login, tree,
 def test_r1_3_card_list_keeps_a_fixed_number_of_queries(issue, users, login, django_assert_max_num_queries):
     client = login(users["supervisor"])
     _seed_cards(issue, users, 3)
-    with django_assert_max_num_queries(13):  # render_table re-runs the context processors
+    with django_assert_max_num_queries(12):
         client.get(reverse("supervision:card_list"))
     _seed_cards(issue, users, 20)
-    with django_assert_max_num_queries(13):  # render_table re-runs the context processors
+    with django_assert_max_num_queries(12):
         client.get(reverse("supervision:card_list"))
 
 

@@ -185,8 +185,8 @@ def test_r1_1_dispatch_list_keeps_a_fixed_number_of_queries(login, users, tree, 
                                                            django_assert_max_num_queries):
     client = login(users["city_office"])
     _seed(users, tree, 2)
-    with django_assert_max_num_queries(11):  # render_table re-runs the context processors
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("supervision:dispatch_list")).status_code == 200
     _seed(users, tree, 20)
-    with django_assert_max_num_queries(11):  # render_table re-runs the context processors
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("supervision:dispatch_list")).status_code == 200

@@ -176,7 +176,7 @@ def test_r1_3_group_and_approval_lists_keep_a_fixed_number_of_queries(users, log
 
     for size in (2, 12):
         grow(size)
-        with django_assert_max_num_queries(11):  # render_table re-runs the context processors
+        with django_assert_max_num_queries(10):
             assert client.get(reverse("supervision:group_list")).status_code == 200
-        with django_assert_max_num_queries(10):  # render_table re-runs the context processors
+        with django_assert_max_num_queries(9):
             assert client.get(reverse("supervision:approvals")).status_code == 200

@@ -151,7 +151,7 @@ def test_r3_3_inspection_list_counts_and_export(login, users, tree, inspection, 
                                   finding="问题")
     client = login(users["prov_office"])
     url = reverse("supervision:inspection_list")
-    with django_assert_max_num_queries(9):  # render_table re-runs the context processors
+    with django_assert_max_num_queries(8):
         row = listed(client.get(url))[0]
     assert (row.unit_count, row.done, row.problems) == (2, 1, 1)
     assert total(client.get(url, {"unit": "迁安"})) == 0
@@ -317,7 +317,7 @@ def test_r5_3_cross_list_state_filter_and_export(login, users, tree, group, camp
     _plan(users, tree, group, start=-30, end=-20)
     client = login(users["prov_office"])
     url = reverse("supervision:cross_list")
-    with django_assert_max_num_queries(10):  # render_table re-runs the context processors
+    with django_assert_max_num_queries(9):
         html = client.get(url).content.decode()
     assert set(re.findall(r'data-state="(\w+)"', html)) == {"running", "ended"} and 'data-complete="1"' not in html
     assert total(client.get(url, {"state": "running"})) == 1
