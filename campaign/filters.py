@@ -1,17 +1,27 @@
 """The campaign app's list filters as django-filter filter sets (on ``web.lists.FilterSet``)."""
 from __future__ import annotations
 
+from django import forms as _forms
+from django.db.models import F
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+import django_filters
 
-# ---- core, study, exams, meetings, problems (begin)
-import django_filters  # noqa: E402
-from django import forms as _forms  # noqa: E402
-from django.db.models import Q  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from units.filters import UnitFilter
+from units.models import Rank
+from units.querysets import unit_matching_q as _unit_q
+from units.scoping import scope_q as _scope_q
+from web.lists import FilterSet
 
-from units.filters import UnitFilter  # noqa: E402
-from web.lists import FilterSet  # noqa: E402
+from .forms.core import DATE_INPUT
+from .models import ArticleKind, MediaKind, PosterKind, PublicityColumn
+from .models import CommonProblem, FourWinds, MaterialStatus, MaterialSubject, ProblemRoute, ProblemStatus
+from .models import MeetingKind
+from .models import RequestStatus
+from .models import SessionKind
 
-from .models import MeetingKind  # noqa: E402
+
+# ---- core, study, exams, meetings, problems
 
 
 class MeetingFilter(FilterSet):
@@ -24,14 +34,6 @@ class MeetingFilter(FilterSet):
 
     def filter_missing(self, queryset, name, value):
         return queryset.filter(team_missing__gt=0) if value else queryset
-
-
-from django.db.models import F  # noqa: E402
-
-from units.models import Rank  # noqa: E402
-
-from .forms.core import DATE_INPUT  # noqa: E402
-from .models import SessionKind  # noqa: E402
 
 
 class SessionFilter(FilterSet):
@@ -112,9 +114,6 @@ class OwedFilter(FilterSet):
         return owed_in_state(super().rows(), state)
 
 
-from .models import CommonProblem, FourWinds, MaterialStatus, MaterialSubject, ProblemRoute, ProblemStatus  # noqa: E402
-
-
 class ProblemFilter(FilterSet):
     """R3.1 the problems: unit (name or code, in scope), category, route, status, common problem, text."""
 
@@ -152,37 +151,28 @@ class MaterialFilter(FilterSet):
 
     def filter_awaiting(self, queryset, name, value):
         return queryset.filter(self.awaiting_q) if value else queryset
-# ---- core, study, exams, meetings, problems (end)
 
 
-# ---- liaison, notices, publicity, articles (begin)
-import django_filters as _df  # noqa: E402
-from django import forms as _dj_forms  # noqa: E402
-from django.db.models import Q as _Q  # noqa: E402
+# ---- liaison, notices, publicity, articles
 
-from units.filters import UnitFilter as _UnitFilter  # noqa: E402
-from web.lists import FilterSet as _FilterSet  # noqa: E402
-
-from .forms.core import DATE_INPUT as _DATE_INPUT  # noqa: E402
-from .models import ArticleKind, MediaKind, PosterKind, PublicityColumn  # noqa: E402
 
 PUBLISH_STATES = [("published", _("Made public")), ("draft", _("Not published"))]
 
 
-def _text_q(fields: tuple[str, ...], text: str) -> _Q:
-    q = _Q(pk__in=[])
+def _text_q(fields: tuple[str, ...], text: str) -> Q:
+    q = Q(pk__in=[])
     for name in fields:
-        q |= _Q(**{f"{name}__icontains": text})
+        q |= Q(**{f"{name}__icontains": text})
     return q
 
 
-class _TextFilterSet(_FilterSet):
+class _TextFilterSet(FilterSet):
     """A publicity list: free text over ``text_fields``, the unit (name or code, in scope)."""
 
     text_fields: tuple[str, ...] = ()
 
-    q = _df.CharFilter(label=_("Text"), method="filter_text", max_length=100)
-    unit = _UnitFilter()
+    q = django_filters.CharFilter(label=_("Text"), method="filter_text", max_length=100)
+    unit = UnitFilter()
 
     def filter_text(self, queryset, name, value):
         value = (value or "").strip()
@@ -192,7 +182,7 @@ class _TextFilterSet(_FilterSet):
 class _PublishedFilterSet(_TextFilterSet):
     """R6 a list of records an office makes public: … and published or not."""
 
-    state = _df.ChoiceFilter(label=_("Show"), choices=PUBLISH_STATES, method="filter_state",
+    state = django_filters.ChoiceFilter(label=_("Show"), choices=PUBLISH_STATES, method="filter_state",
                              empty_label=_("All"))
 
     def filter_state(self, queryset, name, value):
@@ -207,8 +197,8 @@ class PublicityArticleFilter(_PublishedFilterSet):
     """R6.1 the publicity articles of the user's scope."""
 
     text_fields = ("title", "body", "byline")
-    kind = _df.ChoiceFilter(label=_("Kind"), choices=ArticleKind.choices, empty_label=_("All"))
-    column = _df.ModelChoiceFilter(label=_("Special column"), queryset=PublicityColumn.objects.none(),
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ArticleKind.choices, empty_label=_("All"))
+    column = django_filters.ModelChoiceFilter(label=_("Special column"), queryset=PublicityColumn.objects.none(),
                                    empty_label=_("All"))
 
     def __init__(self, *args, columns=None, **kwargs):
@@ -234,13 +224,13 @@ class CriticismFilter(_PublishedFilterSet):
     """R6.3 the public criticisms issued in the user's scope (the unit is the issuer)."""
 
     text_fields = ("title", "number", "body")
-    unit = _UnitFilter("issuer", label=_("Issuer name or code"))
+    unit = UnitFilter("issuer", label=_("Issuer name or code"))
 
 
 class _DatedFilterSet(_TextFilterSet):
     date_field = "date"
-    date_from = _df.DateFilter(label=_("From"), method="filter_from", widget=_DATE_INPUT)
-    date_to = _df.DateFilter(label=_("To"), method="filter_to", widget=_DATE_INPUT)
+    date_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(label=_("To"), method="filter_to", widget=DATE_INPUT)
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(**{f"{self.date_field}__gte": value})
@@ -254,7 +244,7 @@ class PosterFilter(_DatedFilterSet):
 
     text_fields = ("wording", "site")
     date_field = "put_up_on"
-    kind = _df.ChoiceFilter(label=_("Kind"), choices=PosterKind.choices, empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PosterKind.choices, empty_label=_("All"))
 
 
 class CoverageFilter(_DatedFilterSet):
@@ -262,33 +252,30 @@ class CoverageFilter(_DatedFilterSet):
 
     text_fields = ("outlet", "title", "note")
     date_field = "published_on"
-    kind = _df.ChoiceFilter(label=_("Medium"), choices=MediaKind.choices, empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(label=_("Medium"), choices=MediaKind.choices, empty_label=_("All"))
 
 
-class PublicArticleFilter(_FilterSet):
+class PublicArticleFilter(FilterSet):
     """R6.1 the public article pages: search, kind, column (published records only are handed in)."""
 
-    q = _df.CharFilter(label=_("Search"), method="filter_text", max_length=100)
-    kind = _df.ChoiceFilter(label=_("Kind"), choices=ArticleKind.choices, empty_label=_("All kinds"),
-                            widget=_dj_forms.Select(attrs={"class": "form-select form-select-sm"}))
-    column = _df.ModelChoiceFilter(label=_("Special column"),
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=100)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ArticleKind.choices, empty_label=_("All kinds"),
+                            widget=_forms.Select(attrs={"class": "form-select form-select-sm"}))
+    column = django_filters.ModelChoiceFilter(label=_("Special column"),
                                    queryset=PublicityColumn.objects.filter(is_active=True))
 
     def filter_text(self, queryset, name, value):
         value = (value or "").strip()
         return queryset.filter(_text_q(("title", "body", "summary"), value)) if value else queryset
 # R5.2 liaison
-from units.querysets import unit_matching_q as _unit_q  # noqa: E402
-from units.scoping import scope_q as _scope_q  # noqa: E402
 
-from .models import RequestStatus  # noqa: E402
 
 TASK_STATES = [("overdue", _("Overdue")), ("done", _("Done")), ("dropped", _("Dropped")),
                ("all", _("All"))]
 REQUEST_BOXES = [("sent", _("Asked by my units")), ("received", _("Addressed to my offices"))]
 
 
-class _EitherUnitFilter(_df.CharFilter):
+class _EitherUnitFilter(django_filters.CharFilter):
     """A unit by name or code (contains), within the viewer's subtree, on either of two relations."""
 
     def __init__(self, *relations: str, label=None, help_text=None):
@@ -300,31 +287,31 @@ class _EitherUnitFilter(_df.CharFilter):
         if not text:
             return qs
         user = getattr(self.parent, "user", None)
-        q = _Q(pk__in=[])
+        q = Q(pk__in=[])
         for relation in self.relations:
             one = _unit_q(text, f"{relation}__")
             q |= (one & _scope_q(user, f"{relation}__")) if user is not None else one
         return qs.filter(q)
 
 
-class LiaisonMeetingFilter(_FilterSet):
+class LiaisonMeetingFilter(FilterSet):
     """R5.2 the liaison meetings: unit (name or code, in scope), dates."""
 
-    unit = _UnitFilter()
-    date_from = _df.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=_DATE_INPUT)
-    date_to = _df.DateFilter(label=_("To"), field_name="date", lookup_expr="lte", widget=_DATE_INPUT)
+    unit = UnitFilter()
+    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte", widget=DATE_INPUT)
 
 
-class LiaisonTaskFilter(_FilterSet):
+class LiaisonTaskFilter(FilterSet):
     """R5.2 the action items: text, unit (the meeting's office or the owner), state (open by default), mine."""
 
-    q = _df.CharFilter(label=_("Text"), method="filter_text", max_length=100)
+    q = django_filters.CharFilter(label=_("Text"), method="filter_text", max_length=100)
     unit = _EitherUnitFilter("meeting__unit", "owner_unit",
                              help_text=_("The office that held the meeting, or the owning unit."))
-    state = _df.ChoiceFilter(label=_("Show"), choices=TASK_STATES, method="filter_state",
+    state = django_filters.ChoiceFilter(label=_("Show"), choices=TASK_STATES, method="filter_state",
                              empty_label=_("In progress"))
-    mine = _df.BooleanFilter(label=_("Only mine and my units'"), method="filter_mine",
-                             widget=_dj_forms.CheckboxInput)
+    mine = django_filters.BooleanFilter(label=_("Only mine and my units'"), method="filter_mine",
+                             widget=_forms.CheckboxInput)
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -346,8 +333,8 @@ class LiaisonTaskFilter(_FilterSet):
             return queryset
         from units.scoping import grants_of
 
-        return queryset.filter(_Q(owner_user=self.user)
-                               | _Q(owner_unit_id__in=[g.unit_id for g in grants_of(self.user)]))
+        return queryset.filter(Q(owner_user=self.user)
+                               | Q(owner_unit_id__in=[g.unit_id for g in grants_of(self.user)]))
 
     def rows(self):
         rows = super().rows()
@@ -355,11 +342,11 @@ class LiaisonTaskFilter(_FilterSet):
         return (rows if state else rows.open()).order_by("due_date", "pk")
 
 
-class ProgressReportFilter(_FilterSet):
+class ProgressReportFilter(FilterSet):
     """R5.2 the progress reports: reporting unit (name or code, in scope), late only."""
 
-    unit = _UnitFilter()
-    late = _df.BooleanFilter(label=_("Only late reports"), method="filter_late", widget=_dj_forms.CheckboxInput)
+    unit = UnitFilter()
+    late = django_filters.BooleanFilter(label=_("Only late reports"), method="filter_late", widget=_forms.CheckboxInput)
 
     def filter_late(self, queryset, name, value):
         from .selectors.liaison import late_only
@@ -367,13 +354,13 @@ class ProgressReportFilter(_FilterSet):
         return late_only(queryset) if value else queryset
 
 
-class InstructionRequestFilter(_FilterSet):
+class InstructionRequestFilter(FilterSet):
     """R5.2 requests for instructions: text, unit (asking or addressed, in scope), status, sent or received."""
 
-    q = _df.CharFilter(label=_("Subject or text"), method="filter_text", max_length=100)
+    q = django_filters.CharFilter(label=_("Subject or text"), method="filter_text", max_length=100)
     unit = _EitherUnitFilter("unit", "addressee")
-    status = _df.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices, empty_label=_("All"))
-    box = _df.ChoiceFilter(label=_("Which"), choices=REQUEST_BOXES, method="filter_box",
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices, empty_label=_("All"))
+    box = django_filters.ChoiceFilter(label=_("Which"), choices=REQUEST_BOXES, method="filter_box",
                            empty_label=_("All"))
 
     def filter_text(self, queryset, name, value):
@@ -393,12 +380,12 @@ class InstructionRequestFilter(_FilterSet):
 NOTICE_BOXES = [("all", _("All")), ("inbox", _("Inbox")), ("sent", _("Issued"))]
 
 
-class NoticeFilter(_FilterSet):
+class NoticeFilter(FilterSet):
     """X3 the notices a user sees: document number or title, inbox / issued, unread by one of my units."""
 
-    q = _df.CharFilter(label=_("Search by document number or title"), method="filter_text", max_length=100)
-    box = _df.ChoiceFilter(choices=NOTICE_BOXES, method="filter_box", empty_label=None)
-    unread = _df.BooleanFilter(method="filter_unread", widget=_dj_forms.CheckboxInput)
+    q = django_filters.CharFilter(label=_("Search by document number or title"), method="filter_text", max_length=100)
+    box = django_filters.ChoiceFilter(choices=NOTICE_BOXES, method="filter_box", empty_label=None)
+    unread = django_filters.BooleanFilter(method="filter_unread", widget=_forms.CheckboxInput)
 
     def filter_text(self, queryset, name, value):
         value = (value or "").strip()
@@ -419,10 +406,10 @@ class NoticeFilter(_FilterSet):
         return queryset.addressed_to(bound_unit_ids(self.user), unread=True) if value else queryset
 
 
-class RecipientFilter(_FilterSet):
+class RecipientFilter(FilterSet):
     """X3 the addressees of a notice: unread only."""
 
-    unread = _df.BooleanFilter(method="filter_unread", widget=_dj_forms.CheckboxInput)
+    unread = django_filters.BooleanFilter(method="filter_unread", widget=_forms.CheckboxInput)
 
     def filter_unread(self, queryset, name, value):
         return queryset.filter(read_at__isnull=True) if value else queryset
@@ -432,11 +419,11 @@ ARTICLE_STATES = [("submitted", _("Submitted")), ("pending", _("Not submitted"))
                   ("overdue", _("Overdue")), ("best", _("Selected for the volume"))]
 
 
-class ReflectionArticleFilter(_FilterSet):
+class ReflectionArticleFilter(FilterSet):
     """R2.7 the requested articles: author, unit or title; state (the queryset handed in is already scoped)."""
 
-    q = _df.CharFilter(label=_("Author, unit or title"), method="filter_text", max_length=100)
-    state = _df.ChoiceFilter(label=_("State"), choices=ARTICLE_STATES, method="filter_state")
+    q = django_filters.CharFilter(label=_("Author, unit or title"), method="filter_text", max_length=100)
+    state = django_filters.ChoiceFilter(label=_("State"), choices=ARTICLE_STATES, method="filter_state")
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -456,4 +443,3 @@ class ReflectionArticleFilter(_FilterSet):
         if value == "best":
             return queryset.filter(is_best=True)
         return queryset
-# ---- liaison, notices, publicity, articles (end)

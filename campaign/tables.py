@@ -2,19 +2,20 @@
 Excel export from the same table."""
 from __future__ import annotations
 
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+import django_tables2 as tables
 
-# ---- core, study, exams, meetings, problems (begin)
-import django_tables2 as tables  # noqa: E402
-from django.template.defaultfilters import linebreaksbr  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.formats import date_format  # noqa: E402
-from django.utils.html import format_html, format_html_join  # noqa: E402
-from django.utils.text import Truncator  # noqa: E402
-from django.utils.translation import ngettext  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from web.lists import Table as _BaseTable
 
-from web.lists import Table as _BaseTable  # noqa: E402
+
+# ---- core, study, exams, meetings, problems
 
 
 class Table(_BaseTable):
@@ -532,17 +533,9 @@ class MaterialTable(Table):
 
     def value_reviewed_at(self, value):
         return _local_naive(value)
-# ---- core, study, exams, meetings, problems (end)
 
 
-# ---- liaison, notices, publicity, articles (begin)
-import django_tables2 as _t2  # noqa: E402
-from django.urls import reverse as _reverse  # noqa: E402
-from django.utils.formats import date_format as _date_format  # noqa: E402
-from django.utils.html import format_html as _html  # noqa: E402
-from django.utils.html import format_html_join as _html_join  # noqa: E402
-
-from web.lists import Table as _WebTable  # noqa: E402
+# ---- liaison, notices, publicity, articles
 
 #: cells drawn by a template: ``template_code`` renders in the page's context (``template_name`` would run
 #: the context processors again for every cell)
@@ -550,7 +543,7 @@ _PUBLISHED = '{% include "campaign/publicity/_published.html" with obj=record %}
 
 
 def _day(value) -> str:
-    return _date_format(value, "DATE_FORMAT") if value else "—"
+    return date_format(value, "DATE_FORMAT") if value else "—"
 
 
 def _naive(value):
@@ -564,48 +557,48 @@ def _speakers(record, sep: str = "、") -> str:
     return sep.join(f"{s.unit.name}{s.post}{s.name}" for s in record.speakers.all())
 
 
-class PublicityArticleTable(_WebTable):
+class PublicityArticleTable(_BaseTable):
     """R6.1 the publicity articles of the user's scope; the file adds byline, date and abstract."""
 
-    title = _t2.Column(verbose_name=_("Title"))
-    kind = _t2.Column(verbose_name=_("Kind"))
-    column = _t2.Column(verbose_name=_("Special column"), accessor="column__name", default="—",
+    title = tables.Column(verbose_name=_("Title"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    column = tables.Column(verbose_name=_("Special column"), accessor="column__name", default="—",
                         order_by=("column__name",))
-    unit = _t2.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
-    byline = _t2.Column(verbose_name=_("Byline"), visible=False)
-    published_on = _t2.Column(verbose_name=_("Published on"), visible=False,
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+    byline = tables.Column(verbose_name=_("Byline"), visible=False)
+    published_on = tables.Column(verbose_name=_("Published on"), visible=False,
                               order_by=("published_on", "created_at", "pk"))
-    summary = _t2.Column(verbose_name=_("Abstract"), visible=False)
-    state = _t2.TemplateColumn(template_code=_PUBLISHED, verbose_name=_("State"),
+    summary = tables.Column(verbose_name=_("Abstract"), visible=False)
+    state = tables.TemplateColumn(template_code=_PUBLISHED, verbose_name=_("State"),
                                accessor="published_on", order_by=("published_on",), exclude_from_export=True)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "article-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "article-table"}
         row_attrs = {"data-article": lambda record: record.pk}
         empty_text = _("No article matches.")
 
     def render_title(self, record, value):
-        byline = _html('<div class="small text-muted">{}</div>', record.byline) if record.byline else ""
-        return _html('<a href="{}">{}</a>{}', record.get_absolute_url(), value, byline)
+        byline = format_html('<div class="small text-muted">{}</div>', record.byline) if record.byline else ""
+        return format_html('<a href="{}">{}</a>{}', record.get_absolute_url(), value, byline)
 
     def value_title(self, value):
         return value
 
 
-class PressConferenceTable(_WebTable):
+class PressConferenceTable(_BaseTable):
     """R6.2 press conferences with their top-leader speakers; the file adds the topics."""
 
-    held_on = _t2.Column(verbose_name=_("Date"), order_by=("held_on", "pk"))
-    title = _t2.Column(verbose_name=_("Title"))
-    unit = _t2.Column(verbose_name=_("Holding unit"), accessor="unit__name", visible=False)
-    speakers = _t2.Column(verbose_name=_("Speakers"), accessor="pk", orderable=False, attrs={"td": {"class": "small"}})
-    topics = _t2.Column(verbose_name=_("Press conference topics"), visible=False)
-    published_on = _t2.Column(verbose_name=_("Published on"), visible=False)
-    state = _t2.TemplateColumn(template_code=_PUBLISHED, verbose_name=_("State"), accessor="published_on",
+    held_on = tables.Column(verbose_name=_("Date"), order_by=("held_on", "pk"))
+    title = tables.Column(verbose_name=_("Title"))
+    unit = tables.Column(verbose_name=_("Holding unit"), accessor="unit__name", visible=False)
+    speakers = tables.Column(verbose_name=_("Speakers"), accessor="pk", orderable=False, attrs={"td": {"class": "small"}})
+    topics = tables.Column(verbose_name=_("Press conference topics"), visible=False)
+    published_on = tables.Column(verbose_name=_("Published on"), visible=False)
+    state = tables.TemplateColumn(template_code=_PUBLISHED, verbose_name=_("State"), accessor="published_on",
                                order_by=("published_on",), exclude_from_export=True)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "conference-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "conference-table"}
         row_attrs = {"data-conference": lambda record: record.pk}
         empty_text = _("No press conference matches.")
 
@@ -613,14 +606,14 @@ class PressConferenceTable(_WebTable):
         return _day(value)
 
     def render_title(self, record, value):
-        return _html('<a href="{}">{}</a><div class="small text-muted">{}</div>', record.get_absolute_url(), value,
+        return format_html('<a href="{}">{}</a><div class="small text-muted">{}</div>', record.get_absolute_url(), value,
                      record.unit.name)
 
     def value_title(self, value):
         return value
 
     def render_speakers(self, record):
-        return _html_join("", "<div>{}{} {}</div>", ((s.unit.name, s.post, s.name) for s in record.speakers.all()))
+        return format_html_join("", "<div>{}{} {}</div>", ((s.unit.name, s.post, s.name) for s in record.speakers.all()))
 
     def value_speakers(self, record):
         return _speakers(record)
@@ -629,36 +622,36 @@ class PressConferenceTable(_WebTable):
         return "；".join(record.topic_list)
 
 
-class PosterTable(_WebTable):
+class PosterTable(_BaseTable):
     """R6.4 posters and slogans, shown as photo cards; the file is a plain table."""
 
-    put_up_on = _t2.Column(verbose_name=_("Date put up"), order_by=("put_up_on", "pk"))
-    unit = _t2.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
-    kind = _t2.Column(verbose_name=_("Kind"))
-    wording = _t2.Column(verbose_name=_("Wording"))
-    site = _t2.Column(verbose_name=_("Site"))
-    quantity = _t2.Column(verbose_name=_("Quantity"))
+    put_up_on = tables.Column(verbose_name=_("Date put up"), order_by=("put_up_on", "pk"))
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+    kind = tables.Column(verbose_name=_("Kind"))
+    wording = tables.Column(verbose_name=_("Wording"))
+    site = tables.Column(verbose_name=_("Site"))
+    quantity = tables.Column(verbose_name=_("Quantity"))
 
-    class Meta(_WebTable.Meta):
+    class Meta(_BaseTable.Meta):
         template_name = "campaign/publicity/_poster_cards.html"
 
 
-class MediaCoverageTable(_WebTable):
+class MediaCoverageTable(_BaseTable):
     """R6.5 the media coverage log; edit and delete only where the user may."""
 
-    published_on = _t2.Column(verbose_name=_("Date"), order_by=("published_on", "pk"))
-    outlet = _t2.Column(verbose_name=_("Outlet"))
-    kind = _t2.Column(verbose_name=_("Medium"), visible=False)
-    title = _t2.Column(verbose_name=_("Title"))
-    link = _t2.Column(verbose_name=_("Link"), visible=False)
-    unit = _t2.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
-    note = _t2.Column(verbose_name=_("Note"), visible=False)
-    actions = _t2.TemplateColumn(template_code='{% include "campaign/publicity/_coverage_actions.html" %}',
+    published_on = tables.Column(verbose_name=_("Date"), order_by=("published_on", "pk"))
+    outlet = tables.Column(verbose_name=_("Outlet"))
+    kind = tables.Column(verbose_name=_("Medium"), visible=False)
+    title = tables.Column(verbose_name=_("Title"))
+    link = tables.Column(verbose_name=_("Link"), visible=False)
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+    note = tables.Column(verbose_name=_("Note"), visible=False)
+    actions = tables.TemplateColumn(template_code='{% include "campaign/publicity/_coverage_actions.html" %}',
                                  verbose_name="",
                                  orderable=False, exclude_from_export=True, attrs={"td": {"class": "text-nowrap"}})
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "coverage-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "coverage-table"}
         row_attrs = {"data-coverage": lambda record: record.pk}
         empty_text = _("No media report logged in your scope yet.")
 
@@ -666,79 +659,79 @@ class MediaCoverageTable(_WebTable):
         return _day(value)
 
     def render_outlet(self, record, value):
-        return _html('{}<div class="small text-muted">{}</div>', value, record.get_kind_display())
+        return format_html('{}<div class="small text-muted">{}</div>', value, record.get_kind_display())
 
     def value_outlet(self, value):
         return value
 
     def render_title(self, record, value):
-        note = _html('<div class="small text-muted">{}</div>', record.note) if record.note else ""
+        note = format_html('<div class="small text-muted">{}</div>', record.note) if record.note else ""
         if record.link:
-            return _html('<a href="{}" target="_blank" rel="noopener noreferrer">{} '
+            return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{} '
                          '<i class="bi bi-box-arrow-up-right"></i></a>{}', record.link, value, note)
-        return _html("{}{}", value, note)
+        return format_html("{}{}", value, note)
 
     def value_title(self, value):
         return value
 
 
-class CriticismTable(_WebTable):
+class CriticismTable(_BaseTable):
     """R6.3 the public criticisms issued in the user's scope with the units they name."""
 
-    number = _t2.Column(verbose_name=_("Document number"))
-    title = _t2.Column(verbose_name=_("Title"))
-    issuer = _t2.Column(verbose_name=_("Issuer"), accessor="issuer__name", order_by=("issuer__path",))
-    units = _t2.Column(verbose_name=_("Units criticised"), accessor="pk", orderable=False,
+    number = tables.Column(verbose_name=_("Document number"))
+    title = tables.Column(verbose_name=_("Title"))
+    issuer = tables.Column(verbose_name=_("Issuer"), accessor="issuer__name", order_by=("issuer__path",))
+    units = tables.Column(verbose_name=_("Units criticised"), accessor="pk", orderable=False,
                        attrs={"td": {"class": "small"}})
-    state = _t2.TemplateColumn(template_code=_PUBLISHED, verbose_name=_("State"), accessor="published_on",
+    state = tables.TemplateColumn(template_code=_PUBLISHED, verbose_name=_("State"), accessor="published_on",
                                order_by=("published_on",))
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "criticism-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "criticism-table"}
         row_attrs = {"data-criticism": lambda record: record.pk}
         empty_text = _("No public criticism has been confirmed in your scope.")
 
     def render_title(self, record, value):
-        return _html('<a href="{}">{}</a>', _reverse("campaign:criticism_detail", args=[record.pk]), value)
+        return format_html('<a href="{}">{}</a>', reverse("campaign:criticism_detail", args=[record.pk]), value)
 
     def render_units(self, record):
         return "、".join(e.unit.name for e in record.entries.all())
 
 
-class CriticismEntryTable(_WebTable):
+class CriticismEntryTable(_BaseTable):
     """R6.3 the Excel file of the criticisms: one row per criticised unit, with the reason."""
 
-    number = _t2.Column(verbose_name=_("Document number"), accessor="criticism__number")
-    title = _t2.Column(verbose_name=_("Title"), accessor="criticism__title")
-    issuer = _t2.Column(verbose_name=_("Issuer"), accessor="criticism__issuer__name")
-    unit = _t2.Column(verbose_name=_("Unit"), accessor="unit__name")
-    reason = _t2.Column(verbose_name=_("Reason"))
-    published_on = _t2.Column(verbose_name=_("Published on"), accessor="criticism__published_on")
+    number = tables.Column(verbose_name=_("Document number"), accessor="criticism__number")
+    title = tables.Column(verbose_name=_("Title"), accessor="criticism__title")
+    issuer = tables.Column(verbose_name=_("Issuer"), accessor="criticism__issuer__name")
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name")
+    reason = tables.Column(verbose_name=_("Reason"))
+    published_on = tables.Column(verbose_name=_("Published on"), accessor="criticism__published_on")
 
 
-class DisciplinaryCaseTable(_WebTable):
+class DisciplinaryCaseTable(_BaseTable):
     """R6.3 the closed cases recorded for exposure; the exposing office publishes, edits and deletes."""
 
-    unit = _t2.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
-    post = _t2.Column(verbose_name=_("Post of the person"), visible=False)
-    violation = _t2.Column(verbose_name=_("Violation"), attrs={"td": {"class": "small"}})
-    handling = _t2.Column(verbose_name=_("Handling"), attrs={"td": {"class": "small"}})
-    closed_on = _t2.Column(verbose_name=_("Closed on"), order_by=("closed_on", "pk"))
-    issuer = _t2.Column(verbose_name=_("Exposing office"), accessor="issuer__name", visible=False)
-    published_on = _t2.Column(verbose_name=_("Published on"), visible=False)
-    state = _t2.TemplateColumn(template_code=_PUBLISHED, verbose_name=_("State"), accessor="published_on",
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+    post = tables.Column(verbose_name=_("Post of the person"), visible=False)
+    violation = tables.Column(verbose_name=_("Violation"), attrs={"td": {"class": "small"}})
+    handling = tables.Column(verbose_name=_("Handling"), attrs={"td": {"class": "small"}})
+    closed_on = tables.Column(verbose_name=_("Closed on"), order_by=("closed_on", "pk"))
+    issuer = tables.Column(verbose_name=_("Exposing office"), accessor="issuer__name", visible=False)
+    published_on = tables.Column(verbose_name=_("Published on"), visible=False)
+    state = tables.TemplateColumn(template_code=_PUBLISHED, verbose_name=_("State"), accessor="published_on",
                                order_by=("published_on",), exclude_from_export=True)
-    actions = _t2.TemplateColumn(template_code='{% include "campaign/publicity/_case_actions.html" %}',
+    actions = tables.TemplateColumn(template_code='{% include "campaign/publicity/_case_actions.html" %}',
                                  verbose_name="",
                                  orderable=False, exclude_from_export=True)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "case-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "case-table"}
         row_attrs = {"data-case": lambda record: record.pk}
         empty_text = _("No disciplinary case recorded for exposure in your scope.")
 
     def render_unit(self, record, value):
-        return _html('{}<div class="small text-muted">{}</div>', value, record.post)
+        return format_html('{}<div class="small text-muted">{}</div>', value, record.post)
 
     def value_unit(self, value):
         return value
@@ -752,41 +745,41 @@ class DisciplinaryCaseTable(_WebTable):
         return _day(value)
 
 
-class _CardTable(_WebTable):
+class _CardTable(_BaseTable):
     """A public list drawn as cards (phones first) with the pager of every table."""
 
-    id = _t2.Column(visible=False)
+    id = tables.Column(visible=False)
 
 
 class PublicArticleTable(_CardTable):
-    class Meta(_WebTable.Meta):
+    class Meta(_BaseTable.Meta):
         template_name = "campaign/publicity/public/_article_cards.html"
 
 
 class PublicConferenceTable(_CardTable):
-    class Meta(_WebTable.Meta):
+    class Meta(_BaseTable.Meta):
         template_name = "campaign/publicity/public/_conference_cards.html"
 
 
 class PublicCaseTable(_CardTable):
-    class Meta(_WebTable.Meta):
+    class Meta(_BaseTable.Meta):
         template_name = "campaign/publicity/public/_case_cards.html"
 # R5.2 liaison
 
 
-class LiaisonMeetingTable(_WebTable):
+class LiaisonMeetingTable(_BaseTable):
     """R5.2 the liaison meetings of the user's scope with their agenda and action item counts."""
 
-    date = _t2.Column(verbose_name=_("Date"), order_by=("date", "-unit__path", "pk"))
-    unit = _t2.Column(verbose_name=_("Activity office"), accessor="unit__name", order_by=("unit__path",))
-    title = _t2.Column(verbose_name=_("Title"))
-    location = _t2.Column(verbose_name=_("Location"), visible=False)
-    item_count = _t2.Column(verbose_name=_("Agenda items"), attrs={"td": {"class": "text-end"}})
-    task_count = _t2.Column(verbose_name=_("Action items"), visible=False)
-    open_count = _t2.Column(verbose_name=_("Open action items"), attrs={"td": {"class": "text-end"}})
+    date = tables.Column(verbose_name=_("Date"), order_by=("date", "-unit__path", "pk"))
+    unit = tables.Column(verbose_name=_("Activity office"), accessor="unit__name", order_by=("unit__path",))
+    title = tables.Column(verbose_name=_("Title"))
+    location = tables.Column(verbose_name=_("Location"), visible=False)
+    item_count = tables.Column(verbose_name=_("Agenda items"), attrs={"td": {"class": "text-end"}})
+    task_count = tables.Column(verbose_name=_("Action items"), visible=False)
+    open_count = tables.Column(verbose_name=_("Open action items"), attrs={"td": {"class": "text-end"}})
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "meeting-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "meeting-table"}
         row_attrs = {"data-meeting": lambda record: record.pk}
         empty_text = _("No liaison meeting matches.")
 
@@ -794,8 +787,8 @@ class LiaisonMeetingTable(_WebTable):
         return _day(value)
 
     def render_title(self, record, value):
-        where = _html('<div class="small text-muted">{}</div>', record.location) if record.location else ""
-        return _html('<a href="{}">{}</a>{}', record.get_absolute_url(), value, where)
+        where = format_html('<div class="small text-muted">{}</div>', record.location) if record.location else ""
+        return format_html('<a href="{}">{}</a>{}', record.get_absolute_url(), value, where)
 
     def value_title(self, value):
         return value
@@ -811,26 +804,26 @@ _TASK_STATUS = '{% with task=record %}{% include "campaign/liaison/_task_status.
 _TASK_ACTIONS = '{% with task=record %}{% include "campaign/liaison/_task_actions.html" %}{% endwith %}'
 
 
-class LiaisonTaskTable(_WebTable):
+class LiaisonTaskTable(_BaseTable):
     """R5.2 action items; each row says whether it is overdue and offers what the user may do to it."""
 
-    text = _t2.Column(verbose_name=_("Action item"))
-    meeting = _t2.Column(verbose_name=_("Meeting"), accessor="meeting__date", order_by=("meeting__date",),
+    text = tables.Column(verbose_name=_("Action item"))
+    meeting = tables.Column(verbose_name=_("Meeting"), accessor="meeting__date", order_by=("meeting__date",),
                          attrs={"td": {"class": "small"}}, exclude_from_export=True)
-    office = _t2.Column(verbose_name=_("Activity office"), accessor="meeting__unit__name", visible=False)
-    meeting_date = _t2.Column(verbose_name=_("Meeting date"), accessor="meeting__date", visible=False)
-    owner = _t2.Column(verbose_name=_("Owner"), accessor="owner_label", orderable=False)
-    due_date = _t2.Column(verbose_name=_("Due date"), order_by=("due_date", "pk"))
-    status = _t2.TemplateColumn(template_code=_TASK_STATUS, verbose_name=_("Status"), exclude_from_export=True)
-    status_value = _t2.Column(verbose_name=_("Status"), accessor="status", visible=False)
-    done_on = _t2.Column(verbose_name=_("Done on"), visible=False)
-    overdue = _t2.Column(verbose_name=_("Overdue"), accessor="pk", visible=False)
-    note = _t2.Column(verbose_name=_("Outcome"), visible=False)
-    actions = _t2.TemplateColumn(template_code=_TASK_ACTIONS, verbose_name="", orderable=False,
+    office = tables.Column(verbose_name=_("Activity office"), accessor="meeting__unit__name", visible=False)
+    meeting_date = tables.Column(verbose_name=_("Meeting date"), accessor="meeting__date", visible=False)
+    owner = tables.Column(verbose_name=_("Owner"), accessor="owner_label", orderable=False)
+    due_date = tables.Column(verbose_name=_("Due date"), order_by=("due_date", "pk"))
+    status = tables.TemplateColumn(template_code=_TASK_STATUS, verbose_name=_("Status"), exclude_from_export=True)
+    status_value = tables.Column(verbose_name=_("Status"), accessor="status", visible=False)
+    done_on = tables.Column(verbose_name=_("Done on"), visible=False)
+    overdue = tables.Column(verbose_name=_("Overdue"), accessor="pk", visible=False)
+    note = tables.Column(verbose_name=_("Outcome"), visible=False)
+    actions = tables.TemplateColumn(template_code=_TASK_ACTIONS, verbose_name="", orderable=False,
                                  exclude_from_export=True)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "task-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "task-table"}
         row_attrs = {"data-task": lambda record: record.pk,
                      "class": lambda record: "table-danger" if getattr(record, "overdue", False) else ""}
         empty_text = _("No action item matches.")
@@ -846,8 +839,8 @@ class LiaisonTaskTable(_WebTable):
         mark_tasks(self.user, [row.record for row in rows], self.today)
 
     def render_text(self, record, value):
-        note = _html('<div class="small text-muted">{}</div>', record.note) if record.note else ""
-        return _html("{}{}", value, note)
+        note = format_html('<div class="small text-muted">{}</div>', record.note) if record.note else ""
+        return format_html("{}{}", value, note)
 
     def value_text(self, value):
         return value
@@ -855,7 +848,7 @@ class LiaisonTaskTable(_WebTable):
     def render_meeting(self, record):
         label = f"{record.meeting.unit.name} · {_day(record.meeting.date)}"
         if getattr(record, "meeting_visible", False):
-            return _html('<a href="{}">{}</a>', record.meeting.get_absolute_url(), label)
+            return format_html('<a href="{}">{}</a>', record.meeting.get_absolute_url(), label)
         return label
 
     def render_due_date(self, value):
@@ -870,28 +863,28 @@ class LiaisonTaskTable(_WebTable):
         return gettext("Yes") if record.is_overdue(self.today) else ""
 
 
-class ProgressReportTable(_WebTable):
+class ProgressReportTable(_BaseTable):
     """R5.2 the progress reports of the user's scope, newest period first; the file adds the text."""
 
-    unit = _t2.Column(verbose_name=_("Reporting unit"), accessor="unit__name", order_by=("unit__path",))
-    unit_code = _t2.Column(verbose_name=_("Unit code"), accessor="unit__code", visible=False)
-    upper = _t2.Column(verbose_name=_("Upper office"), accessor="schedule__unit__name")
-    period = _t2.Column(verbose_name=_("Period"), accessor="period_start", exclude_from_export=True,
+    unit = tables.Column(verbose_name=_("Reporting unit"), accessor="unit__name", order_by=("unit__path",))
+    unit_code = tables.Column(verbose_name=_("Unit code"), accessor="unit__code", visible=False)
+    upper = tables.Column(verbose_name=_("Upper office"), accessor="schedule__unit__name")
+    period = tables.Column(verbose_name=_("Period"), accessor="period_start", exclude_from_export=True,
                         order_by=("period_start", "-unit__path"))
-    period_start = _t2.Column(verbose_name=_("Period from"), visible=False, order_by=("period_start", "-unit__path"))
-    period_end = _t2.Column(verbose_name=_("Period to"), visible=False)
-    due_date = _t2.Column(verbose_name=_("Due date"))
-    submitted_at = _t2.Column(verbose_name=_("Submitted"))
-    late = _t2.Column(verbose_name=_("Late"), accessor="pk", visible=False)
-    text = _t2.Column(verbose_name=_("Report"), visible=False)
+    period_start = tables.Column(verbose_name=_("Period from"), visible=False, order_by=("period_start", "-unit__path"))
+    period_end = tables.Column(verbose_name=_("Period to"), visible=False)
+    due_date = tables.Column(verbose_name=_("Due date"))
+    submitted_at = tables.Column(verbose_name=_("Submitted"))
+    late = tables.Column(verbose_name=_("Late"), accessor="pk", visible=False)
+    text = tables.Column(verbose_name=_("Report"), visible=False)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "report-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "report-table"}
         row_attrs = {"data-report": lambda record: record.pk}
         empty_text = _("No progress report matches.")
 
     def render_unit(self, record, value):
-        return _html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
 
     def value_unit(self, value):
         return value
@@ -906,8 +899,8 @@ class ProgressReportTable(_WebTable):
         from django.utils.translation import gettext
         from django.utils import timezone as _tz
 
-        late = _html(' <span class="badge text-bg-warning">{}</span>', gettext("Late")) if record.is_late else ""
-        return _html("{}{}", _date_format(_tz.localtime(value), "DATETIME_FORMAT"), late)
+        late = format_html(' <span class="badge text-bg-warning">{}</span>', gettext("Late")) if record.is_late else ""
+        return format_html("{}{}", date_format(_tz.localtime(value), "DATETIME_FORMAT"), late)
 
     def value_submitted_at(self, value):
         return _naive(value)
@@ -918,30 +911,30 @@ class ProgressReportTable(_WebTable):
         return gettext("Yes") if record.is_late else ""
 
 
-class InstructionRequestTable(_WebTable):
+class InstructionRequestTable(_BaseTable):
     """R5.2 requests for instructions with their status; the file adds the request and the reply."""
 
-    subject = _t2.Column(verbose_name=_("Subject"), accessor="title", exclude_from_export=True)
-    unit = _t2.Column(verbose_name=_("Asking unit"), accessor="unit__name", order_by=("unit__path",))
-    addressee = _t2.Column(verbose_name=_("Addressed to"), accessor="addressee__name",
+    subject = tables.Column(verbose_name=_("Subject"), accessor="title", exclude_from_export=True)
+    unit = tables.Column(verbose_name=_("Asking unit"), accessor="unit__name", order_by=("unit__path",))
+    addressee = tables.Column(verbose_name=_("Addressed to"), accessor="addressee__name",
                            order_by=("addressee__path",))
-    title = _t2.Column(verbose_name=_("Subject"), visible=False)
-    asked_at = _t2.Column(verbose_name=_("Asked"))
-    status = _t2.TemplateColumn(
+    title = tables.Column(verbose_name=_("Subject"), visible=False)
+    asked_at = tables.Column(verbose_name=_("Asked"))
+    status = tables.TemplateColumn(
         template_code='{% with asked=record %}{% include "campaign/liaison/_request_status.html" %}{% endwith %}',
         verbose_name=_("Status"), exclude_from_export=True)
-    status_value = _t2.Column(verbose_name=_("Status"), accessor="status", visible=False)
-    answered_at = _t2.Column(verbose_name=_("Replied at"), visible=False)
-    body = _t2.Column(verbose_name=_("Request"), visible=False)
-    answer = _t2.Column(verbose_name=_("Reply"), visible=False)
+    status_value = tables.Column(verbose_name=_("Status"), accessor="status", visible=False)
+    answered_at = tables.Column(verbose_name=_("Replied at"), visible=False)
+    body = tables.Column(verbose_name=_("Request"), visible=False)
+    answer = tables.Column(verbose_name=_("Reply"), visible=False)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "request-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "request-table"}
         row_attrs = {"data-request": lambda record: record.pk}
         empty_text = _("No request for instructions matches.")
 
     def render_subject(self, record, value):
-        return _html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
 
     def render_asked_at(self, value):
         return _day(value)
@@ -959,24 +952,24 @@ class InstructionRequestTable(_WebTable):
 # X3 notices
 
 
-class NoticeTable(_WebTable):
+class NoticeTable(_BaseTable):
     """X3 the notices a user sees; read counts only on the issuer's side (and only of the viewer's subtrees)."""
 
-    number = _t2.Column(verbose_name=_("Document number"), attrs={"td": {"class": "text-nowrap"}})
-    title = _t2.TemplateColumn(template_code='{% include "campaign/notices/_title_cell.html" with n=record %}',
+    number = tables.Column(verbose_name=_("Document number"), attrs={"td": {"class": "text-nowrap"}})
+    title = tables.TemplateColumn(template_code='{% include "campaign/notices/_title_cell.html" with n=record %}',
                                verbose_name=_("Title"), exclude_from_export=True)
-    title_value = _t2.Column(verbose_name=_("Title"), accessor="title", visible=False)
-    issuer = _t2.Column(verbose_name=_("Issuer"), accessor="issuer__name", order_by=("issuer__path",))
-    issued_on = _t2.Column(verbose_name=_("Date issued"), attrs={"td": {"class": "text-nowrap"}},
+    title_value = tables.Column(verbose_name=_("Title"), accessor="title", visible=False)
+    issuer = tables.Column(verbose_name=_("Issuer"), accessor="issuer__name", order_by=("issuer__path",))
+    issued_on = tables.Column(verbose_name=_("Date issued"), attrs={"td": {"class": "text-nowrap"}},
                            order_by=("issued_on", "pk"))
-    status = _t2.Column(verbose_name=_("Read status"), accessor="pk", orderable=False, exclude_from_export=True,
+    status = tables.Column(verbose_name=_("Read status"), accessor="pk", orderable=False, exclude_from_export=True,
                         attrs={"td": {"class": "text-nowrap"}})
-    recipient_count = _t2.Column(verbose_name=_("Addressees"), visible=False)
-    read_count = _t2.Column(verbose_name=_("Read"), visible=False)
-    unread_count = _t2.Column(verbose_name=_("Unread"), accessor="pk", visible=False)
+    recipient_count = tables.Column(verbose_name=_("Addressees"), visible=False)
+    read_count = tables.Column(verbose_name=_("Read"), visible=False)
+    unread_count = tables.Column(verbose_name=_("Unread"), accessor="pk", visible=False)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "notice-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "notice-table"}
         row_attrs = {"id": lambda record: f"notice-{record.pk}",
                      "class": lambda record: "table-warning" if record.unread_by_me else ""}
         empty_text = _("No notice matches these filters.")
@@ -1005,18 +998,18 @@ class NoticeTable(_WebTable):
         return record.recipient_count - record.read_count
 
 
-class RecipientTable(_WebTable):
+class RecipientTable(_BaseTable):
     """X3 who has read a notice (the issuer's side, its own subtrees only)."""
 
-    unit = _t2.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
-    unit_code = _t2.Column(verbose_name=_("Unit code"), accessor="unit__code", visible=False)
-    level = _t2.Column(verbose_name=_("Level"), accessor="unit__level", visible=False)
-    read = _t2.Column(verbose_name=_("Read"), accessor="pk", visible=False)
-    read_at = _t2.Column(verbose_name=_("Read at"), empty_values=())
-    read_by = _t2.Column(verbose_name=_("Read by"), empty_values=(), orderable=False)
+    unit = tables.Column(verbose_name=_("Unit"), accessor="unit__name", order_by=("unit__path",))
+    unit_code = tables.Column(verbose_name=_("Unit code"), accessor="unit__code", visible=False)
+    level = tables.Column(verbose_name=_("Level"), accessor="unit__level", visible=False)
+    read = tables.Column(verbose_name=_("Read"), accessor="pk", visible=False)
+    read_at = tables.Column(verbose_name=_("Read at"), empty_values=())
+    read_by = tables.Column(verbose_name=_("Read by"), empty_values=(), orderable=False)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "recipients", "class": "table table-sm mb-0"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "recipients", "class": "table table-sm mb-0"}
         row_attrs = {"id": lambda record: f"recipient-{record.unit_id}",
                      "class": lambda record: "" if record.read_at else "table-warning"}
         empty_text = _("No addressees.")
@@ -1026,8 +1019,8 @@ class RecipientTable(_WebTable):
         from django.utils.translation import gettext
 
         if value is None:
-            return _html('<span class="badge text-bg-warning">{}</span>', gettext("Unread"))
-        return _date_format(timezone.localtime(value), "DATETIME_FORMAT")
+            return format_html('<span class="badge text-bg-warning">{}</span>', gettext("Unread"))
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
     def value_read_at(self, value):
         return _naive(value) or ""
@@ -1047,23 +1040,23 @@ class RecipientTable(_WebTable):
 # R2.7 reflection articles
 
 
-class ReflectionArticleTable(_WebTable):
+class ReflectionArticleTable(_BaseTable):
     """R2.7 the requested articles with their state; the file adds post, submission, selection and file."""
 
-    author = _t2.Column(verbose_name=_("Author"), accessor="cadre__name", order_by=("cadre__name",))
-    post = _t2.Column(verbose_name=_("Post"), accessor="cadre__post", visible=False)
-    unit = _t2.Column(verbose_name=_("Unit"), accessor="cadre__unit__name", order_by=("cadre__unit__path",))
-    due_date = _t2.Column(verbose_name=_("Due date"), order_by=("due_date", "cadre__unit__path", "pk"))
-    title = _t2.Column(verbose_name=_("Title"), default="—")
-    submitted_at = _t2.Column(verbose_name=_("Submitted"), visible=False)
-    is_best = _t2.Column(verbose_name=_("Selected for the volume"), visible=False)
-    file_name = _t2.Column(verbose_name=_("File"), accessor="pk", visible=False)
-    state = _t2.TemplateColumn(
+    author = tables.Column(verbose_name=_("Author"), accessor="cadre__name", order_by=("cadre__name",))
+    post = tables.Column(verbose_name=_("Post"), accessor="cadre__post", visible=False)
+    unit = tables.Column(verbose_name=_("Unit"), accessor="cadre__unit__name", order_by=("cadre__unit__path",))
+    due_date = tables.Column(verbose_name=_("Due date"), order_by=("due_date", "cadre__unit__path", "pk"))
+    title = tables.Column(verbose_name=_("Title"), default="—")
+    submitted_at = tables.Column(verbose_name=_("Submitted"), visible=False)
+    is_best = tables.Column(verbose_name=_("Selected for the volume"), visible=False)
+    file_name = tables.Column(verbose_name=_("File"), accessor="pk", visible=False)
+    state = tables.TemplateColumn(
         template_code='{% include "campaign/articles/_state.html" with state=record.current_state %}',
         verbose_name=_("State"), orderable=False, exclude_from_export=True)
 
-    class Meta(_WebTable.Meta):
-        attrs = {**_WebTable.Meta.attrs, "id": "article-table"}
+    class Meta(_BaseTable.Meta):
+        attrs = {**_BaseTable.Meta.attrs, "id": "article-table"}
         row_attrs = {"id": lambda record: f"article-{record.pk}"}
         sequence = ("author", "post", "unit", "due_date", "title", "...")
         empty_text = _("No article matches these filters.")
@@ -1078,8 +1071,8 @@ class ReflectionArticleTable(_WebTable):
             row.record.current_state = row.record.state(self.today)
 
     def render_author(self, record, value):
-        return _html('<a href="{}">{}</a><div class="small text-muted">{}</div>',
-                     _reverse("campaign:article_detail", args=[record.pk]), value, record.cadre.post)
+        return format_html('<a href="{}">{}</a><div class="small text-muted">{}</div>',
+                     reverse("campaign:article_detail", args=[record.pk]), value, record.cadre.post)
 
     def value_author(self, value):
         return value
@@ -1100,4 +1093,3 @@ class ReflectionArticleTable(_WebTable):
 
     def value_file_name(self, record):
         return record.file_name
-# ---- liaison, notices, publicity, articles (end)

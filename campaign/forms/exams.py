@@ -1,12 +1,10 @@
 """Forms of exams (R2.6): field-level checks only; the rules live in services.exams."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre
@@ -50,24 +48,6 @@ class ScoresForm(forms.Form):
     def scores(self) -> dict:
         return {cadre.pk: self.cleaned_data[score_field_name(cadre.pk)] for cadre in self.cadres
                 if self.cleaned_data.get(score_field_name(cadre.pk)) is not None}
-
-
-class ResultsImportForm(forms.Form):
-    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Check the file")))
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if Path(f.name).suffix.lower() not in {".xlsx", ".csv"}:
-            raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
-        if f.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.") % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
-        return f
 
 
 class MakeupForm(forms.Form):
