@@ -591,7 +591,6 @@ def test_r5_2_request_list_filters_by_box_and_status_and_exports(login, users, t
 
 def test_r5_2_demo_gives_meetings_tasks_reports_reminders_and_requests(db):
     import random
-    import time
 
     from campaign.demo import liaison as demo_liaison
     from campaign.services.campaign import campaign_create, obligations_generate
@@ -602,9 +601,7 @@ def test_r5_2_demo_gives_meetings_tasks_reports_reminders_and_requests(db):
     today = timezone.localdate()
     campaign = campaign_create(shift_to=today - datetime.timedelta(days=10))
     obligations_generate(campaign=campaign)
-    started = time.perf_counter()
     counts = demo_liaison.build(campaign=campaign, today=today, rng=random.Random(2014))
-    assert time.perf_counter() - started < 3
     assert counts["liaison meetings"] >= 4 and LiaisonMeeting.objects.count() == counts["liaison meetings"]
     assert LiaisonTask.objects.overdue(today).exists() and LiaisonTask.objects.filter(status="done").exists()
     assert AgendaItem.objects.filter(source="overdue_obligations").exists()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import itertools
 import random
-import time
 from decimal import Decimal
 
 import pytest
@@ -501,9 +500,7 @@ def test_r2_2_r2_8_demo_build_leaves_leaders_short_and_special_groups_covered(db
     today = D(2014, 4, 20)
     campaign = campaign_create(shift_to=D(2014, 4, 30))
     obligations_generate(campaign=campaign)
-    started = time.perf_counter()
     counts = demo.build(campaign=campaign, today=today, rng=random.Random(2014))
-    assert time.perf_counter() - started < 10  # generous for slow CI; ~1 s here
     assert counts["study_sessions"] == StudySession.objects.count() > 50
     assert counts["attendance"] == Attendance.objects.count()
     assert StudyPlan.objects.filter(unit__code="130123").exists()

@@ -3,7 +3,6 @@ visits, digests, opinion coverage with gaps, and top leaders short of their fiel
 from __future__ import annotations
 
 import datetime
-import time
 
 import pytest
 from django.utils import timezone
@@ -19,15 +18,12 @@ from units.models import Cadre, Unit
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_records_in_every_state_quickly():
+def test_demo_records_in_every_state():
     units_demo.build("demo", seed=2014)
     units_demo.create_demo_accounts()
     today = timezone.localdate()
     campaign_create(shift_to=today - datetime.timedelta(days=10))  # as the campaign demo does
-    started = time.perf_counter()
     counts = feedback_demo.build_all(scale="demo", today=today, seed=2014)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3, f"the feedback demo took {elapsed:.1f}s"
 
     assert counts["messages"] == Message.objects.count() > 30
     assert set(Message.objects.values_list("status", flat=True)) == set(MessageStatus.values)

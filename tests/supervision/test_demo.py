@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import time
 
 import pytest
 
@@ -23,9 +22,7 @@ def demo_tree(db):
 def test_r1_3_demo_has_every_state_and_rung(demo_tree, django_user_model):
     today = datetime.date(2026, 4, 20)
     campaign = campaign_create(shift_to=today)
-    started = time.perf_counter()
     counts = demo.build(campaign=campaign, today=today, rng=random.Random(2014))
-    assert time.perf_counter() - started < 3
     group = SupervisionGroup.objects.get()
     assert group.leading_unit.name == "石家庄市" and group.leader.username == "supervisor"
     assert set(group.units.values_list("name", flat=True)) == {"正定县", "长安区", "平山县"}
