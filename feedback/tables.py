@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from web.lists import DateColumn, Table, export_table
+from web.lists import DateColumn, Table
 
 from . import policy
 from .models import FieldResearchStay, Message, MessageStatus, OfficeDigest, OpinionSession, TargetGroup
@@ -21,7 +21,6 @@ from .models import FieldResearchStay, Message, MessageStatus, OfficeDigest, Opi
 TABLE_CLASS = "table table-sm table-hover align-middle"
 
 
-table_xlsx = export_table  # the one Excel export (web.lists)
 
 
 def _short(text: str, n: int = 80) -> str:

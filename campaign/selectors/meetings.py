@@ -12,25 +12,6 @@ from units.scoping import WRITE_ROLES, grants_of, scope_q
 
 from ..models import Campaign, Meeting, MeetingSpeech
 
-UNIT_MATCHES_SHOWN = 50
-
-
-def unit_text_q(text: str, prefix: str = "unit__") -> Q:
-    """Records of the subtrees of the units whose code is ``text`` or whose name contains it (one query)."""
-    text = (text or "").strip()
-    if not text:
-        return Q()
-    paths = list(Unit.objects.filter(Q(code=text) | Q(name__icontains=text))
-                 .values_list("path", flat=True)[:UNIT_MATCHES_SHOWN + 1])
-    if len(paths) > UNIT_MATCHES_SHOWN:
-        # Too many units share the text to take their subtrees: match on the name alone.
-        return Q(**{f"{prefix}name__icontains": text})
-    q = Q(**{f"{prefix}pk__in": []})
-    for path in paths:
-        q |= Q(**{f"{prefix}path__startswith": path})
-    return q
-
-
 def writable_units(user, text: str, *, liaisons: bool = True, limit: int = 10, **unit_filters) -> list[Unit]:
     """Units the user may record for: those matching ``text`` in their write scope, else their own units.
 

@@ -14,14 +14,14 @@ from units.models import Cadre, Unit
 from web.decorators import campaign_required, permission_required
 from web.downloads import wants_export
 from web.forms import act, submit
-from web.lists import configure, filtered, table_list
+from web.lists import configure, export_table, filtered, table_list
 
 from .. import selectors
 from ..filters import ComplianceFilterSet, CoverageFilterSet, OpinionFilterSet, StayFilterSet
 from ..forms import OpinionSessionForm, StayForm
 from ..models import FieldResearchStay, OpinionSession
 from ..services import listening as services
-from ..tables import ComplianceTable, CoverageTable, OpinionTable, StayTable, table_xlsx
+from ..tables import ComplianceTable, CoverageTable, OpinionTable, StayTable
 
 
 def _sessions(user):
@@ -46,7 +46,7 @@ def opinion_list(request: HttpRequest, campaign) -> HttpResponse:
     session_filter, sessions = filtered(request, OpinionFilterSet, scoped, user=request.user)
     table = OpinionTable(sessions, user=request.user)
     if wants_export(request):
-        return table_xlsx(table, _("opinion-sessions"))
+        return export_table(table, _("opinion-sessions"))
     focus = session_filter.focus_unit()
     return table_list(request, "feedback/opinions/list.html", table=table, filterset=session_filter, lazy=False,
                       context={
@@ -67,7 +67,7 @@ def opinion_coverage(request: HttpRequest, campaign) -> HttpResponse:
     table = CoverageTable(rows, campaign=campaign, user=request.user)
     if wants_export(request):
         table.load(rows)
-        return table_xlsx(table, _("opinion-coverage"))
+        return export_table(table, _("opinion-coverage"))
     configure(request, table, lazy=False)
     table.load(row.record for row in table.page.object_list)
     # the summary covers the units the filters name, whether or not they have gaps
@@ -128,7 +128,7 @@ def research_compliance(request: HttpRequest, campaign) -> HttpResponse:
                                             queryset=selectors.research_cadres(cadres, campaign, only_short=False))
     table = ComplianceTable(compliance_filter.rows(), minimum=minimum, user=request.user)
     if wants_export(request):
-        return table_xlsx(table, _("field-research-compliance"))
+        return export_table(table, _("field-research-compliance"))
     counted = compliance_filter.by_unit(cadres)
     return table_list(request, "feedback/research/compliance.html", table=table, filterset=compliance_filter,
                       lazy=False, context={"minimum": minimum, "everyone": compliance_filter.shows_everyone,
@@ -143,7 +143,7 @@ def stay_list(request: HttpRequest, campaign) -> HttpResponse:
                                   user=request.user)
     table = StayTable(stays, minimum=campaign.min_field_research_days, user=request.user)
     if wants_export(request):
-        return table_xlsx(table, _("field-research-stays"))
+        return export_table(table, _("field-research-stays"))
     return table_list(request, "feedback/research/stays.html", table=table, filterset=stay_filter, lazy=False)
 
 

@@ -17,7 +17,7 @@ from units.permissions import records_for_some_unit
 from web.decorators import campaign_required, permission_required
 from web.downloads import wants_export
 from web.forms import submit
-from web.lists import filtered, table_list
+from web.lists import export_table, filtered, table_list
 
 from .. import selectors
 from ..filters import MessageFilterSet
@@ -25,7 +25,7 @@ from ..forms import AnswerForm, ClassifyForm, ForwardForm, LetterForm, MergeForm
 from ..models import Message, MessageStatus
 from ..querysets import awaiting_q
 from ..services import messages as services
-from ..tables import MessageTable, table_xlsx
+from ..tables import MessageTable
 
 
 def _scoped(user):
@@ -45,7 +45,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     message_filter, rows = filtered(request, MessageFilterSet, base, user=request.user, today=today)
     table = MessageTable(rows, today=today)
     if wants_export(request):
-        return table_xlsx(table, _("messages"))
+        return export_table(table, _("messages"))
     return table_list(request, "feedback/messages/list.html", table=table, filterset=message_filter, lazy=False,
                       context={
                           "show": show,
