@@ -67,11 +67,6 @@ class NotificationTable(Table):
         show_header = False
 
 
-def _local_naive(value):
-    """An aware datetime as local wall time without a zone (Excel has no time zones)."""
-    return timezone.localtime(value).replace(tzinfo=None) if value else value
-
-
 def _yes_no(value) -> str:
     return str(_("Yes") if value else _("No"))
 
@@ -439,7 +434,7 @@ class ProblemTable(Table):
         return value
 
     def value_created_at(self, value):
-        return _local_naive(value)
+        return value  # the moment itself: reports.excel stores it as local time
 
 
 _PROBLEM_ACTIONS = (
@@ -526,13 +521,13 @@ class MaterialTable(Table):
         return date_format(timezone.localtime(value), "DATE_FORMAT")
 
     def value_submitted_at(self, value):
-        return _local_naive(value)
+        return value  # the moment itself: reports.excel stores it as local time
 
     def render_reviewed_at(self, value):
         return date_format(timezone.localtime(value), "DATE_FORMAT")
 
     def value_reviewed_at(self, value):
-        return _local_naive(value)
+        return value  # the moment itself: reports.excel stores it as local time
 
 
 # ---- liaison, notices, publicity, articles
@@ -544,13 +539,6 @@ _PUBLISHED = '{% include "campaign/publicity/_published.html" with obj=record %}
 
 def _day(value) -> str:
     return date_format(value, "DATE_FORMAT") if value else "—"
-
-
-def _naive(value):
-    """A stored moment as the local wall-clock time (Excel keeps no time zones)."""
-    from django.utils import timezone
-
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
 def _speakers(record, sep: str = "、") -> str:
@@ -903,7 +891,7 @@ class ProgressReportTable(_BaseTable):
         return format_html("{}{}", date_format(_tz.localtime(value), "DATETIME_FORMAT"), late)
 
     def value_submitted_at(self, value):
-        return _naive(value)
+        return value  # the moment itself: reports.excel stores it as local time
 
     def value_late(self, record):
         from django.utils.translation import gettext
@@ -940,10 +928,10 @@ class InstructionRequestTable(_BaseTable):
         return _day(value)
 
     def value_asked_at(self, value):
-        return _naive(value)
+        return value  # the moment itself: reports.excel stores it as local time
 
     def value_answered_at(self, value):
-        return _naive(value)
+        return value  # the moment itself: reports.excel stores it as local time
 
     def value_status_value(self, record):
         return record.get_status_display()
@@ -1023,7 +1011,7 @@ class RecipientTable(_BaseTable):
         return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
     def value_read_at(self, value):
-        return _naive(value) or ""
+        return value or ""
 
     def render_read_by(self, record):
         return (record.read_by.get_full_name() or record.read_by.username) if record.read_by else ""
@@ -1084,7 +1072,7 @@ class ReflectionArticleTable(_BaseTable):
         return value or ""
 
     def value_submitted_at(self, value):
-        return _naive(value) or ""
+        return value or ""
 
     def value_is_best(self, value):
         from django.utils.translation import gettext
