@@ -8,7 +8,6 @@ templates through ``{% has_perm %}``.
 from __future__ import annotations
 
 import rules
-from django.core.exceptions import PermissionDenied
 
 from units.permissions import has_any_role, is_office, is_superuser, manages_unit, writes_unit_records
 from units.scoping import WRITE_ROLES, grants_of
@@ -86,10 +85,3 @@ rules.add_perm("feedback.delete_opinion_session", writes_session_unit)
 rules.add_perm("feedback.record_research_stay", writes_cadre_unit)
 rules.add_perm("feedback.change_research_stay", writes_stay_cadre)
 rules.add_perm("feedback.delete_research_stay", writes_stay_cadre)
-
-
-def require(user, perm: str, obj=None) -> None:
-    """A service's check: the acting user must hold ``perm`` (on ``obj``). ``user=None`` is the system
-    itself (the sweeps, the demo data, the public board), which acts without a user."""
-    if user is not None and not user.has_perm(perm, obj):
-        raise PermissionDenied

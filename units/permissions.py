@@ -8,6 +8,7 @@ notion of "office" or "superuser".
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from .scoping import WRITE_ROLES, can_write_unit, grants_of, in_scope
 
@@ -66,6 +67,13 @@ def writes_unit_records(user, unit) -> bool:
 def leads_over_unit(user, unit) -> bool:
     """R1.3, R6.3 a leader whose subtree holds ``unit``."""
     return unit is not None and in_scope(user, unit, {"leader"})
+
+
+def require(user, perm: str, obj=None) -> None:
+    """A service's check: refuse (``PermissionDenied``) unless ``user`` holds ``perm`` (on ``obj``).
+    ``user=None`` is the system itself (a sweep, the demo data, the public board): it needs no permission."""
+    if user is not None and not user.has_perm(perm, obj):
+        raise PermissionDenied
 
 
 rules.add_perm("units.add_unit", manages_unit)

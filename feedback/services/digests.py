@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign
 from campaign.services import notifications
 from units.models import Role, RoleAssignment, Unit
+from units.permissions import require
 
 from .. import documents, policy, selectors
 from ..errors import FeedbackError
-from ..permissions import require
 from ..models import OfficeDigest
 
 log = logging.getLogger(__name__)

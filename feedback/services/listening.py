@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
 from units.models import Cadre, Unit
+from units.permissions import require
 
 from ..errors import FeedbackError
-from ..permissions import require
 from ..models import FieldResearchStay, OpinionSession, TargetGroup
 
 # --- R4.2 opinion seeking

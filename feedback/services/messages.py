@@ -19,9 +19,9 @@ from campaign.models import Campaign
 from campaign.services import notifications
 from campaign.services.campaign import add_working_days
 from units.models import Cadre, Unit
+from units.permissions import require
 
 from .. import policy
-from ..permissions import require
 from ..errors import FeedbackError
 from ..models import (
     MESSAGE_MAX_LENGTH,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
 from units.models import Cadre, Unit
+from units.permissions import require
 
 from ..errors import SupervisionError
 from ..files import upload_problem
@@ -30,7 +31,7 @@ from ..models import (
     SupervisionGroup,
     Verdict,
 )
-from .common import card_notify, event_log, group_member_ids, moment, require, site_language, unit_answerer_ids
+from .common import card_notify, event_log, group_member_ids, moment, site_language, unit_answerer_ids
 from .keycontact import failings_sync
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign
 from campaign.services.notifications import notify
 from units.models import Unit
+from units.permissions import require
 
 from ..errors import SupervisionError
 from ..models import (
@@ -26,7 +27,7 @@ from ..models import (
 )
 from ..policy import DEFAULT_RECTIFICATIONS
 from .cards import card_issue
-from .common import moment, require, site_language, unit_answerer_ids
+from .common import moment, site_language, unit_answerer_ids
 
 
 def rectification_items_for(campaign: Campaign) -> list[RectificationItem]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign
 from campaign.services.notifications import notify
 from units.models import Cadre, Level, Rank, RoleAssignment, Unit
-from units.permissions import manages_unit
+from units.permissions import manages_unit, require
 from units.scoping import WRITE_ROLES, in_scope
 
 
@@ -27,7 +27,7 @@ from ..models import (
     SupervisionGroup,
     TargetKind,
 )
-from .common import moment, require, site_language
+from .common import moment, site_language
 from .keycontact import failings_sync
 
 
