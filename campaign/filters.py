@@ -9,8 +9,6 @@ import django_filters
 
 from units.filters import UnitFilter
 from units.models import Rank
-from units.querysets import unit_matching_q as _unit_q
-from units.scoping import scope_q as _scope_q
 from web.lists import FilterSet
 
 from .forms.core import DATE_INPUT
@@ -275,25 +273,6 @@ TASK_STATES = [("overdue", _("Overdue")), ("done", _("Done")), ("dropped", _("Dr
 REQUEST_BOXES = [("sent", _("Asked by my units")), ("received", _("Addressed to my offices"))]
 
 
-class _EitherUnitFilter(django_filters.CharFilter):
-    """A unit by name or code (contains), within the viewer's subtree, on either of two relations."""
-
-    def __init__(self, *relations: str, label=None, help_text=None):
-        self.relations = relations
-        super().__init__(label=label or _("Unit name or code"), help_text=help_text, max_length=100)
-
-    def filter(self, qs, value):
-        text = (value or "").strip()
-        if not text:
-            return qs
-        user = getattr(self.parent, "user", None)
-        q = Q(pk__in=[])
-        for relation in self.relations:
-            one = _unit_q(text, f"{relation}__")
-            q |= (one & _scope_q(user, f"{relation}__")) if user is not None else one
-        return qs.filter(q)
-
-
 class LiaisonMeetingFilter(FilterSet):
     """R5.2 the liaison meetings: unit (name or code, in scope), dates."""
 
@@ -306,8 +285,8 @@ class LiaisonTaskFilter(FilterSet):
     """R5.2 the action items: text, unit (the meeting's office or the owner), state (open by default), mine."""
 
     q = django_filters.CharFilter(label=_("Text"), method="filter_text", max_length=100)
-    unit = _EitherUnitFilter("meeting__unit", "owner_unit",
-                             help_text=_("The office that held the meeting, or the owning unit."))
+    unit = UnitFilter("meeting__unit", "owner_unit",
+                      help_text=_("The office that held the meeting, or the owning unit."))
     state = django_filters.ChoiceFilter(label=_("Show"), choices=TASK_STATES, method="filter_state",
                              empty_label=_("In progress"))
     mine = django_filters.BooleanFilter(label=_("Only mine and my units'"), method="filter_mine",
@@ -358,7 +337,7 @@ class InstructionRequestFilter(FilterSet):
     """R5.2 requests for instructions: text, unit (asking or addressed, in scope), status, sent or received."""
 
     q = django_filters.CharFilter(label=_("Subject or text"), method="filter_text", max_length=100)
-    unit = _EitherUnitFilter("unit", "addressee")
+    unit = UnitFilter("unit", "addressee")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices, empty_label=_("All"))
     box = django_filters.ChoiceFilter(label=_("Which"), choices=REQUEST_BOXES, method="filter_box",
                            empty_label=_("All"))

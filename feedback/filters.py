@@ -10,10 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.forms.core import DATE_INPUT
-from units.filters import WITHIN, UnitFilter
+from units.filters import UnitFilter
 from units.models import Cadre, Level, Unit
-from units.querysets import unit_matching_q
-from units.scoping import scope_q
 from web.lists import FilterSet
 
 from . import policy
@@ -145,36 +143,10 @@ class ComplianceFilterSet(FilterSet):
         return bool(self.is_bound and self.is_valid() and self.form.cleaned_data.get("everyone"))
 
 
-class EitherUnitFilter(UnitFilter):
-    """``UnitFilter`` on either of two relations (a stay's cadre's unit or its host unit)."""
-
-    def __init__(self, *relations: str, **kwargs) -> None:
-        self.relations = relations
-        super().__init__(relations[0], **kwargs)
-
-    def filter(self, qs, value):
-        data = getattr(self.parent, "data", None) or {}
-        if str(data.get(WITHIN) or "").strip():
-            within = None
-            for relation in self.relations:
-                one = self._within(qs, f"{relation}__")
-                within = one if within is None else within | one
-            qs = within
-        text = (value or "").strip()
-        if not text:
-            return qs
-        user = self._user()
-        q = Q(pk__in=[])
-        for relation in self.relations:
-            one = unit_matching_q(text, f"{relation}__")
-            q |= (one & scope_q(user, f"{relation}__")) if user is not None else one
-        return qs.filter(q)
-
-
 class StayFilterSet(FilterSet):
     """R4.1 the cadre's unit or the host unit; stays at hardest units or backward villages."""
 
-    unit = EitherUnitFilter("cadre__unit", "host_unit")
+    unit = UnitFilter("cadre__unit", "host_unit")
     marked = _checkbox(_("At hardest units or backward villages"), "filter_marked")
 
     class Meta:

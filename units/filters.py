@@ -11,7 +11,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from web.lists import FilterSet
+from web.lists import AnyYesNo, FilterSet
 
 from .models import Cadre, Level, Rank, SpecialGroup, Unit
 from .querysets import unit_matching_q
@@ -26,19 +26,24 @@ WITHIN = "within"
 class UnitFilter(django_filters.CharFilter):
     """R0.1 a unit by name or code (contains), within the viewer's subtree.
 
-    ``field_name`` is the relation to the unit (``"unit"`` by default; ``""`` on a Unit queryset).
-    The list's ``?within=<code>`` (a dashboard figure's link) also limits it to that unit's subtree:
-    unit codes do not always nest (a county's 130123 does not contain its city's 130100), so "code
-    contains" alone cannot say "this city and everything below it"."""
+    ``relations`` lead from the listed record to the unit (``"unit"`` by default; ``""`` on a Unit
+    queryset); with several (``UnitFilter("cadre__unit", "host_unit")``) a record matches through any
+    of them. The list's ``?within=<code>`` (a dashboard figure's link) also limits it to that unit's
+    subtree: unit codes do not always nest (a county's 130123 does not contain its city's 130100), so
+    "code contains" alone cannot say "this city and everything below it"."""
 
-    def __init__(self, field_name: str = "unit", *args, label=None, **kwargs):
+    def __init__(self, *relations: str, label=None, **kwargs):
+        self.relations = relations or ("unit",)
         kwargs.setdefault("max_length", 100)
-        super().__init__(field_name, *args, label=label or _("Unit name or code"), **kwargs)
+        super().__init__(self.relations[0], label=label or _("Unit name or code"), **kwargs)
+
+    def _prefixes(self) -> list[str]:
+        return [f"{relation}__" if relation else "" for relation in self.relations]
 
     def _user(self):
         return getattr(self.parent, "user", None) if self.parent is not None else None
 
-    def _within(self, qs, prefix: str):
+    def _within(self, qs):
         data = getattr(self.parent, "data", None) if self.parent is not None else None
         code = str((data.get(WITHIN) if data is not None else "") or "").strip()
         if not code:
@@ -47,26 +52,24 @@ class UnitFilter(django_filters.CharFilter):
         if (user := self._user()) is not None:
             units = units.visible_to(user)
         root = units.only("path").first()
-        return qs.filter(**{f"{prefix}path__startswith": root.path}) if root is not None else qs.none()
+        if root is None:
+            return qs.none()
+        q = Q(pk__in=[])
+        for prefix in self._prefixes():
+            q |= Q(**{f"{prefix}path__startswith": root.path})
+        return qs.filter(q)
 
     def filter(self, qs, value):
-        prefix = f"{self.field_name}__" if self.field_name else ""
-        qs = self._within(qs, prefix)
+        qs = self._within(qs)
         text = (value or "").strip()
         if not text:
             return qs
-        q = unit_matching_q(text, prefix)
-        if (user := self._user()) is not None:
-            q &= scope_q(user, prefix)
+        user = self._user()
+        q = Q(pk__in=[])
+        for prefix in self._prefixes():
+            one = unit_matching_q(text, prefix)
+            q |= (one & scope_q(user, prefix)) if user is not None else one
         return qs.filter(q)
-
-
-class AnyYesNo(django_filters.widgets.BooleanWidget):
-    """A yes/no filter whose empty choice reads "any" rather than django-filter's "unknown"."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
 
 class CadreFilter(FilterSet):
