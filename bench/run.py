@@ -97,7 +97,7 @@ def leader_user():
 # message weeks and the opinion groups, one statement per dashboard
 
 HAND_SQL = """
-WITH u AS (SELECT id, path, level FROM units_unit WHERE path LIKE %(like)s),
+WITH u AS (SELECT id, path, level, closed_on FROM units_unit WHERE path LIKE %(like)s),
 covered AS (
   SELECT o.unit_id FROM feedback_opinionsession o JOIN u ON u.id = o.unit_id WHERE o.campaign_id = %(c)s
   GROUP BY o.unit_id HAVING count(DISTINCT o.target_group) >= %(groups)s),
@@ -108,11 +108,12 @@ stayed AS (
   SELECT DISTINCT cadre_id FROM feedback_fieldresearchstay WHERE campaign_id = %(c)s AND days >= %(min_days)s)
 SELECT 'units', substr(u.path, 1, %(n)s), u.level::text, count(*), count(*) FILTER (WHERE cv.unit_id IS NOT NULL),
        0, 0, 0, 0, 0::float
-  FROM u LEFT JOIN covered cv ON cv.unit_id = u.id GROUP BY 2, 3
+  FROM u LEFT JOIN covered cv ON cv.unit_id = u.id WHERE u.closed_on IS NULL GROUP BY 2, 3
 UNION ALL
 SELECT 'obligations', substr(u.path, 1, %(n)s), o.kind, count(*), count(*) FILTER (WHERE o.completed_on IS NOT NULL),
        count(*) FILTER (WHERE o.completed_on IS NULL AND o.due_date < %(today)s), 0, 0, 0, 0
-  FROM campaign_obligation o JOIN u ON u.id = o.unit_id WHERE o.campaign_id = %(c)s GROUP BY 2, 3
+  FROM campaign_obligation o JOIN u ON u.id = o.unit_id
+  WHERE o.campaign_id = %(c)s AND o.cancelled_on IS NULL AND u.closed_on IS NULL GROUP BY 2, 3
 UNION ALL
 SELECT 'cadres', substr(u.path, 1, %(n)s), '',
        count(*) FILTER (WHERE x.study), count(*) FILTER (WHERE x.study AND coalesce(a.n, 0) >= x.minimum),
@@ -123,7 +124,7 @@ SELECT 'cadres', substr(u.path, 1, %(n)s), '',
                              cd.is_top_leader AND u.level <= 4 AS research,
                              CASE WHEN cd.rank = 'provincial' THEN %(min_prov)s ELSE %(min_other)s END AS minimum) x
   LEFT JOIN attended a ON a.cadre_id = cd.id LEFT JOIN stayed st ON st.cadre_id = cd.id
-  WHERE x.study OR x.research GROUP BY 2
+  WHERE (x.study OR x.research) AND u.closed_on IS NULL GROUP BY 2
 UNION ALL
 SELECT 'exams', substr(eu.path, 1, %(n)s), '', count(*), count(*) FILTER (WHERE r.passed), 0, 0, 0, 0, 0
   FROM campaign_examresult r JOIN campaign_exam e ON e.id = r.exam_id JOIN units_unit eu ON eu.id = e.unit_id

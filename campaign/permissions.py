@@ -81,6 +81,7 @@ def reviews_material_of(user, obj) -> bool:
 # X2, R5.1 the campaign, its deadlines and the working-day calendar
 rules.add_perm("campaign.start_campaign", is_provincial_office)
 rules.add_perm("campaign.change_deadline", is_provincial_office)
+rules.add_perm("campaign.generate_obligations", is_office)
 rules.add_perm("campaign.change_calendar", is_office)
 # R2.1, R2.2 study plans and sessions (object: the unit, plan or session)
 rules.add_perm("campaign.record_study", records_unit)

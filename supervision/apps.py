@@ -13,3 +13,4 @@ class SupervisionConfig(AppConfig):
 
         register_grant_provider(supervision_grants)
         from . import permissions  # noqa: F401  (registers the app's django-rules permissions)
+        from . import receivers  # noqa: F401  (answers the unit tree's events)

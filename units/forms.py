@@ -44,3 +44,28 @@ class CadreForm(forms.ModelForm):
         if phone and not phone.replace("-", "").replace(" ", "").isdigit():
             raise forms.ValidationError(_("Enter a phone number made of digits."))
         return phone
+
+
+class UnitCloseForm(forms.Form):
+    """R0.1 close a unit, or merge it into another unit of its level; asks about open supervision cards."""
+
+    closed_on = forms.DateField(label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    merged_into = forms.ModelChoiceField(label=_("Merged into"), queryset=Unit.objects.none(), required=False,
+                                         help_text=_("Leave empty when the unit closes without a successor. "
+                                                     "A merged unit's sub-units move to the unit it merges into."))
+    cards = forms.ChoiceField(label=_("Its open supervision cards"), required=False, widget=forms.RadioSelect,
+                              choices=[("transfer", _("Transfer them to the unit it merges into")),
+                                       ("close", _("Close them with the unit"))])
+    confirm = forms.BooleanField(label=_("I understand: the unit owes nothing from that day, its open "
+                                         "obligations are cancelled and it leaves rankings and dashboards."))
+
+    def __init__(self, *args, unit: Unit, successors, open_cards: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merged_into"].queryset = successors
+        if open_cards:
+            self.fields["cards"].required = True
+            self.fields["cards"].label = _("Its %(count)s open supervision cards") % {"count": open_cards}
+        else:
+            del self.fields["cards"]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Close the unit"), css_class="btn-danger"))

@@ -71,6 +71,11 @@ class Unit(MP_Node):
     kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
     is_backward_village = models.BooleanField(_("backward village"), default=False)
     is_hardest_unit = models.BooleanField(_("hardest unit"), default=False)
+    #: R0.1 a unit closed or merged during the campaign stays in the tree (its records are history) but
+    #: owes nothing from this day on and leaves rankings and dashboards' denominators.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("merged into"))
 
     objects = UnitManager()
 
@@ -88,6 +93,10 @@ class Unit(MP_Node):
         from django.urls import reverse
 
         return reverse("units:unit_detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.closed_on is None
 
     @property
     def is_grassroots(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import rules
 from django.core.exceptions import PermissionDenied
 
+from .models import Unit
 from .scoping import WRITE_ROLES, can_write_unit, grants_of, in_scope
 
 RECORD_ROLES = frozenset({"office", "admin", "liaison"})
@@ -93,3 +94,15 @@ rules.add_perm("units.change_cadre", writes_cadre)
 
 # R0.1 moving a unit (with its subtree): an office over the unit; the new parent is checked with add_unit
 rules.add_perm("units.move_unit", manages_unit)
+
+
+@rules.predicate
+def manages_parent_of(user, unit) -> bool:
+    """R0.1 an office over the unit's parent: closes or merges the unit (never its own top unit)."""
+    if unit is None or unit.depth <= 1:
+        return False
+    return in_scope(user, Unit.objects.get_parent(unit), WRITE_ROLES)
+
+
+# R0.1 closing or merging a unit during the campaign: an office over the unit's parent
+rules.add_perm("units.close_unit", manages_parent_of)

@@ -14,6 +14,10 @@ class UnitQuerySet(MP_NodeQuerySet):
     def subtree_of(self, unit) -> "UnitQuerySet":
         return self.filter(path__startswith=unit.path)
 
+    def active(self) -> "UnitQuerySet":
+        """Units not closed: the ones that owe the campaign something and are ranked and counted."""
+        return self.filter(closed_on__isnull=True)
+
     def search(self, text: str) -> "UnitQuerySet":
         text = (text or "").strip()
         if not text:
@@ -42,6 +46,9 @@ class UnitManager(MP_NodeManager):
 
     def matching(self, text: str) -> UnitQuerySet:
         return self.get_queryset().matching(text)
+
+    def active(self) -> UnitQuerySet:
+        return self.get_queryset().active()
 
 
 class CadreQuerySet(models.QuerySet):

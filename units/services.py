@@ -8,6 +8,8 @@ from typing import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +17,7 @@ from web.imports import Column, ImportPlan, ImportRow, map_header, parse_bool, r
 
 from .errors import UnitsError
 from .models import Cadre, Level, Rank, SpecialGroup, Unit, UnitKind, placement_error
+from .signals import open_items, unit_added, unit_closed
 
 IMPORT_KINDS = {"units": gettext_lazy("Units"), "cadres": gettext_lazy("Cadres")}
 
@@ -191,6 +194,7 @@ def _apply_units(rows: list[ImportRow]) -> int:
             is_hardest_unit=_bool(v.get("is_hardest_unit", ""), "", []),
         ))
         by_code[unit.code] = unit
+        unit_added.send(sender=Unit, unit=unit, today=timezone.localdate())
     return len(rows)
 
 
@@ -245,7 +249,9 @@ def unit_add_child(*, user, parent: Unit, **data) -> Unit:
     if Unit.objects.filter(code=values["code"]).exists():
         raise UnitsError(_("A unit with code %(code)s already exists.") % {"code": values["code"]})
     # treebeard's manager locks and re-reads the parent, keeping paths and numchild right
-    return Unit.objects.add_child(parent, values)
+    unit = Unit.objects.add_child(parent, values)
+    unit_added.send(sender=Unit, unit=unit, today=timezone.localdate())
+    return unit
 
 
 @transaction.atomic
@@ -279,6 +285,59 @@ def unit_move(*, user, unit: Unit, parent: Unit) -> Unit:
     _check_placement(unit.level, parent)
     Unit.objects.move(unit, parent, pos="sorted-child")
     unit.refresh_from_db()
+    return unit
+
+
+#: what closing a unit does with its open supervision cards
+CARDS_TRANSFER, CARDS_CLOSE = "transfer", "close"
+
+
+@transaction.atomic
+def unit_close(*, user, unit: Unit, on, merged_into: Unit | None = None, cards: str | None = None) -> Unit:
+    """R0.1 close a unit during the campaign, or merge it into another unit of the same level.
+
+    The unit stays in the tree with its records (history), owes nothing from ``on`` (its open obligations
+    are cancelled) and leaves rankings and dashboards' denominators. Its open supervision cards are never
+    lost silently: the office chooses to transfer them to the unit it merges into or to close them. A
+    merged unit's sub-units move under the unit it merges into; a unit closed outright must have none open.
+    """
+    if not user.has_perm("units.close_unit", unit):
+        raise PermissionDenied
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.closed_on is not None:
+        raise UnitsError(_("%(unit)s was already closed on %(date)s.") % {
+            "unit": unit.name, "date": date_format(unit.closed_on)})
+    if on > timezone.localdate():
+        raise UnitsError(_("A unit cannot be closed on a future date."))
+    if merged_into is not None:
+        if merged_into.pk == unit.pk or merged_into.path.startswith(unit.path):
+            raise UnitsError(_("A unit cannot merge into itself or a unit below it."))
+        if merged_into.closed_on is not None:
+            raise UnitsError(_("%(unit)s is closed; choose an open unit to merge into.") % {"unit": merged_into.name})
+        if merged_into.level != unit.level:
+            raise UnitsError(_("A unit merges into a unit of the same level."))
+        if not user.has_perm("units.change_unit", merged_into):
+            raise PermissionDenied
+    children = list(Unit.objects.get_children(unit).filter(closed_on__isnull=True))
+    if children and merged_into is None:
+        raise UnitsError(_("%(unit)s still has %(count)s open sub-units: merge it into another unit (they move "
+                           "with it) or close them first.") % {"unit": unit.name, "count": len(children)})
+    open_cards = open_items(unit).get("cards", 0)
+    if open_cards:
+        if cards not in (CARDS_TRANSFER, CARDS_CLOSE):
+            raise UnitsError(_("%(unit)s has %(count)s open supervision cards: choose whether to transfer them "
+                               "to the unit it merges into or to close them.") % {"unit": unit.name,
+                                                                                   "count": open_cards})
+        if cards == CARDS_TRANSFER and merged_into is None:
+            raise UnitsError(_("Open supervision cards can only be transferred to the unit this one merges "
+                               "into; choose that unit, or close the cards."))
+    for child in children:
+        Unit.objects.move(Unit.objects.get(pk=child.pk), Unit.objects.get(pk=merged_into.pk), pos="sorted-child")
+    unit = Unit.objects.get(pk=unit.pk)
+    unit.closed_on, unit.merged_into = on, merged_into
+    unit.save(update_fields=["closed_on", "merged_into"])
+    unit_closed.send(sender=Unit, unit=unit, on=on, by=user, cards=cards if open_cards else None,
+                     merged_into=merged_into)
     return unit
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,10 +19,11 @@ from web.lists import configure, filtered, table_list
 
 from . import selectors, services
 from .filters import CadreFilter
-from .forms import CadreForm, UnitForm
+from .forms import CadreForm, UnitCloseForm, UnitForm
 from .importers import IMPORTERS, read_spreadsheet
 from .models import Cadre, Unit
 from .scoping import roles_of
+from .signals import open_items
 from .tables import CadreTable, ChildUnitTable, UnitSearchTable
 
 CHILDREN_SHOWN = 200
@@ -86,6 +88,26 @@ def unit_edit(request: HttpRequest, unit: Unit) -> HttpResponse:
               success=_("Unit saved.")):
         return redirect(unit)
     return render(request, "units/form.html", {"form": form, "title": _("Edit unit"), "unit": unit})
+
+
+@permission_required("units.close_unit", Unit.objects.visible_to)
+def unit_close(request: HttpRequest, unit: Unit) -> HttpResponse:
+    """R0.1 close a unit mid-campaign, or merge it into another: its open obligations are cancelled and the
+    office decides what becomes of its open supervision cards (transfer or close), never a silent loss."""
+    if unit.closed_on is not None:
+        messages.info(request, _("This unit is already closed."))
+        return redirect(unit)
+    open_cards = open_items(unit).get("cards", 0)
+    successors = (Unit.objects.visible_to(request.user).active().filter(level=unit.level)
+                  .exclude(path__startswith=unit.path))
+    form = UnitCloseForm(request.POST or None, unit=unit, successors=successors, open_cards=open_cards,
+                         initial={"closed_on": timezone.localdate()})
+    if closed := submit(request, form, lambda d: services.unit_close(
+            user=request.user, unit=unit, on=d["closed_on"], merged_into=d["merged_into"], cards=d.get("cards")),
+            success=_("Unit closed.")):
+        return redirect(closed)
+    return render(request, "units/close.html", {"form": form, "unit": unit, "open_cards": open_cards,
+                                                "children": Unit.objects.get_children(unit).active().count()})
 
 
 @permission_required("units.add_unit", Unit.objects.visible_to)

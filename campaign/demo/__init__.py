@@ -23,7 +23,7 @@ def build_all(*, scale: str, today: datetime.date, seed: int) -> dict[str, int]:
     """Create the demo campaign, every unit's obligations, each area's records, and the reminders due."""
     rng = random.Random(seed)
     campaign = campaign_create(shift_to=today - datetime.timedelta(days=DAYS_SINCE_CITY_COUNTY_DEADLINE))
-    counts = {"obligations": obligations_generate(campaign=campaign)}
+    counts = {"obligations": obligations_generate(campaign=campaign).count}
     for area in AREAS:
         counts.update(area.build(campaign=campaign, today=today, rng=rng))
     counts["reminders"] = reminders_send_due(today=today)

@@ -42,12 +42,15 @@ class ReminderStage(models.TextChoices):
 
 
 class ReminderClaim(models.Model):
-    """The claim of one reminder stage of one obligation: its unique key makes a sweep idempotent."""
+    """The claim of one reminder stage of one obligation for the due date it announces: its unique key
+    makes a sweep idempotent, and a moved deadline re-arms every stage for the new date."""
 
     obligation = models.ForeignKey("campaign.Obligation", on_delete=models.CASCADE, related_name="reminder_claims")
     stage = models.CharField(max_length=16, choices=ReminderStage.choices)
+    due_date = models.DateField()
     claimed_at = models.DateTimeField(auto_now_add=True)
     notified = models.BooleanField(default=True)  # False: superseded by a later stage when a sweep ran late
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["obligation", "stage"], name="unique_reminder_claim")]
+        constraints = [models.UniqueConstraint(fields=["obligation", "stage", "due_date"],
+                                               name="unique_reminder_claim_per_date")]

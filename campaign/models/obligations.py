@@ -45,11 +45,15 @@ class ObligationQuerySet(models.QuerySet):
 
         return self.filter(scope_q(user, "unit__"))
 
+    def live(self) -> "ObligationQuerySet":
+        """Obligations still owed or done: not cancelled with their unit's closing."""
+        return self.filter(cancelled_on__isnull=True)
+
     def open(self) -> "ObligationQuerySet":
-        return self.filter(completed_on__isnull=True)
+        return self.filter(completed_on__isnull=True, cancelled_on__isnull=True)
 
     def overdue(self, today) -> "ObligationQuerySet":
-        return self.filter(completed_on__isnull=True, due_date__lt=today)
+        return self.open().filter(due_date__lt=today)
 
 
 class Obligation(models.Model):
@@ -62,6 +66,8 @@ class Obligation(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     evidence_note = models.CharField(_("evidence"), max_length=200, blank=True)
     evidence_url = models.CharField(max_length=200, blank=True)
+    #: set when the unit closed before the obligation was done: no longer owed, reminded or counted
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
 
     objects = ObligationQuerySet.as_manager()
 
@@ -78,4 +84,6 @@ class Obligation(models.Model):
     def state(self, today) -> str:
         if self.completed_on:
             return "done"
+        if self.cancelled_on:
+            return "cancelled"
         return "overdue" if self.due_date < today else "due"

@@ -37,20 +37,25 @@ def _progress_aggregates(today: datetime.date) -> dict:
     }
 
 
+def _counted(campaign: Campaign):
+    """The obligations progress counts (as the dashboards do): not cancelled, of units not closed."""
+    return Obligation.objects.live().filter(campaign=campaign, unit__closed_on__isnull=True)
+
+
 def subtree_progress(unit: Unit, campaign: Campaign, today: datetime.date) -> Progress:
     """Progress % of a unit and everything below it, in one query (rolls up the tree)."""
-    agg = Obligation.objects.filter(campaign=campaign, unit__path__startswith=unit.path).aggregate(
+    agg = _counted(campaign).filter(unit__path__startswith=unit.path).aggregate(
         **_progress_aggregates(today))
     return Progress(**agg)
 
 
 def children_progress(unit: Unit, campaign: Campaign, today: datetime.date) -> list[tuple[Unit, Progress]]:
     """Each child's subtree progress, grouped by the child's path prefix: two queries in all."""
-    children = list(Unit.objects.get_children(unit))
+    children = list(Unit.objects.get_children(unit).active())
     if not children:
         return []
     prefix_len = len(unit.path) + Unit.steplen
-    rows = (Obligation.objects.filter(campaign=campaign, unit__path__startswith=unit.path)
+    rows = (_counted(campaign).filter(unit__path__startswith=unit.path)
             .exclude(unit=unit)
             .annotate(branch=Substr("unit__path", 1, prefix_len))
             .values("branch").annotate(**_progress_aggregates(today)))

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.models import Level, Unit
 
 from .. import policy
 from ..errors import CampaignError
-from ..models import CalendarDay, Campaign, CommonProblem, Deadline, Obligation, Phase
+from ..models import CalendarDay, Campaign, CommonProblem, Deadline, Obligation, ObligationKind, Phase
 
 # The notice's phases (second batch, 2014) and the ten common problems of the implementation plan.
 DEFAULT_PHASES = [
@@ -66,7 +69,7 @@ def campaign_start(*, by) -> tuple[Campaign, int] | None:
     if Campaign.objects.current() is not None:
         return None
     campaign = campaign_create()
-    return campaign, obligations_generate(campaign=campaign)
+    return campaign, obligations_generate(campaign=campaign).count
 
 
 @transaction.atomic
@@ -109,40 +112,126 @@ def deadlines_reset(*, campaign: Campaign) -> int:
 
 @transaction.atomic
 def deadline_set(*, deadline: Deadline, due_date: datetime.date, by=None) -> Deadline:
-    """R5.1 move a deadline; the open obligations it governs move with it (the provincial office)."""
+    """R5.1 move a deadline (the provincial office): the open obligations it governs move with it, the
+    liaisons and offices concerned get one "deadline moved" notice each, and the reminder stages re-arm
+    for the new date (a reminder's claim names the date it announced), even where the old date had passed."""
     if by is not None:
         _require(by, "campaign.change_deadline")
     campaign = deadline.campaign
     if not (campaign.start_date <= due_date <= campaign.end_date):
         raise CampaignError(_("The due date must lie within the campaign (%(start)s – %(end)s).") % {
-            "start": campaign.start_date, "end": campaign.end_date})
+            "start": date_format(campaign.start_date), "end": date_format(campaign.end_date)})
+    old_date = Deadline.objects.filter(pk=deadline.pk).values_list("due_date", flat=True).get()
     deadline.due_date = due_date
     deadline.save(update_fields=["due_date"])
-    Obligation.objects.filter(campaign=campaign, kind=deadline.kind, unit__level=deadline.level,
-                              completed_on__isnull=True).update(due_date=due_date)
+    governed = Obligation.objects.open().filter(campaign=campaign, kind=deadline.kind, unit__level=deadline.level)
+    moved = list(governed.exclude(due_date=due_date).values_list("unit_id", "unit__path"))
+    governed.update(due_date=due_date)
+    if moved and old_date != due_date:
+        _announce_moved_deadline(deadline, old_date, moved)
     return deadline
 
 
-def obligations_generate(*, campaign: Campaign, batch_size: int = 5000) -> int:
-    """R2.3–R3.2 create each unit's obligations from its level and kind; existing ones are kept."""
+def _announce_moved_deadline(deadline: Deadline, old_date: datetime.date, units: list[tuple[int, str]]) -> None:
+    """One notice per person concerned (the units' liaisons and their nearest offices), in the portal's
+    language, stored with the move; the e-mail follows after commit."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .notifications import Recipients, notify
+
+    recipients = Recipients()
+    users: set[int] = set()
+    for unit_id, path in units:
+        users |= recipients.for_unit(unit_id, path)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Deadline moved: %(kind)s of %(level)s units, now due on %(new)s (was %(old)s)") % {
+            "kind": deadline.get_kind_display(), "level": deadline.get_level_display(),
+            "new": date_format(deadline.due_date), "old": date_format(old_date)}
+        body = _("%(count)s units are concerned. Reminders follow the new date.") % {"count": len(units)}
+    notify(user_ids=users, title=title, body=body, url=reverse("campaign:deadlines"))
+
+
+@dataclass
+class Generated:
+    """What ``obligations_generate`` added: the count, and the units and kinds it added them for."""
+
+    count: int = 0
+    units: set[int] = dataclass_field(default_factory=set)
+    by_kind: dict[str, int] = dataclass_field(default_factory=dict)
+
+    def describe(self) -> str:
+        if not self.count:
+            return _("Every unit already has its obligations; nothing was added.")
+        kinds = "、".join(f"{ObligationKind(k).label} {n}" for k, n in sorted(self.by_kind.items()))
+        return _("Added %(count)s obligations for %(units)s units (%(kinds)s).") % {
+            "count": self.count, "units": len(self.units), "kinds": kinds}
+
+
+def obligations_generate(*, campaign: Campaign, units=None, ahead_of: datetime.date | None = None,
+                         batch_size: int = 5000) -> Generated:
+    """R2.3–R3.2, R5.1 create each open unit's obligations from its level and kind; existing ones are kept,
+    so running it again adds only what is missing (a unit added since). ``units`` limits it to some units
+    (a queryset); ``ahead_of`` to the deadlines still ahead of that day (a unit added mid-campaign owes
+    nothing whose date has passed)."""
     due = {(d.kind, d.level): d.due_date for d in campaign.deadlines.all()}
-    existing = set(Obligation.objects.filter(campaign=campaign).values_list("unit_id", "kind"))
-    created = 0
+    candidates = (units if units is not None else Unit.objects.all()).filter(~Q(level=Level.PROVINCE),
+                                                                               closed_on__isnull=True)
+    existing = set(Obligation.objects.filter(campaign=campaign, unit__in=candidates.values("pk"))
+                   .values_list("unit_id", "kind"))
+    result = Generated()
     batch: list[Obligation] = []
-    for unit_id, level, kind in Unit.objects.filter(~Q(level=Level.PROVINCE)).values_list("pk", "level", "kind").iterator():
+
+    def flush() -> None:
+        created = Obligation.objects.bulk_create(batch, ignore_conflicts=True)
+        result.count += len(created)
+        for ob in created:
+            result.units.add(ob.unit_id)
+            result.by_kind[ob.kind] = result.by_kind.get(ob.kind, 0) + 1
+        batch.clear()
+
+    for unit_id, level, kind in candidates.order_by().values_list("pk", "level", "kind").iterator():
         for ob_kind in policy.obligation_kinds_for(level, kind):
             if (unit_id, ob_kind) in existing:
                 continue
             due_date = due.get((ob_kind, level)) or policy.default_due_date(campaign, ob_kind, level)
+            if ahead_of is not None and due_date < ahead_of:
+                continue
             batch.append(Obligation(campaign=campaign, unit_id=unit_id, kind=ob_kind, due_date=due_date))
             if len(batch) >= batch_size:
-                Obligation.objects.bulk_create(batch, ignore_conflicts=True)
-                created += len(batch)
-                batch = []
+                flush()
     if batch:
-        Obligation.objects.bulk_create(batch, ignore_conflicts=True)
-        created += len(batch)
-    return created
+        flush()
+    return result
+
+
+@transaction.atomic
+def obligations_complete_missing(*, by, today: datetime.date) -> Generated:
+    """R0.1, R5.1 the office's button: give the open units of its subtree that lack them (added since the
+    campaign started) their obligations for the deadlines still ahead. Idempotent."""
+    _require(by, "campaign.generate_obligations")
+    campaign = Campaign.objects.current()
+    if campaign is None:
+        raise CampaignError(_("No campaign is running."))
+    return obligations_generate(campaign=campaign, units=Unit.objects.visible_to(by),
+                                ahead_of=max(today, campaign.start_date))
+
+
+def obligations_for_new_unit(*, unit: Unit, today: datetime.date) -> Generated:
+    """R0.1 a unit added (or imported) while a campaign runs owes the obligations whose deadlines lie
+    ahead, by its level and kind; before the campaign starts, all of them."""
+    campaign = Campaign.objects.current()
+    if campaign is None or unit.level == Level.PROVINCE:
+        return Generated()
+    return obligations_generate(campaign=campaign, units=Unit.objects.filter(pk=unit.pk),
+                                ahead_of=max(today, campaign.start_date))
+
+
+def obligations_cancel_for_unit(*, unit: Unit, on: datetime.date) -> int:
+    """R0.1 a unit closed or merged owes nothing more: its open obligations are cancelled (kept, marked),
+    so they are neither overdue for ever nor reminded nor counted; done ones stay as history."""
+    return Obligation.objects.open().filter(unit=unit).update(cancelled_on=on)
 
 
 def obligation_fulfil(*, campaign: Campaign, unit: Unit, kind: str, on: datetime.date, note: str = "",
@@ -151,14 +240,14 @@ def obligation_fulfil(*, campaign: Campaign, unit: Unit, kind: str, on: datetime
 
     Returns whether this call completed it. A unit that does not owe ``kind`` is left alone.
     """
-    updated = Obligation.objects.filter(campaign=campaign, unit=unit, kind=kind, completed_on__isnull=True).update(
+    updated = Obligation.objects.open().filter(campaign=campaign, unit=unit, kind=kind).update(
         completed_on=on, evidence_note=note[:200], evidence_url=url[:200])
     return bool(updated)
 
 
 def obligation_reopen(*, campaign: Campaign, unit: Unit, kind: str) -> None:
     """Undo a completion whose record was withdrawn (e.g. a material returned after approval)."""
-    Obligation.objects.filter(campaign=campaign, unit=unit, kind=kind).update(
+    Obligation.objects.live().filter(campaign=campaign, unit=unit, kind=kind).update(
         completed_on=None, evidence_note="", evidence_url="")
 
 

@@ -139,8 +139,9 @@ def _latest_stage(today: datetime.date, campaign: Campaign) -> Case:
 def reminders_send_due(*, today: datetime.date | None = None, batch_size: int = REMINDER_BATCH) -> int:
     """Send the reminders that are due: before a deadline, on the day and when overdue (R5.1).
 
-    Each (obligation, stage) is claimed by a unique row in the same transaction as its
-    notifications, so a sweep that runs twice, late, or after a worker died sends each once.
+    Each (obligation, stage, announced due date) is claimed by a unique row in the same transaction as
+    its notifications, so a sweep that runs twice, late, or after a worker died sends each once, and a
+    deadline moved after its reminders went out re-arms every stage for the new date.
     A late sweep sends only the latest stage reached and records the earlier ones as superseded.
     Obligations whose latest stage is already claimed are left out by the database, so a sweep
     with nothing new to send reads nothing but its own query.
@@ -150,10 +151,12 @@ def reminders_send_due(*, today: datetime.date | None = None, batch_size: int = 
     if campaign is None:
         return 0
     horizon = today + datetime.timedelta(days=campaign.reminder_lead_days_first)
-    pending = (Obligation.objects.filter(campaign=campaign, completed_on__isnull=True, due_date__lte=horizon)
+    # a claim names the date it announced: a moved deadline finds no claim for its new date (re-armed)
+    pending = (Obligation.objects.open().filter(campaign=campaign, due_date__lte=horizon)
                .annotate(latest_stage=_latest_stage(today, campaign))
                .filter(~Exists(ReminderClaim.objects.filter(obligation=OuterRef("pk"),
-                                                            stage=OuterRef("latest_stage"))))
+                                                            stage=OuterRef("latest_stage"),
+                                                            due_date=OuterRef("due_date"))))
                .select_related("unit").only("pk", "kind", "due_date", "unit__name", "unit__path")
                .order_by("pk"))
     recipients = Recipients()
@@ -176,17 +179,17 @@ def _remind_batch(batch: list[Obligation], today: datetime.date, campaign: Campa
     body = _("Record it in the portal once it is done; the reminders then stop.")
     try:
         with transaction.atomic():
-            already: dict[int, set[str]] = defaultdict(set)
-            for ob_id, stage in ReminderClaim.objects.filter(obligation__in=batch).values_list("obligation_id",
-                                                                                             "stage"):
-                already[ob_id].add(stage)
+            already: dict[tuple[int, datetime.date], set[str]] = defaultdict(set)
+            for ob_id, stage, due in ReminderClaim.objects.filter(obligation__in=batch).values_list(
+                    "obligation_id", "stage", "due_date"):
+                already[ob_id, due].add(stage)
             claims, superseded, notes = [], [], []
             for ob in batch:
                 stages = _stages_reached(ob.due_date, today, campaign)
                 latest = stages[-1]
-                claims.append(ReminderClaim(obligation=ob, stage=latest, notified=True))
-                superseded += [ReminderClaim(obligation=ob, stage=s, notified=False)
-                               for s in stages[:-1] if s not in already[ob.pk]]
+                claims.append(ReminderClaim(obligation=ob, stage=latest, due_date=ob.due_date, notified=True))
+                superseded += [ReminderClaim(obligation=ob, stage=s, due_date=ob.due_date, notified=False)
+                               for s in stages[:-1] if s not in already[ob.pk, ob.due_date]]
                 title = _(STAGE_TITLES[latest]) % {"kind": ob.get_kind_display(), "unit": ob.unit.name,
                                                    "date": date_format(ob.due_date)}
                 url = reverse("campaign:unit_progress", args=[ob.unit_id])

@@ -61,7 +61,19 @@ def deadline_list(request: HttpRequest, campaign) -> HttpResponse:
     return render(request, "campaign/deadlines.html", {
         "campaign": campaign, "deadlines": campaign.deadlines.all(),
         "editable": request.user.has_perm("campaign.change_deadline"), "form": DeadlineForm(),
+        "can_generate": request.user.has_perm("campaign.generate_obligations"),
     })
+
+
+@login_required
+@require_POST
+@permission_required("campaign.generate_obligations")
+def obligations_complete(request: HttpRequest) -> HttpResponse:
+    """R0.1, R5.1 give units added since the start their obligations for the deadlines still ahead."""
+    act(request, lambda: campaign_services.obligations_complete_missing(by=request.user,
+                                                                        today=timezone.localdate()),
+        success=lambda generated: generated.describe())
+    return redirect("campaign:deadlines")
 
 
 @login_required
@@ -74,7 +86,8 @@ def deadline_edit(request: HttpRequest, deadline: Deadline) -> HttpResponse:
         return redirect("campaign:deadlines")
     act(request, lambda: campaign_services.deadline_set(deadline=deadline, due_date=form.cleaned_data["due_date"],
                                                        by=request.user),
-        success=_("Deadline moved; open obligations moved with it."))
+        success=_("Deadline moved; open obligations moved with it, the units concerned were told and their "
+                  "reminders follow the new date."))
     return redirect("campaign:deadlines")
 
 
@@ -152,6 +165,7 @@ urlpatterns = [
     path("start/", campaign_start, name="start"),
     path("deadlines/", deadline_list, name="deadlines"),
     path("deadlines/<int:pk>/", deadline_edit, name="deadline_edit"),
+    path("obligations/complete/", obligations_complete, name="obligations_complete"),
     path("calendar/", calendar, name="calendar"),
     path("calendar/<int:pk>/delete/", calendar_delete, name="calendar_delete"),
     path("progress/", my_progress, name="my_progress"),

@@ -203,7 +203,8 @@ def collect(*, user, root: Unit, depth: int, campaign: Campaign, today: datetime
         units, done = out.by_level.get(level, (0, 0))
         out.by_level[level] = [units + row["units"], done + row["opinion_covered"]]
 
-    take(Unit.objects.all(), "path", "level", level_sink,
+    # R0.1 closed units owe nothing and leave the denominators: their units, obligations and cadres
+    take(Unit.objects.active(), "path", "level", level_sink,
          units=Count("pk"), opinion_covered=Count("pk", filter=Q(pk__in=covered)))
 
     # R5.1 obligations (as campaign.selectors.core.subtree_progress counts them)
@@ -213,7 +214,8 @@ def collect(*, user, root: Unit, depth: int, campaign: Campaign, today: datetime
         counts["overdue"] += row["obligations_overdue"]
         counts["due"] += row["obligations"] - row["obligations_done"] - row["obligations_overdue"]
 
-    take(Obligation.objects.filter(campaign=campaign), "unit__path", "kind", kind_sink,
+    take(Obligation.objects.live().filter(campaign=campaign, unit__closed_on__isnull=True), "unit__path", "kind",
+         kind_sink,
          obligations=Count("pk"), obligations_done=Count("pk", filter=Q(completed_on__isnull=False)),
          obligations_overdue=Count("pk", filter=Q(completed_on__isnull=True, due_date__lt=today)))
 
@@ -227,7 +229,7 @@ def collect(*, user, root: Unit, depth: int, campaign: Campaign, today: datetime
     stayed = (FieldResearchStay.objects.filter(campaign=campaign, days__gte=campaign.min_field_research_days)
               .order_by().values("cadre_id"))
     research = research_required_q()
-    take(Cadre.objects.filter(HAS_STUDY_MINIMUM | research), "unit__path",
+    take(Cadre.objects.filter(HAS_STUDY_MINIMUM | research, unit__closed_on__isnull=True), "unit__path",
          study_required=Count("pk", filter=HAS_STUDY_MINIMUM),
          study_met=Count("pk", filter=HAS_STUDY_MINIMUM & Q(pk__in=met)),
          research_required=Count("pk", filter=research),

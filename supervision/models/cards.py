@@ -240,6 +240,8 @@ class EventKind(models.TextChoices):
     STEP_REFUSED = "step_refused", _("Step refused")
     STEP_WITHDRAWN = "step_withdrawn", _("Step withdrawn")
     STEP_OUTCOME = "step_outcome", _("Outcome recorded")
+    TRANSFERRED = "transferred", _("Transferred to the unit it merged into")
+    CLOSED_WITH_UNIT = "closed_with_unit", _("Closed with its unit")
 
 
 class CardEvent(models.Model):

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
@@ -261,3 +263,35 @@ def extension_decide(*, user, extension: ExtensionRequest, approve: bool, note: 
             "number": card.number, "date": card.due_date.isoformat()}
     card_notify(card=card, user_ids=unit_answerer_ids(card.unit), title=title, body=note.strip())
     return extension
+
+
+def open_cards_of(unit: Unit):
+    """The cards of ``unit`` not closed: what closing the unit must settle."""
+    return SupervisionCard.objects.filter(unit=unit).exclude(status=CardStatus.CLOSED)
+
+
+@transaction.atomic
+def cards_settle_for_closed_unit(*, unit: Unit, action: str | None, merged_into: Unit | None, by,
+                                 on: datetime.date) -> int:
+    """R0.1, R1.3 a unit closed or merged: its open cards move to the unit it merged into (still owed there,
+    on the record) or close with the unit (pending escalation proposals withdrawn); never silently lost."""
+    now = timezone.now()
+    settled = 0
+    with site_language():  # the card's history is kept in the portal's language
+        transferred = _("%(old)s merged into %(new)s on %(date)s.") % {
+            "old": unit.name, "new": merged_into.name if merged_into else "", "date": date_format(on)}
+        closed = _("%(unit)s closed on %(date)s.") % {"unit": unit.name, "date": date_format(on)}
+    for card in open_cards_of(unit).select_for_update():
+        if action == "transfer" and merged_into is not None:
+            card.unit = merged_into
+            card.save(update_fields=["unit"])
+            event_log(card=card, kind=EventKind.TRANSFERRED, actor=by, at=now, note=transferred)
+        elif action == "close":
+            card.status, card.closed_at = CardStatus.CLOSED, now
+            card.save(update_fields=["status", "closed_at"])
+            event_log(card=card, kind=EventKind.CLOSED_WITH_UNIT, actor=by, at=now, note=closed)
+            _withdraw_proposals(card=card, user=by, at=now)
+        else:
+            continue
+        settled += 1
+    return settled

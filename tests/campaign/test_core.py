@@ -53,7 +53,7 @@ def test_r5_1_obligations_follow_level_and_kind(campaign, tree):
     assert village == {"collective_study", "education_film", "party_lecture", "four_winds_list"}
     assert not Obligation.objects.filter(unit=tree.province).exists()
     # generating again creates nothing twice
-    assert obligations_generate(campaign=campaign) == 0
+    assert obligations_generate(campaign=campaign).count == 0
 
 
 def test_r2_2_study_minimum_reads_the_campaign(campaign, tree):

@@ -6,6 +6,7 @@ PAGES = {
     "campaign:start": (lambda c: {}, POST_ONLY),
     "campaign:deadlines": (lambda c: {}, LOGGED_IN_OK),
     "campaign:deadline_edit": (lambda c: {"pk": c.campaign.deadlines.first().pk}, POST_ONLY),
+    "campaign:obligations_complete": (lambda c: {}, POST_ONLY),
     "campaign:calendar": (lambda c: {}, LOGGED_IN_OK),
     "campaign:calendar_delete": (lambda c: {"pk": c.calendar_day.pk}, OFFICES),
     # the role-less user has no unit: sent home

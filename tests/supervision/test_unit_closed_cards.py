@@ -1,0 +1,65 @@
+"""R0.1, R1.3 a unit closed or merged while it holds open supervision cards: the office is asked what becomes
+of them (transfer to the unit it merges into, or close them), and nothing is lost silently."""
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import Obligation
+from supervision.models import CardEvent, CardStatus, EventKind, SupervisionCard
+from units.models import Unit
+
+TODAY = timezone.localdate()
+
+
+def _close(client, unit, **data):
+    return client.post(reverse("units:unit_close", args=[unit.pk]),
+                       {"closed_on": TODAY.isoformat(), "confirm": "on", **data})
+
+
+def test_r1_3_closing_a_unit_with_open_cards_asks_first_and_writes_nothing(issue, tree, users, login):
+    """R0.1, R1.3 the close page names the open cards and refuses to close until the office chooses."""
+    card = issue(unit=tree.county_a2)
+    client = login(users["city_office"])
+    page = client.get(reverse("units:unit_close", args=[tree.county_a2.pk])).content.decode()
+    assert "该单位还有 1 张未办结的督导卡" in page
+    refused = _close(client, tree.county_a2)
+    assert refused.status_code == 200 and "cards" in refused.context["form"].errors
+    # choosing "transfer" without a unit to merge into is refused too, in words
+    refused = _close(client, tree.county_a2, cards="transfer")
+    assert "未办结的督导卡只能移交给承接单位" in refused.content.decode()
+    assert Unit.objects.get(pk=tree.county_a2.pk).closed_on is None
+    card.refresh_from_db()
+    assert card.status == CardStatus.ISSUED and card.unit_id == tree.county_a2.pk
+    assert not Obligation.objects.filter(cancelled_on__isnull=False).exists()
+
+
+def test_r1_3_merged_unit_hands_its_open_cards_on(issue, tree, users, login):
+    """R0.1, R1.3 行唐县 merges into 正定县: its open card moves there, on the card's record, and 正定县's liaison
+    now finds it among the cards to answer; 行唐县's obligations are cancelled."""
+    card = issue(unit=tree.county_a2)
+    closed = issue(unit=tree.county_a2)
+    SupervisionCard.objects.filter(pk=closed.pk).update(status=CardStatus.CLOSED)
+    response = _close(login(users["city_office"]), tree.county_a2, merged_into=tree.county_a.pk, cards="transfer")
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.unit_id == tree.county_a.pk and card.status == CardStatus.ISSUED
+    event = CardEvent.objects.get(card=card, kind=EventKind.TRANSFERRED)
+    assert event.actor == users["city_office"] and "行唐县" in event.note and "正定县" in event.note
+    assert SupervisionCard.objects.get(pk=closed.pk).unit_id == tree.county_a2.pk  # closed ones stay as history
+    listing = login(users["liaison"]).get(reverse("supervision:card_list")).content.decode()
+    assert card.number in listing
+    assert not Obligation.objects.filter(unit=tree.county_a2).open().exists()
+
+
+def test_r1_3_closed_unit_closes_its_cards_on_the_record(issue, tree, users, login):
+    """R0.1, R1.3 行唐县 closes outright and the office closes its cards with it: each card says why."""
+    card = issue(unit=tree.county_a2)
+    _close(login(users["city_office"]), tree.county_a2, cards="close")
+    card.refresh_from_db()
+    assert card.status == CardStatus.CLOSED and card.closed_at is not None
+    event = CardEvent.objects.get(card=card, kind=EventKind.CLOSED_WITH_UNIT)
+    assert "行唐县" in event.note
+    page = login(users["supervisor"]).get(reverse("supervision:card_detail", args=[card.pk])).content.decode()
+    assert "随单位撤并关闭" in page
+    assert Unit.objects.get(pk=tree.county_a2.pk).closed_on == TODAY
