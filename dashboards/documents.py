@@ -130,9 +130,17 @@ def weekly_report_xlsx(report: WeeklyReport) -> bytes:
 
 
 def ranking_xlsx(data: Ranking) -> bytes:
-    """R6.3 the ranking with each component and its weight, and the automatic reasons."""
+    """R6.3 the ranking as the page shows it: a sheet per list of peers (cities; counties), each unit with its
+    position, score, each component and its weight, and the automatic reasons; then the units not reporting,
+    without a position or a score. An empty workbook keeps one sheet with the headers."""
     headers = [_("Position"), _("Unit"), _("Unit code"), _("Score"),
                *[f"{label} ({weight}%)" for _key, label, weight in data.weights], _("Reasons")]
-    rows = [[r.rank or "", r.unit.name, r.unit.code, r.score, *[round(c.score, 1) for c in r.components],
-             r.reason_text] for r in data.rows]
-    return write_xlsx([Sheet(title=_("Ranking"), headers=headers, rows=rows)])
+    blank = [""] * len(data.weights)
+    sheets = []
+    for peers in data.lists:
+        rows = [[r.rank or "", r.unit.name, r.unit.code, r.score, *[round(c.score, 1) for c in r.components],
+                 r.reason_text] for r in peers.rows]
+        rows += [[_("Not reporting"), r.unit.name, r.unit.code, "", *blank, _("Nothing recorded for the campaign")]
+                 for r in peers.not_reporting]
+        sheets.append(Sheet(title=str(peers.label)[:31], headers=headers, rows=rows))
+    return write_xlsx(sheets or [Sheet(title=_("Ranking"), headers=headers, rows=[])])

@@ -1,6 +1,8 @@
 """R6.3 the form a leader confirms a public criticism with: number, title, text, and for each offered unit
-whether to name it and the reason the public will read. Field-level validation only: the rules (at least
-one unit, a reason for each, a number not used before…) are the service's."""
+whether to name it and the reason the public will read. The reasons start as the ranking wrote them in the
+portal's language (Chinese), the language of the document, whatever the leader reads the page in.
+Field-level validation only: the rules (at least one unit, a reason for each, a number not used before…) are
+the service's."""
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
@@ -24,15 +26,18 @@ class CriticismForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=_limit(PublicCriticism, "title"))
     body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, offered: list[RankedUnit], chosen: set[int], **kwargs) -> None:
+    def __init__(self, *args, offered: list[RankedUnit], chosen: set[int], labels: dict[int, str] | None = None,
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.offered = offered
+        self.labels = labels or {}
         for row in offered:
             pk = row.unit.pk
             self.fields[f"pick_{pk}"] = forms.BooleanField(label=row.unit.name, required=False,
                                                            initial=pk in chosen)
             self.fields[f"reason_{pk}"] = forms.CharField(
-                label=_("Reason"), required=False, max_length=REASON_MAX_LENGTH, initial=row.reason_text,
+                label=_("Reason"), required=False, max_length=REASON_MAX_LENGTH,
+                initial=row.document_reason_text,
                 widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX_LENGTH}))
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -41,6 +46,17 @@ class CriticismForm(forms.Form):
     def rows(self) -> list[tuple[RankedUnit, forms.BoundField, forms.BoundField]]:
         """Each offered unit with its two fields, for the table of the page."""
         return [(row, self[f"pick_{row.unit.pk}"], self[f"reason_{row.unit.pk}"]) for row in self.offered]
+
+    def groups(self) -> list[tuple[str, list[tuple[RankedUnit, forms.BoundField, forms.BoundField]]]]:
+        """The rows by list of peers (the title of the list, its rows), in the order offered."""
+        result: list[tuple[str, list]] = []
+        level = None
+        for row in self.rows():
+            if row[0].unit.level != level:
+                level = row[0].unit.level
+                result.append((self.labels.get(level, row[0].unit.get_level_display()), []))
+            result[-1][1].append(row)
+        return result
 
     def entries(self) -> list[tuple]:
         """The picked units as ``criticism_issue`` takes them: (unit, reason, score), in rank order."""

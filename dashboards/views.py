@@ -3,10 +3,11 @@ weekly progress report. Thin views on ``web``: a unit of the user's scope (else 
 a selector, a template or a download; the one write goes through ``campaign.services.criticism``."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaign.selectors.study import default_unit_for
@@ -73,7 +74,7 @@ def _ranking_page(request: HttpRequest, issuer: Unit, campaign) -> HttpResponse:
     list_links = ListLinks()
     return render(request, "dashboards/ranking.html", {
         **_page_context(request, issuer), "r": data,
-        "rows": [(row, list_links.for_unit(row.unit)) for row in data.rows],
+        "lists": [(peers, [(row, list_links.for_unit(row.unit)) for row in peers.rows]) for peers in data.lists],
         "candidate_ids": {row.unit.pk for row in data.candidates},
         "can_confirm": request.user.has_perm("campaign.confirm_criticism", issuer),
     })
@@ -89,28 +90,38 @@ def ranking_home(request: HttpRequest, campaign) -> HttpResponse:
 @permission_required(None, Unit.objects.visible_to)
 @campaign_required
 def unit_ranking(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
-    """R6.3 the city- and county-level units below a unit, ranked by the campaign's weighted score, with each
-    component beside the rank and the candidates for public criticism with their reasons; Excel export."""
+    """R6.3 the units below a unit ranked among their peers (cities among cities, counties among counties) by
+    the campaign's weighted score, with each component beside the rank, the units not reporting apart, and the
+    candidates for public criticism with their reasons; Excel export, a sheet per list."""
     return _ranking_page(request, unit, campaign)
+
+
+def _confirmed(criticism, count: int) -> str:
+    message = _("Public criticism %(number)s confirmed with %(count)s units; the activity office publishes it.") % {
+        "number": criticism.number, "count": count}
+    if criticism.offices_told:
+        message += " " + _("The offices over %(n)s units not reporting were told.") % {"n": criticism.offices_told}
+    return message
 
 
 @permission_required("campaign.confirm_criticism", Unit.objects.visible_to)
 @campaign_required
 def criticism_confirm(request: HttpRequest, issuer: Unit, campaign) -> HttpResponse:
-    """R6.3 a leader over the unit picks the units to criticise from the worst-ranked, edits the reasons,
-    the number and the title, and confirms; the activity office then publishes it."""
+    """R6.3 a leader over the unit picks the units to criticise from the worst-ranked of each list of peers,
+    edits the reasons (in the document's language), the number and the title, and confirms; the offices over
+    the units not reporting are told; the activity office then publishes it."""
     data = ranking(user=request.user, issuer=issuer, campaign=campaign, today=timezone.localdate())
     if not data.valid:
         messages.error(request, data.weights_error)
         return redirect("dashboards:unit_ranking", pk=issuer.pk)
+    with translation.override(settings.LANGUAGE_CODE):  # the document's language, as its reasons
+        title = _("Public criticism of units whose campaign is poorly organised")
     form = CriticismForm(request.POST or None, offered=data.offered, chosen={r.unit.pk for r in data.candidates},
-                         initial={"title": _("Public criticism of units whose campaign is poorly organised")})
+                         labels={peers.level: peers.label for peers in data.lists}, initial={"title": title})
     if submit(request, form, lambda d: criticism_issue(
                 user=request.user, campaign=campaign, issuer=issuer, number=d["number"], title=d["title"],
-                body=d["body"], entries=form.entries()),
-              success=lambda criticism: _("Public criticism %(number)s confirmed with %(count)s units; the "
-                                          "activity office publishes it.") % {"number": criticism.number,
-                                                                               "count": len(form.entries())}):
+                body=d["body"], entries=form.entries(), not_reporting=[row.unit for row in data.not_reporting]),
+              success=lambda criticism: _confirmed(criticism, len(form.entries()))):
         return redirect("dashboards:unit_ranking", pk=issuer.pk)
     return render(request, "dashboards/criticism_confirm.html", {
         **_page_context(request, issuer), "r": data, "form": form})

@@ -1,19 +1,25 @@
-"""Demo meetings (R2.3, R5.1): several counties and townships, some team members not yet heard."""
+"""Demo meetings (R2.3, R5.1): several counties and townships, some team members not yet heard; and, so
+the R6.3 ranking's progress differs from unit to unit, an enlarged meeting (sometimes a discussion meeting
+too) at most other cities and counties — never at the silent counties, which record nothing."""
 from __future__ import annotations
 
 import datetime
 import random
 from dataclasses import dataclass
 
-from units.models import Cadre, Level, Unit
+from units.models import Cadre, Level, Unit, UnitKind
 
 from ..models import Campaign, MeetingKind
 from ..services.meetings import meeting_record
+from .study import SILENT_COUNTIES
 
 #: Counties of the demo tree (units/demo.py): 正定县, 行唐县, 平山县, 长安区, 迁安市, 遵化市, 路南区.
 COUNTY_CODES = ("130123", "130125", "130131", "130102", "130283", "130281", "130202")
 TOWNSHIPS_PER_COUNTY = 2
 PLACES = ("县委常委会议室", "机关第一会议室", "党员活动室", "政府三楼会议室")
+#: R6.3 the other cities and counties: how likely each held its enlarged meeting, and then its discussion one.
+OTHERS_ENLARGED = 0.8
+OTHERS_DISCUSSION = 0.45
 SUMMARIES = {
     MeetingKind.ENLARGED: "传达学习习近平总书记在兰考县委常委扩大会议上的重要讲话精神，班子成员逐一发言，"
                           "结合分管工作谈认识、谈打算。",
@@ -73,4 +79,27 @@ def build(*, campaign: Campaign, today: datetime.date, rng: random.Random) -> di
                            summary=SUMMARIES[kind], speaker_ids=speakers,
                            secretary_comment="会议准备充分，发言紧扣主题。" if rng.random() < 0.6 else "")
             count += 1
+    count += _others(campaign, today, rng, actor, exclude={u.pk for u in units})
     return {"meetings": count, "team members not yet heard": missing}
+
+
+def _others(campaign: Campaign, today: datetime.date, rng: random.Random, actor: DemoActor, exclude: set[int]) -> int:
+    """R6.3 an enlarged meeting at most other city and county party committees (the silent counties left out),
+    some with a discussion meeting after it, every team member speaking: a few service calls per unit."""
+    others = list(Unit.objects.filter(level__in=(Level.CITY, Level.COUNTY), kind=UnitKind.PARTY_COMMITTEE)
+                  .exclude(pk__in=exclude).exclude(code__in=SILENT_COUNTIES).order_by("code"))
+    teams: dict[int, list[int]] = {}
+    for cadre_id, unit_id in (Cadre.objects.filter(unit__in=others, is_team_member=True)
+                              .order_by("-is_top_leader", "pk").values_list("pk", "unit_id")):
+        teams.setdefault(unit_id, []).append(cadre_id)
+    count = 0
+    for unit in others:
+        if rng.random() >= OTHERS_ENLARGED:
+            continue
+        kinds = [MeetingKind.ENLARGED] + ([MeetingKind.DISCUSSION] if rng.random() < OTHERS_DISCUSSION else [])
+        for kind in kinds:
+            day = _clamp(today - datetime.timedelta(days=rng.randint(8, 40)), campaign, today)
+            meeting_record(user=actor, campaign=campaign, unit=unit, kind=kind, date=day, place=rng.choice(PLACES),
+                           summary=SUMMARIES[kind], speaker_ids=teams.get(unit.pk, []))
+            count += 1
+    return count

@@ -1,10 +1,13 @@
 """Demo records of the study area (R2.1, R2.2, R2.4, R2.5, R2.8) for the tree of ``demo_data``.
 
-Study plans and sessions with attendance at the province, two cities, a dozen counties (正定县 and
-迁安市 always among them), their townships and some villages — all through the services, so the
-townships' study obligations are fulfilled as in real use. Attendance is drawn so that a newcomer
-sees at once provincial-level and county-level leaders who are short of their minimum, and
-special-group cadres who took part beside others who did not.
+Study plans and sessions with attendance at the province, every city, most counties (all but the
+``SILENT_COUNTIES``, which record nothing at all so the R6.3 ranking shows units "not reporting"),
+the townships of a dozen counties (正定县 and 迁安市 always among them) and some villages — all
+through the services, so the townships' study obligations are fulfilled as in real use. Each city
+and county holds three to five sessions and its leaders attend with a diligence of its own, so the
+ranking's study component differs from unit to unit. Attendance is drawn so that a newcomer sees at
+once provincial-level and county-level leaders who are short of their minimum, and special-group
+cadres who took part beside others who did not.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from functools import reduce
 
 from django.db.models import Q
 
-from units.models import Cadre, Level, Unit
+from units.models import Cadre, Level, Unit, UnitKind
 
 from ..models import COMPULSORY_TEXT, Campaign, SessionKind, StudyPlan
 from ..services import study as services
@@ -43,8 +46,13 @@ PLAN_SCHEDULE = "每周五下午集中学习半天；中心组每月至少两次
 
 #: The counties always given study records: those of the demo accounts' units.
 FIXED_COUNTIES = ("130123", "130283")  # 正定县, 迁安市
+#: How many other counties also get their townships' study recorded.
 EXTRA_COUNTIES = 10
-CITIES = ("130100", "130200")  # 石家庄市, 唐山市
+#: R6.3 counties that record nothing in any demo area (meetings skip them too): "not reporting".
+SILENT_COUNTIES = ("130726", "131125")  # 蔚县, 安平县
+#: Sessions a city or county holds (of the five leader forms) and how likely each leader attends one.
+SESSIONS_HELD = (3, 5)
+ATTENDANCE = (0.5, 0.95)
 
 
 def _dates(campaign: Campaign, today: datetime.date, count: int, rng: random.Random) -> list[datetime.date]:
@@ -85,13 +93,16 @@ def build(*, campaign: Campaign, today: datetime.date, rng: random.Random) -> di
     province = Unit.objects.filter(level=Level.PROVINCE).order_by("path").first()
     if province is None:
         return counts
-    county_codes = list(Unit.objects.filter(level=Level.COUNTY).exclude(code__in=FIXED_COUNTIES)
+    committees = Unit.objects.filter(kind=UnitKind.PARTY_COMMITTEE).exclude(code__in=SILENT_COUNTIES)
+    county_codes = list(committees.filter(level=Level.COUNTY).exclude(code__in=FIXED_COUNTIES)
                         .order_by("code").values_list("code", flat=True))
     chosen = [*FIXED_COUNTIES, *rng.sample(county_codes, min(EXTRA_COUNTIES, len(county_codes)))]
     counties = list(Unit.objects.filter(code__in=chosen).order_by("path"))
-    cities = list(Unit.objects.filter(code__in=CITIES).order_by("path"))
+    # R6.3 every city and every county but the silent ones hold leaders' sessions
+    cities = list(committees.filter(level=Level.CITY).order_by("path"))
+    all_counties = list(committees.filter(level=Level.COUNTY).order_by("path"))
     townships = list(Unit.objects.filter(_under(counties), level=Level.TOWNSHIP).order_by("path"))
-    units = [province, *cities, *counties, *townships]
+    units = [province, *cities, *all_counties, *townships]
     cadres: dict[int, list[Cadre]] = defaultdict(list)
     for cadre in Cadre.objects.filter(unit__in=units).order_by("-is_top_leader", "-is_team_member", "pk"):
         cadres[cadre.unit_id].append(cadre)
@@ -105,14 +116,16 @@ def build(*, campaign: Campaign, today: datetime.date, rng: random.Random) -> di
     for i, date in enumerate(_dates(campaign, today, len(LEADER_SESSIONS), rng)):
         record(province, LEADER_SESSIONS[i], date, [c for c in leaders if c.pk not in absent.get(i, set())], plan)
 
-    # R2.2 cities and counties: three sessions each; about one leader in five misses one or two.
-    for unit in [*cities, *counties]:
+    # R2.2 cities and counties: three to five sessions each, the leaders of each unit attending with its own
+    # diligence, so some reach the minimum and others fall short, more in one unit than in another.
+    for unit in [*cities, *all_counties]:
         plan = _plan(campaign, unit)
         counts["study_plans"] += 1
         team = [c for c in cadres[unit.pk] if c.is_team_member or c.is_top_leader]
-        sessions = rng.sample(LEADER_SESSIONS, 3)
-        for session, date in zip(sessions, _dates(campaign, today, 3, rng)):
-            record(unit, session, date, [c for c in team if rng.random() < 0.85], plan)
+        held = rng.randint(*SESSIONS_HELD)
+        diligence = rng.uniform(*ATTENDANCE)
+        for session, date in zip(rng.sample(LEADER_SESSIONS, held), _dates(campaign, today, held, rng)):
+            record(unit, session, date, [c for c in team if rng.random() < diligence], plan)
 
     # R2.4 townships: the grassroots forms of study (fulfilling their obligations), most of the cadres
     # present — special groups included, so their coverage shows.

@@ -31,19 +31,22 @@ def confirm_url(unit) -> str:
 
 def test_r6_3_city_and_county_units_ranked_by_the_weighted_score_shown_beside_each_rank(tree, users, seeded,
                                                                                        campaign, login):
+    """Since issue 11 each level is ranked among its peers: two lists below the province, each from 1."""
     response = login(users["leader"]).get(ranking_url(tree.province))
     ranking = response.context["r"]
-    assert {row.unit for row in ranking.rows} == {tree.city_a, tree.city_b, tree.county_a, tree.county_a2,
-                                                  tree.county_b}
+    cities, counties = ranking.lists
+    assert {row.unit for row in cities.rows} == {tree.city_a, tree.city_b}
+    assert {row.unit for row in counties.rows} == {tree.county_a, tree.county_a2, tree.county_b}
     weights = campaign.rank_weights
     assert [(key, weight) for key, _label, weight in ranking.weights] == list(weights.items())
-    for row in ranking.rows:
-        assert row.score == round(sum(weights[c.key] * c.score for c in row.components) / 100, 2)
-    assert [row.score for row in ranking.rows] == sorted((row.score for row in ranking.rows), reverse=True)
-    assert [row.rank for row in ranking.rows] == list(range(1, 6))
+    for peers in ranking.lists:
+        for row in peers.rows:
+            assert row.score == round(sum(weights[c.key] * c.score for c in row.components) / 100, 2)
+        assert [row.score for row in peers.rows] == sorted((row.score for row in peers.rows), reverse=True)
+        assert [row.rank for row in peers.rows] == list(range(1, len(peers.rows) + 1))
     # each component over the unit's subtree: 行唐县's four cards of eight are overdue or escalated,
     # four of its six answers are late, half its leaders passed the exam and reached the study minimum
-    county = next(row for row in ranking.rows if row.unit == tree.county_a2)
+    county = next(row for row in counties.rows if row.unit == tree.county_a2)
     scores = {c.key: round(c.score, 1) for c in county.components}
     f = county.figures
     assert scores == {"progress": round(100 * (f.obligations - f.obligations_overdue) / f.obligations, 1),
@@ -55,14 +58,15 @@ def test_r6_3_city_and_county_units_ranked_by_the_weighted_score_shown_beside_ea
 
 
 def test_r6_3_the_weights_are_campaign_data(tree, users, seeded, login):
-    """All the weight on supervision cards: the units whose cards are all closed rank first with 100."""
+    """All the weight on supervision cards: the units whose cards are all closed rank first among their
+    peers with 100."""
     SupervisionCard.objects.filter(unit__path__startswith=tree.county_b.path).update(status="closed")
     Campaign.objects.update(rank_weight_progress=0, rank_weight_study=0, rank_weight_exam=0, rank_weight_cards=100,
                             rank_weight_messages=0)
-    rows = login(users["leader"]).get(ranking_url(tree.province)).context["r"].rows
-    assert {rows[0].unit, rows[1].unit} == {tree.city_b, tree.county_b}
-    assert rows[0].score == rows[1].score == 100
-    assert all(row.score == 50 for row in rows[2:])
+    cities, counties = login(users["leader"]).get(ranking_url(tree.province)).context["r"].lists
+    assert [(row.unit, row.score) for row in cities.rows] == [(tree.city_b, 100), (tree.city_a, 50)]
+    assert (counties.rows[0].unit, counties.rows[0].score) == (tree.county_b, 100)
+    assert all(row.score == 50 for row in counties.rows[1:])
     Campaign.objects.update(rank_weight_cards=0, rank_weight_messages=100)
     rows = login(users["leader"]).get(ranking_url(tree.province)).context["r"].rows
     assert {row.score for row in rows} == {round(100 * 2 / 6, 2)}  # every unit answers the public alike
@@ -84,10 +88,14 @@ def test_r6_3_invalid_weights_are_shown_and_nothing_is_ranked(tree, users, seede
 
 
 def test_r6_3_candidates_are_the_lowest_scores_with_reasons_from_their_figures(tree, users, seeded, login):
+    """Two candidates shared by 2 cities and 3 counties (0.8 and 1.2, the larger remainder to the cities): the
+    worst city and the worst county; each list offers twice its share."""
     Campaign.objects.update(criticism_count=2)
     ranking = login(users["leader"]).get(ranking_url(tree.province)).context["r"]
-    assert ranking.candidates == list(reversed(ranking.rows))[:2]
-    assert ranking.offered == list(reversed(ranking.rows))[:4]
+    cities, counties = ranking.lists
+    assert (cities.share, counties.share) == (1, 1)
+    assert ranking.candidates == [cities.rows[-1], counties.rows[-1]]
+    assert ranking.offered == [*reversed(cities.rows), counties.rows[-1], counties.rows[-2]]
     defs = {c.key: c for c in COMPONENTS}
     for row in ranking.candidates:
         costliest = min((c for c in row.components if c.score < 100), key=lambda c: (-c.weighted_loss, c.key))
@@ -103,7 +111,8 @@ def test_r6_3_a_leader_picks_edits_and_confirms_a_public_criticism(tree, users, 
     assert page.status_code == 200
     offered = page.context["r"].offered
     form = page.context["form"]
-    assert [form[f"pick_{row.unit.pk}"].value() for row in offered] == [True, True, False, False]
+    # the worst city and the worst county ticked, the next of each offered
+    assert [form[f"pick_{row.unit.pk}"].value() for row in offered] == [True, False, True, False]
     first, third = offered[0], offered[2]
     data = {"number": "冀群组发〔2014〕40号", "title": "关于对活动组织不力单位的通报批评", "body": "现予通报。",
             f"pick_{first.unit.pk}": "on", f"reason_{first.unit.pk}": "进度滞后，督导卡逾期未整改。",
@@ -165,10 +174,11 @@ def test_r6_3_a_county_picks_its_own_among_its_sub_units(tree, users, seeded, lo
 
 
 def test_r6_3_the_ranking_exports_to_excel(tree, users, seeded, login):
+    """A sheet per list of peers, each ranked from 1."""
     response = login(users["leader"]).get(ranking_url(tree.province) + "?export=xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 6
-    assert {r[1] for r in rows[1:]} == {"石家庄市", "唐山市", "正定县", "行唐县", "迁安市"}
-    assert [r[0] for r in rows[1:]] == [1, 2, 3, 4, 5]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert len(workbook.worksheets) == 2
+    cities, counties = ([row for row in sheet.iter_rows(values_only=True)][1:] for sheet in workbook.worksheets)
+    assert {r[1] for r in cities} == {"石家庄市", "唐山市"} and [r[0] for r in cities] == [1, 2]
+    assert {r[1] for r in counties} == {"正定县", "行唐县", "迁安市"} and [r[0] for r in counties] == [1, 2, 3]
