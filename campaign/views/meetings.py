@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from units.models import Cadre, Unit
 from web.decorators import campaign_required, check_perm, permission_required
 from web.downloads import wants_export
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import filtered, table_list
 
 from ..filters import MeetingFilter
@@ -44,6 +44,7 @@ def meeting_list(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("campaign.record_meeting", Unit.objects.visible_to)
 @campaign_required
+@form_once
 def meeting_add(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R2.3 record a meeting of a unit and tick the team members who spoke."""
     team = list(Cadre.objects.filter(unit=unit, is_team_member=True).order_by("-is_top_leader", "name"))

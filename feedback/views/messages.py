@@ -16,7 +16,7 @@ from units.models import Unit
 from units.permissions import records_for_some_unit
 from web.decorators import campaign_required, permission_required
 from web.downloads import wants_export
-from web.forms import submit
+from web.forms import form_once, submit
 from web.lists import export_table, filtered, table_list
 
 from .. import selectors
@@ -156,6 +156,7 @@ def message_forward(request: HttpRequest, message: Message, campaign) -> HttpRes
 
 
 @permission_required("feedback.answer_message", _scoped)
+@form_once
 def message_answer(request: HttpRequest, message: Message) -> HttpResponse:
     """R4.4 the answering unit (its liaison or office) writes the answer for the office to review."""
     if refusal := _wrong_state(request, message, MessageStatus.FORWARDED):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from web.decorators import campaign_required, permission_required
 from web.downloads import file_download, pdf_download
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import filtered, table_list
 
 from .. import documents, selectors
@@ -74,6 +74,7 @@ def _initial_from_finding(group, finding: SpotFinding) -> dict:
 
 @permission_required("supervision.issue_card", visible_groups)
 @campaign_required
+@form_once
 def card_create(request: HttpRequest, group, campaign) -> HttpResponse:
     """R1.3 a group member issues a card to one of the group's units."""
     finding = _finding_for(request, group)
@@ -135,6 +136,7 @@ def card_sign(request: HttpRequest, card: SupervisionCard) -> HttpResponse:
 
 
 @permission_required("supervision.answer_card", visible_cards)
+@form_once
 def card_answer(request: HttpRequest, card: SupervisionCard) -> HttpResponse:
     """R1.3 the unit answers with the rectification and evidence files."""
     form = AnswerForm(request.POST or None, request.FILES or None)
