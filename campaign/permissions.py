@@ -265,3 +265,17 @@ rules.add_perm("campaign.select_article", is_provincial_office)
 rules.add_perm("campaign.compile_articles_volume", is_provincial_office)
 rules.add_perm("campaign.submit_article", records_for)
 # ---- liaison, notices, publicity, articles (end)
+
+
+# ---- exam results corrected (issue 11, R2.6) (begin)
+@rules.predicate
+def manages_exam_of_result(user, result) -> bool:
+    """R2.6 a result is withdrawn by the office of its exam's organiser (and those above); without an
+    object: by an office somewhere."""
+    if result is None:
+        return is_office(user)
+    return manages_unit(user, result.exam.unit)
+
+
+rules.add_perm("campaign.delete_exam_result", manages_exam_of_result)
+# ---- exam results corrected (end)

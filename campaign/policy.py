@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from units.models import Cadre, Level, Rank, Unit, UnitKind
 
 from .models import Campaign, ObligationKind
@@ -63,3 +66,13 @@ def passes_exam(score, campaign: Campaign) -> bool:
 
 def unit_owes(unit: Unit, kind: str) -> bool:
     return kind in obligation_kinds_for(unit.level, unit.kind)
+
+
+def date_error(campaign: Campaign, *days: datetime.date) -> str | None:
+    """X2, R2.2, R2.3, R4.1, R4.2 why a record dated ``days`` cannot count in ``campaign``, or ``None``:
+    every date of a meeting, study session, opinion session or field-research stay lies within the
+    campaign, its first and last day included."""
+    if all(campaign.start_date <= day <= campaign.end_date for day in days):
+        return None
+    start, end = (date_format(day, "DATE_FORMAT") for day in (campaign.start_date, campaign.end_date))
+    return _("The date must lie within the campaign (%(start)s – %(end)s).") % {"start": start, "end": end}

@@ -259,6 +259,8 @@ class FieldResearchStay(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FieldResearchStayQuerySet.as_manager()
+    # R4.1 corrections change the compliance of top leaders: who changed or deleted a stay is kept
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("field research stay")

@@ -17,7 +17,8 @@ class ExamForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     is_resit = forms.BooleanField(label=_("Re-sit"), required=False,
-                                  help_text=_("For cadres who failed and have done make-up study."))
+                                  help_text=_("For cadres who failed: only those whose make-up study is recorded "
+                                              "by the exam date may sit it."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

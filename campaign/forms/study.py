@@ -66,11 +66,18 @@ class StudySessionForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Study plan"), queryset=StudyPlan.objects.none(), required=False)
     attendees = AttendeesField(label=_("Attendance"), queryset=Cadre.objects.none(), required=False)
 
-    def __init__(self, *args, unit: Unit, campaign, **kwargs):
+    def __init__(self, *args, unit: Unit, campaign, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = StudyPlan.objects.filter(unit=unit, campaign=campaign)
         self.fields["attendees"].queryset = unit.cadres.order_by("-is_top_leader", "-is_team_member", "name")
-        self.helper = _submit_helper(_("Record the session"))
+        self.helper = _submit_helper(submit_label or _("Record the session"))
+
+    @staticmethod
+    def initial_of(session) -> dict:
+        """The form's initial data for correcting ``session`` (R2.2)."""
+        return {"kind": session.kind, "date": session.date, "topic": session.topic, "content": session.content,
+                "hours": session.hours, "plan": session.plan_id,
+                "attendees": list(session.attendance.values_list("cadre_id", flat=True))}
 
 
 class UnitPickerForm(forms.Form):

@@ -37,6 +37,35 @@ def exam_candidates(exam: Exam) -> QuerySet[Cadre]:
     return qs.select_related("unit").order_by("unit__path", "-is_top_leader", "name", "pk")
 
 
+def with_previous_result(cadres: QuerySet[Cadre], exam: Exam) -> QuerySet[Cadre]:
+    """R2.6 each cadre with their latest result before ``exam`` in its campaign (by exam date, then by the
+    order exams were created): ``previous_passed`` (``None``: never sat), ``previous_makeup_on``,
+    ``previous_exam`` (its title). One query."""
+    earlier = (ExamResult.objects.filter(cadre=OuterRef("pk"), exam__campaign_id=exam.campaign_id)
+               .filter(Q(exam__date__lt=exam.date) | Q(exam__date=exam.date, exam__pk__lt=exam.pk))
+               .order_by("-exam__date", "-exam__pk"))
+    return cadres.annotate(previous_passed=Subquery(earlier.values("passed")[:1]),
+                           previous_makeup_on=Subquery(earlier.values("makeup_done_on")[:1]),
+                           previous_exam=Subquery(earlier.values("exam__title")[:1]))
+
+
+def may_sit_q(exam: Exam) -> Q:
+    """R2.6 over ``with_previous_result``: whoever failed sits again only once make-up study is recorded
+    (on or before the exam's date); a re-sit is for them alone."""
+    made_up = Q(previous_passed=False, previous_makeup_on__lte=exam.date)
+    if exam.is_resit:
+        return made_up
+    return Q(previous_passed__isnull=True) | Q(previous_passed=True) | made_up
+
+
+def exam_sitters(exam: Exam) -> QuerySet[Cadre]:
+    """R2.6 the cadres whose scores may be entered for ``exam``: its candidates who may sit it (a re-sit
+    lists only those who failed and have done make-up study), and whoever already has a result in it (so
+    it can be corrected)."""
+    entered = ExamResult.objects.filter(exam=exam, cadre=OuterRef("pk"))
+    return with_previous_result(exam_candidates(exam), exam).filter(may_sit_q(exam) | Exists(entered))
+
+
 def exams_for(user, campaign: Campaign) -> QuerySet[Exam]:
     """R2.6 the campaign's exams in the user's scope, each with results entered and passed (one query)."""
     return (Exam.objects.visible_to(user).filter(campaign=campaign).select_related("unit")

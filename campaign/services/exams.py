@@ -8,11 +8,13 @@ from decimal import Decimal, InvalidOperation
 
 import rules
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from units.models import RoleAssignment, Unit
 from web.imports import Column, ImportPlan, ImportRow, map_header
@@ -20,8 +22,8 @@ from web.imports import Column, ImportPlan, ImportRow, map_header
 from .. import policy
 from ..errors import CampaignError
 from ..models import Campaign, Exam, ExamResult, ObligationKind
-from ..selectors.exams import ORGANISER_KIND, ORGANISER_LEVELS, exam_candidates
-from .campaign import obligation_fulfil
+from ..selectors.exams import ORGANISER_KIND, ORGANISER_LEVELS, exam_candidates, exam_sitters, with_previous_result
+from .campaign import obligation_fulfil, obligation_reopen
 from .notifications import notify
 
 IMPORT_KIND = "exam_results"
@@ -59,13 +61,43 @@ def exam_create(*, user, campaign: Campaign, unit: Unit, title: str, date: datet
     if unit.level not in ORGANISER_LEVELS or unit.kind != ORGANISER_KIND:
         raise CampaignError(_("Exams are organised by the party committee of a city or a county, not by %(unit)s.")
                             % {"unit": unit.name})
-    if not (campaign.start_date <= date <= campaign.end_date):
-        raise CampaignError(_("The date must lie within the campaign (%(start)s – %(end)s).") % {
-            "start": _d(campaign.start_date), "end": _d(campaign.end_date)})
+    error = policy.date_error(campaign, date)
+    if error:
+        raise CampaignError(error)
     title = title.strip()
     if not title:
         raise CampaignError(_("The exam needs a title."))
     return Exam.objects.create(campaign=campaign, unit=unit, title=title, date=date, is_resit=is_resit)
+
+
+def _history_user(user):
+    """The user a history row names: a person, not the system (demo loader) acting without one."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def sitting_error(exam: Exam, *, name: str, previous_passed: bool | None, previous_makeup_on: datetime.date | None,
+                  previous_exam: str | None) -> str | None:
+    """R2.6 why a cadre may not sit ``exam`` (a new result), or ``None``: whoever failed sits again only
+    after the make-up study is recorded, on or before the exam's date; a re-sit is for them alone.
+    The arguments are those of ``selectors.exams.with_previous_result``."""
+    if previous_passed is False:
+        if previous_makeup_on is None:
+            return _("%(name)s failed %(exam)s and may sit again only after the make-up study is recorded.") % {
+                "name": name, "exam": previous_exam}
+        if previous_makeup_on > exam.date:
+            return _("%(name)s did the make-up study on %(makeup)s, after this exam (%(date)s): the make-up study "
+                     "comes before the re-sit.") % {"name": name, "makeup": _d(previous_makeup_on),
+                                                     "date": _d(exam.date)}
+        return None
+    if exam.is_resit:
+        return _("%(name)s has not failed an earlier exam: a re-sit is only for cadres who failed and have done "
+                 "the make-up study.") % {"name": name}
+    return None
+
+
+def _cadre_sitting_error(exam: Exam, cadre) -> str | None:
+    return sitting_error(exam, name=cadre.name, previous_passed=cadre.previous_passed,
+                         previous_makeup_on=cadre.previous_makeup_on, previous_exam=cadre.previous_exam)
 
 
 @dataclass
@@ -79,7 +111,10 @@ class ResultsEntered:
 def exam_results_enter(*, user, exam: Exam, scores: dict[int, Decimal]) -> ResultsEntered:
     """R2.6 enter scores by cadre id: pass or fail by the campaign's pass mark; fulfils the exam obligation.
 
-    A failure owes make-up study and a re-sit: the liaisons of each failed cadre's unit are told.
+    A failure owes make-up study and a re-sit: the liaisons of each failed cadre's unit are told. A cadre
+    who failed before gets a new result only once the make-up study is recorded (``sitting_error``);
+    a result already entered in this exam may always be corrected. Every result written or corrected is
+    kept in the history, under ``user``.
     """
     _require_manager(user, exam.unit, "campaign.record_exam_result")
     campaign = exam.campaign
@@ -87,14 +122,17 @@ def exam_results_enter(*, user, exam: Exam, scores: dict[int, Decimal]) -> Resul
         raise CampaignError(_("Results can be entered from the exam date (%(date)s) on.") % {"date": _d(exam.date)})
     if not scores:
         raise CampaignError(_("Enter at least one score."))
-    cadres = {c.pk: c for c in exam_candidates(exam).filter(pk__in=list(scores))}
+    cadres = {c.pk: c for c in with_previous_result(exam_candidates(exam).filter(pk__in=list(scores)), exam)}
     if len(cadres) != len(scores):
         raise CampaignError(_("Scores can only be entered for leading cadres of %(unit)s.") % {"unit": exam.unit.name})
+    existing = {r.cadre_id: r for r in exam.results.filter(cadre_id__in=list(scores))}
     for cadre_id, score in scores.items():
         error = score_error(score, campaign)
         if error:
             raise CampaignError(f"{cadres[cadre_id].name}: {error}")
-    existing = {r.cadre_id: r for r in exam.results.filter(cadre_id__in=list(scores))}
+        error = None if cadre_id in existing else _cadre_sitting_error(exam, cadres[cadre_id])
+        if error:
+            raise CampaignError(error)
     outcome = ResultsEntered()
     new_rows, changed, newly_failed = [], [], []
     for cadre_id, score in scores.items():
@@ -109,11 +147,11 @@ def exam_results_enter(*, user, exam: Exam, scores: dict[int, Decimal]) -> Resul
                 newly_failed.append(cadres[cadre_id])
             result.score, result.passed = score, passed
             changed.append(result)
-    ExamResult.objects.bulk_create(new_rows)
-    ExamResult.objects.bulk_update(changed, ["score", "passed"])
+    bulk_create_with_history(new_rows, ExamResult, default_user=_history_user(user))
+    bulk_update_with_history(changed, ExamResult, ["score", "passed"], default_user=_history_user(user))
     outcome.created, outcome.updated, outcome.failed = len(new_rows), len(changed), len(newly_failed)
     obligation_fulfil(campaign=campaign, unit=exam.unit, kind=ObligationKind.EXAM, on=exam.date,
-                      note=f"{exam.title} {_d(exam.date)}", url=reverse("campaign:exam_detail", args=[exam.pk]))
+                      note=f"{exam.title} {_d(exam.date)}", url=_exam_url(exam))
     _notify_makeup_owed(exam, newly_failed)
     return outcome
 
@@ -171,8 +209,13 @@ def exam_import_check(*, user, exam: Exam, table: list[list[str]]) -> ImportPlan
     codes = {r.values.get("unit_code", "") for r in rows}
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     leading: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for pk, code, name in exam_candidates(exam).filter(unit__code__in=codes).values_list("pk", "unit__code", "name"):
+    previous: dict[int, tuple] = {}
+    candidates = with_previous_result(exam_candidates(exam).filter(unit__code__in=codes), exam)
+    for pk, code, name, *before in candidates.values_list("pk", "unit__code", "name", "previous_passed",
+                                                          "previous_makeup_on", "previous_exam"):
         leading[(code, name)].append(pk)
+        previous[pk] = tuple(before)
+    entered = set(exam.results.values_list("cadre_id", flat=True))
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
         v, e = row.values, row.errors
@@ -192,6 +235,12 @@ def exam_import_check(*, user, exam: Exam, table: list[list[str]]) -> ImportPlan
         elif len(matches) > 1:
             e.append(_("%(unit)s has several leading cadres named %(name)s; enter their scores in the form.")
                      % {"name": name, "unit": unit.name})
+        elif matches[0] not in entered:
+            passed, makeup_on, previous_exam = previous[matches[0]]
+            refusal = sitting_error(exam, name=name, previous_passed=passed, previous_makeup_on=makeup_on,
+                                    previous_exam=previous_exam)
+            if refusal:
+                e.append(refusal)
         if (code, name) in seen:
             e.append(_("%(name)s appears twice (also on row %(line)s).") % {"name": name, "line": seen[(code, name)]})
         seen.setdefault((code, name), row.line)
@@ -219,8 +268,9 @@ def exam_import_apply(*, user, exam: Exam, table: list[list[str]]) -> ResultsEnt
 
 
 def import_template_rows(exam: Exam) -> list[list[str]]:
-    """The results template: one row per leading cadre who sits the exam, the score left blank."""
-    return [[c.unit.code, c.name, "", c.unit.name, c.post] for c in exam_candidates(exam).iterator(chunk_size=2000)]
+    """The results template: one row per leading cadre who may sit the exam (R2.6: for a re-sit, those who
+    failed and have done the make-up study), the score left blank."""
+    return [[c.unit.code, c.name, "", c.unit.name, c.post] for c in exam_sitters(exam).iterator(chunk_size=2000)]
 
 
 @dataclass(frozen=True)
@@ -273,5 +323,45 @@ def exam_makeup_record(*, user, result: ExamResult, on: datetime.date) -> ExamRe
         raise CampaignError(_("The make-up study date must lie between the exam (%(exam)s) and today.") % {
             "exam": _d(result.exam.date)})
     result.makeup_done_on = on
+    if _history_user(user):
+        result._history_user = user
     result.save(update_fields=["makeup_done_on"])
     return result
+
+
+def _exam_url(exam: Exam) -> str:
+    return reverse("campaign:exam_detail", args=[exam.pk])
+
+
+@transaction.atomic
+def exam_result_delete(*, user, result: ExamResult) -> None:
+    """R2.6 withdraw a result entered by mistake: the pass rate, the make-up list and the dashboards no
+    longer count it, the deletion is kept in the exam's history, and an exam obligation this exam
+    fulfilled falls to the organiser's next exam with results, or opens again.
+
+    A failure that a later result (the re-sit) rests on is kept until that result is withdrawn."""
+    exam = result.exam
+    if not rules.has_perm("campaign.delete_exam_result", user, result):
+        raise CampaignError(_("You may not manage the exams of %(unit)s.") % {"unit": exam.unit.name})
+    if not result.passed:
+        later = (ExamResult.objects.filter(cadre_id=result.cadre_id, exam__campaign_id=exam.campaign_id)
+                 .filter(Q(exam__date__gt=exam.date) | Q(exam__date=exam.date, exam__pk__gt=exam.pk))
+                 .select_related("exam").order_by("exam__date", "exam__pk").first())
+        if later is not None:
+            raise CampaignError(_("%(name)s sat %(exam)s after failing this exam; delete that result first.")
+                                % {"name": result.cadre.name, "exam": later.exam.title})
+    if _history_user(user):
+        result._history_user = user
+    result.delete()
+    if exam.results.exists():
+        return
+    url = _exam_url(exam)
+    campaign = exam.campaign
+    if not campaign.obligations.filter(unit=exam.unit, kind=ObligationKind.EXAM, evidence_url=url).exists():
+        return
+    obligation_reopen(campaign=campaign, unit=exam.unit, kind=ObligationKind.EXAM)
+    successor = (Exam.objects.filter(campaign=campaign, unit=exam.unit, results__isnull=False)
+                 .order_by("date", "pk").distinct().first())
+    if successor is not None:
+        obligation_fulfil(campaign=campaign, unit=exam.unit, kind=ObligationKind.EXAM, on=successor.date,
+                          note=f"{successor.title} {_d(successor.date)}", url=_exam_url(successor))

@@ -85,6 +85,21 @@ def _check_attendees(unit: Unit, cadre_ids: list[int]) -> None:
                             % {"unit": unit.name})
 
 
+def _check_session(*, campaign: Campaign, unit: Unit, kind: str, date: datetime.date, hours: Decimal | None,
+                   plan: StudyPlan | None, cadre_ids: list[int]) -> None:
+    """The rules a session meets when recorded and when corrected (R2.2, R2.4, X2 dates in the campaign)."""
+    if kind not in SessionKind.values:
+        raise CampaignError(_("Unknown form of study."))
+    error = policy.date_error(campaign, date)
+    if error:
+        raise CampaignError(error)
+    if hours is None or hours <= 0:
+        raise CampaignError(_("The hours of study must be more than zero."))
+    if plan is not None and (plan.unit_id != unit.pk or plan.campaign_id != campaign.pk):
+        raise CampaignError(_("The study plan belongs to another unit."))
+    _check_attendees(unit, cadre_ids)
+
+
 @transaction.atomic
 def session_record(*, campaign: Campaign, unit: Unit, kind: str, date: datetime.date, topic: str, hours: Decimal,
                    attendee_ids: Iterable[int], content: str = "", plan: StudyPlan | None = None,
@@ -94,16 +109,12 @@ def session_record(*, campaign: Campaign, unit: Unit, kind: str, date: datetime.
     must hold ``campaign.record_study`` on the unit."""
     _require("campaign.record_study", user, unit, unit)
     cadre_ids = [int(pk) for pk in attendee_ids]
-    if kind not in SessionKind.values:
-        raise CampaignError(_("Unknown form of study."))
-    if not (campaign.start_date <= date <= campaign.end_date):
-        raise CampaignError(_("The session date must lie within the campaign (%(start)s – %(end)s).")
-                            % {"start": campaign.start_date, "end": campaign.end_date})
-    if hours is None or hours <= 0:
-        raise CampaignError(_("The hours of study must be more than zero."))
-    if plan is not None and (plan.unit_id != unit.pk or plan.campaign_id != campaign.pk):
-        raise CampaignError(_("The study plan belongs to another unit."))
-    _check_attendees(unit, cadre_ids)
+    _check_session(campaign=campaign, unit=unit, kind=kind, date=date, hours=hours, plan=plan, cadre_ids=cadre_ids)
+    if StudySession.objects.filter(campaign=campaign, unit=unit, date=date, kind=kind, topic=topic).exists():
+        # its natural key: a form sent twice (a double click, a re-sent page) is not stored twice
+        raise CampaignError(_("%(unit)s already has this session on record: %(kind)s on %(date)s, “%(topic)s”. "
+                              "It is not recorded twice.") % {"unit": unit.name, "kind": SessionKind(kind).label,
+                                                              "date": date.isoformat(), "topic": topic})
     session = StudySession.objects.create(campaign=campaign, unit=unit, plan=plan, kind=kind, date=date,
                                           topic=topic, content=content, hours=hours,
                                           recorded_by=user if getattr(user, "is_authenticated", False) else None)
@@ -117,22 +128,85 @@ def _fulfil(session: StudySession) -> None:
     if obligation:
         campaign_services.obligation_fulfil(
             campaign=session.campaign, unit=session.unit, kind=obligation, on=session.date, note=session.topic,
-            url=reverse("campaign:study_session_detail", args=[session.pk]))
+            url=_session_url(session))
+
+
+def _session_url(session: StudySession) -> str:
+    return reverse("campaign:study_session_detail", args=[session.pk])
+
+
+def _hand_over(*, campaign: Campaign, unit: Unit, kind: str, url: str) -> None:
+    """R2.4 if the session at ``url`` fulfilled the unit's obligation of form ``kind``, the obligation
+    opens again and falls to the unit's earliest session of that form still on record (if any)."""
+    obligation = FULFILS.get(kind)
+    if not obligation or not campaign.obligations.filter(unit=unit, kind=obligation, evidence_url=url).exists():
+        return
+    campaign_services.obligation_reopen(campaign=campaign, unit=unit, kind=obligation)
+    successor = StudySession.objects.filter(campaign=campaign, unit=unit, kind=kind).order_by("date", "pk").first()
+    if successor is not None:
+        _fulfil(successor)
+
+
+def _as_history_user(record, by) -> None:
+    """Name ``by`` in the history row of the next save or delete (the request's user otherwise)."""
+    if by is not _SYSTEM and getattr(by, "is_authenticated", False):
+        record._history_user = by
+
+
+def _attendance_change(before: set[int], after: set[int]) -> str:
+    """A line for the history row: who was added to and removed from the attendance (at most 100 characters)."""
+    if before == after:
+        return ""
+    names = dict(Cadre.objects.filter(pk__in=before ^ after).values_list("pk", "name"))
+    added = "、".join(names[pk] for pk in sorted(after - before)) or "—"
+    removed = "、".join(names[pk] for pk in sorted(before - after)) or "—"
+    text = _("Attendance: added %(added)s; removed %(removed)s") % {"added": added, "removed": removed}
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+@transaction.atomic
+def session_update(*, session: StudySession, kind: str, date: datetime.date, topic: str, hours: Decimal,
+                   attendee_ids: Iterable[int], content: str = "", plan: StudyPlan | None = None,
+                   by=_SYSTEM) -> StudySession:
+    """R2.2, R2.4 correct a recorded session under the rules it was recorded by; the attendance, the
+    shortfall it feeds and the obligation it fulfils follow, and the change is kept in its history."""
+    _require("campaign.change_study_session", by, session, session.unit)
+    cadre_ids = [int(pk) for pk in attendee_ids]
+    campaign, unit = session.campaign, session.unit
+    _check_session(campaign=campaign, unit=unit, kind=kind, date=date, hours=hours, plan=plan, cadre_ids=cadre_ids)
+    if StudySession.objects.filter(campaign=campaign, unit=unit, date=date, kind=kind, topic=topic).exclude(
+            pk=session.pk).exists():
+        # the natural key session_record keeps unique: a correction must not make two of one session
+        raise CampaignError(_("%(unit)s already has this session on record: %(kind)s on %(date)s, “%(topic)s”.")
+                            % {"unit": unit.name, "kind": SessionKind(kind).label, "date": date.isoformat(),
+                               "topic": topic})
+    old_kind = session.kind
+    before = set(session.attendance.values_list("cadre_id", flat=True))
+    after = set(cadre_ids)
+    session.kind, session.date, session.topic, session.content, session.hours, session.plan = (
+        kind, date, topic, content, hours, plan)
+    _as_history_user(session, by)
+    reason = _attendance_change(before, after)
+    if reason:
+        session._change_reason = reason
+    session.save()
+    session.__dict__.pop("_change_reason", None)
+    session.attendance.filter(cadre_id__in=before - after).delete()
+    Attendance.objects.bulk_create([Attendance(session=session, cadre_id=pk) for pk in cadre_ids if pk not in before])
+    # the obligation the session fulfilled (its old form) is handed over again: its date, topic or form
+    # may have changed, and the first session of the form counts; then its new form's obligation
+    _hand_over(campaign=campaign, unit=unit, kind=old_kind, url=_session_url(session))
+    _fulfil(session)
+    return session
 
 
 @transaction.atomic
 def session_delete(*, session: StudySession, by=_SYSTEM) -> None:
     """R2.4 withdraw a session recorded by mistake; an obligation it fulfilled falls to the unit's
-    next session of the same form, or opens again."""
+    next session of the same form, or opens again. The deletion is kept in the session's history."""
     _require("campaign.delete_study_session", by, session, session.unit)
-    obligation = FULFILS.get(session.kind)
-    url = reverse("campaign:study_session_detail", args=[session.pk])
-    campaign, unit = session.campaign, session.unit
+    url = _session_url(session)
+    campaign, unit, kind = session.campaign, session.unit, session.kind
+    _as_history_user(session, by)
     session.delete()
-    if not obligation or not campaign.obligations.filter(unit=unit, kind=obligation, evidence_url=url).exists():
-        return
-    campaign_services.obligation_reopen(campaign=campaign, unit=unit, kind=obligation)
-    successor = (StudySession.objects.filter(campaign=campaign, unit=unit, kind=session.kind)
-                 .order_by("date", "pk").first())
-    if successor is not None:
-        _fulfil(successor)
+    _hand_over(campaign=campaign, unit=unit, kind=kind, url=url)

@@ -18,7 +18,7 @@ from units.scoping import scope_q
 from web import imports as import_flow
 from web.decorators import campaign_required, permission_required
 from web.downloads import XLSX, download
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import configure, filtered, table_list
 
 from ..filters import CandidateFilter, ExamFilter, OwedFilter, ResultFilter
@@ -52,6 +52,7 @@ def exam_list(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("campaign.add_exam", Unit.objects.visible_to)
 @campaign_required
+@form_once
 def exam_add(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R2.6 create the exam of a city or county."""
     form = ExamForm(request.POST or None, initial={"title": _("%(unit)s leading cadres' exam") % {"unit": unit.name}})
@@ -74,9 +75,11 @@ def exam_detail(request: HttpRequest, exam: Exam) -> HttpResponse:
 
 
 @permission_required("campaign.record_exam_result", _scoped)
+@form_once
 def exam_results(request: HttpRequest, exam: Exam) -> HttpResponse:
-    """R2.6 enter scores in bulk: the leading cadres who sit the exam, a page at a time, blank = not entered."""
-    filterset, candidates = filtered(request, CandidateFilter, selectors.exam_candidates(exam), user=request.user)
+    """R2.6 enter or correct scores in bulk: the leading cadres who may sit the exam (a re-sit: those who
+    failed and have done the make-up study), a page at a time, blank = not entered."""
+    filterset, candidates = filtered(request, CandidateFilter, selectors.exam_sitters(exam), user=request.user)
     table = configure(request, CandidateTable(candidates), per_page=SCORES_PER_PAGE, lazy=False)
     cadres = table.records
     entered = {r.cadre_id: r for r in exam.results.filter(cadre__in=cadres)}
@@ -91,6 +94,23 @@ def exam_results(request: HttpRequest, exam: Exam) -> HttpResponse:
     return render(request, "campaign/exams/results.html", {
         "exam": exam, "form": form, "filter": filterset, "table": table,
     })
+
+
+def _scoped_results(user):
+    """Results of cadres in the user's subtrees (as an exam's page shows them)."""
+    return ExamResult.objects.filter(scope_q(user, "cadre__unit__")).select_related("cadre__unit", "exam__unit",
+                                                                                    "exam__campaign")
+
+
+@permission_required("campaign.delete_exam_result", _scoped_results)
+def exam_result_delete(request: HttpRequest, result: ExamResult) -> HttpResponse:
+    """R2.6 withdraw a result entered by mistake, after a confirmation page; the figures follow."""
+    back = reverse("campaign:exam_results", args=[result.exam_id])
+    if request.method == "POST" and act(
+            request, lambda: services.exam_result_delete(user=request.user, result=result),
+            success=_("The result of %(name)s was deleted.") % {"name": result.cadre.name}):
+        return redirect(back)
+    return render(request, "confirm_delete.html", {"object": result, "cancel_url": back})
 
 
 # --- spreadsheet import (R2.6): the one flow of web.imports — upload → preview with row errors → confirm
@@ -176,4 +196,5 @@ urlpatterns = [
     path("exams/<int:pk>/import/template/", exam_import_template, name="exam_import_template"),
     path("exams/<int:pk>/import/<str:token>/", exam_import_confirm, name="exam_import_confirm"),
     path("exams/results/<int:pk>/makeup/", exam_makeup, name="exam_makeup"),
+    path("exams/results/<int:pk>/delete/", exam_result_delete, name="exam_result_delete"),
 ]

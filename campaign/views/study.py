@@ -14,11 +14,11 @@ from django.utils.translation import ngettext
 
 from reports.excel import Sheet, write_xlsx
 from units.models import Unit
-from units.scoping import WRITE_ROLES, grants_of
+from units.scoping import WRITE_ROLES, grants_of, scope_q
 from units.selectors import ancestors_in_scope
 from web.decorators import campaign_required, permission_required
 from web.downloads import wants_export, xlsx_download
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import filtered, table_list
 
 from ..filters import PlanFilter, SessionFilter, ShortfallFilter
@@ -70,6 +70,7 @@ def session_list(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("campaign.record_study", Unit.objects.visible_to)
 @campaign_required
+@form_once
 def session_add(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R2.2, R2.4, R2.5 record a study session of a unit with its attendance."""
     form = StudySessionForm(request.POST or None, unit=unit, campaign=campaign,
@@ -96,8 +97,24 @@ def session_detail(request: HttpRequest, session: StudySession) -> HttpResponse:
     return render(request, "campaign/study/session_detail.html", {
         "session": session, "attendees": selectors.session_attendees(session),
         "can_write": request.user.has_perm("campaign.delete_study_session", session),
+        "can_edit": request.user.has_perm("campaign.change_study_session", session),
         "fulfils": services.obligation_fulfilled_by(session),
     })
+
+
+@permission_required("campaign.change_study_session", _scoped_session)
+def session_edit(request: HttpRequest, session: StudySession) -> HttpResponse:
+    """R2.2, R2.4 correct a study session (form, date, topic, hours, attendance); the shortfall, the
+    obligation and the dashboards follow, and the change is kept in its history."""
+    form = StudySessionForm(request.POST or None, unit=session.unit, campaign=session.campaign,
+                            initial=StudySessionForm.initial_of(session), submit_label=_("Save"))
+    if submit(request, form, lambda d: services.session_update(
+            session=session, kind=d["kind"], date=d["date"], topic=d["topic"], content=d["content"],
+            hours=d["hours"], plan=d["plan"], attendee_ids=[c.pk for c in d["attendees"]], by=request.user),
+            success=_("Study session saved.")):
+        return redirect("campaign:study_session_detail", pk=session.pk)
+    return render(request, "campaign/study/session_edit.html", {
+        "form": form, "session": session, "unit": session.unit, "campaign": session.campaign})
 
 
 @permission_required("campaign.delete_study_session", _scoped_session)
@@ -109,6 +126,22 @@ def session_delete(request: HttpRequest, session: StudySession) -> HttpResponse:
             return redirect("campaign:study_sessions")
     return render(request, "confirm_delete.html", {
         "object": session, "cancel_url": reverse("campaign:study_session_detail", args=[session.pk])})
+
+
+#: the newest deletions shown on the page of deleted sessions
+DELETIONS_SHOWN = 200
+
+
+@login_required
+@campaign_required
+def session_deletions(request: HttpRequest, campaign) -> HttpResponse:
+    """R2.2 the study sessions of the user's scope deleted in this campaign: when, by whom, what (from
+    their history, so a deletion that changed the shortfall stays accountable)."""
+    records = (StudySession.history.filter(history_type="-", campaign_id=campaign.pk)
+               .filter(scope_q(request.user, "unit__")).select_related("history_user", "unit")
+               .order_by("-history_date", "-history_id")[:DELETIONS_SHOWN])
+    return render(request, "campaign/study/session_deletions.html", {
+        "campaign": campaign, "records": records, "limit": DELETIONS_SHOWN})
 
 
 # --- R2.1 plans
@@ -203,7 +236,9 @@ urlpatterns = [
     path("study/sessions/", session_list, name="study_sessions"),
     path("study/units/<int:pk>/sessions/add/", session_add, name="study_session_add"),
     path("study/sessions/<int:pk>/", session_detail, name="study_session_detail"),
+    path("study/sessions/<int:pk>/edit/", session_edit, name="study_session_edit"),
     path("study/sessions/<int:pk>/delete/", session_delete, name="study_session_delete"),
+    path("study/sessions/deleted/", session_deletions, name="study_session_deletions"),
     path("study/plans/", plan_list, name="study_plans"),
     path("study/units/<int:pk>/plans/add/", plan_add, name="study_plan_add"),
     path("study/plans/<int:pk>/", plan_detail, name="study_plan_detail"),

@@ -10,10 +10,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.history import history_rows
 from units.models import Cadre, Unit
+from units.scoping import scope_q
 from web.decorators import campaign_required, permission_required
 from web.downloads import wants_export
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import configure, export_table, filtered, table_list
 
 from .. import selectors
@@ -81,6 +83,7 @@ def opinion_coverage(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("feedback.record_opinion_session", Unit.objects.visible_to)
 @campaign_required
+@form_once
 def opinion_add(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R4.2 record a session where the unit sought one group's opinions."""
     form = OpinionSessionForm(request.POST or None, initial={"target_group": request.GET.get("group")})
@@ -179,6 +182,7 @@ def _stay_page(request: HttpRequest, *, cadre: Cadre, stay: FieldResearchStay | 
 
 @permission_required("feedback.record_research_stay", _cadres)
 @campaign_required
+@form_once
 def stay_add(request: HttpRequest, cadre: Cadre, campaign) -> HttpResponse:
     """R4.1 record a cadre's stay: host unit, from and to (both counted), findings."""
     return _stay_page(request, cadre=cadre, stay=None, campaign=campaign)
@@ -200,6 +204,30 @@ def stay_delete(request: HttpRequest, stay: FieldResearchStay) -> HttpResponse:
     return render(request, "confirm_delete.html", {"object": stay, "cancel_url": reverse("feedback:stays")})
 
 
+@permission_required(None, _stays)
+def stay_history(request: HttpRequest, stay: FieldResearchStay) -> HttpResponse:
+    """R4.1 who recorded and corrected a stay, and what changed (its dates decide compliance)."""
+    rows = history_rows(stay.history.select_related("history_user", "host_unit"),
+                        subject=lambda r: f"{r.host_unit.name} · {r.start_date} – {r.end_date}")
+    return render(request, "history.html", {"title": str(stay), "rows": rows, "back_url": reverse("feedback:stays")})
+
+
+#: the newest deletions shown on the page of deleted stays
+DELETIONS_SHOWN = 200
+
+
+@login_required
+@campaign_required
+def stay_deletions(request: HttpRequest, campaign) -> HttpResponse:
+    """R4.1 the stays of the user's scope deleted in this campaign: when, by whom, whose and where (from
+    their history: a deletion can make a top leader short of the minimum)."""
+    records = (FieldResearchStay.history.filter(history_type="-", campaign_id=campaign.pk)
+               .filter(scope_q(request.user, "cadre__unit__") | scope_q(request.user, "host_unit__"))
+               .select_related("history_user", "cadre__unit", "host_unit")
+               .order_by("-history_date", "-history_id")[:DELETIONS_SHOWN])
+    return render(request, "feedback/research/stay_deletions.html", {"records": records, "limit": DELETIONS_SHOWN})
+
+
 urlpatterns = [
     path("feedback/opinions/", opinion_list, name="opinions"),
     path("feedback/opinions/coverage/", opinion_coverage, name="opinion_coverage"),
@@ -211,4 +239,6 @@ urlpatterns = [
     path("feedback/research/cadre/<int:pk>/add/", stay_add, name="stay_add"),
     path("feedback/research/stays/<int:pk>/edit/", stay_edit, name="stay_edit"),
     path("feedback/research/stays/<int:pk>/delete/", stay_delete, name="stay_delete"),
+    path("feedback/research/stays/<int:pk>/history/", stay_history, name="stay_history"),
+    path("feedback/research/stays/deleted/", stay_deletions, name="stay_deletions"),
 ]

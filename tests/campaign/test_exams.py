@@ -257,6 +257,10 @@ def test_r2_6_a_failure_is_owed_until_a_resit_is_passed(login, users, tree, camp
     assert _owed(client) == {("李县长", "补考")}
     resit2 = Exam.objects.create(campaign=campaign, unit=tree.county_a, title="第二次补考", date=D(2014, 5, 20),
                                  is_resit=True)
+    # a failed re-sit owes a new make-up study before the next one (R2.6)
+    with pytest.raises(CampaignError):
+        exam_results_enter(user=users["county_office"], exam=resit2, scores={cadres["li"].pk: Decimal("75")})
+    exam_makeup_record(user=users["liaison"], result=resit.results.get(), on=D(2014, 5, 10))
     exam_results_enter(user=users["county_office"], exam=resit2, scores={cadres["li"].pk: Decimal("75")})
     assert _owed(client) == set()
     history = {r.exam.title: (r.resit_exam, r.resit_score, r.resit_passed) for r in

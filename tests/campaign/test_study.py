@@ -326,11 +326,11 @@ def test_r2_2_session_list_uses_a_fixed_number_of_queries(login, users, tree, ca
         client.get(url, {"pick": "正定"})
     cadres = CadreFactory.create_batch(5, unit=tree.county_a)
     for i in range(30):
-        record(campaign, tree.county_a, cadres, date=D(2014, 3, 1 + i % 28))
+        record(campaign, tree.county_a, cadres, date=D(2014, 3, 1 + i % 28), topic=f"学习{i}")
         plan = services.plan_create(campaign=campaign, unit=tree.county_a, title=f"计划{i}", topics="x",
                                     required_texts=COMPULSORY_TEXT, schedule="", start_date=D(2014, 2, 1),
                                     end_date=D(2014, 4, 30))
-        record(campaign, tree.county_a, cadres[:2], plan=plan)
+        record(campaign, tree.county_a, cadres[:2], plan=plan, topic=f"计划学习{i}")
     with django_assert_max_num_queries(12):
         client.get(url, {"pick": "正定"})
     with django_assert_max_num_queries(12):

@@ -30,4 +30,5 @@ PAGES = {
     "campaign:exam_import_template": (_exam, MANAGE_COUNTY_A),
     "campaign:exam_import_confirm": (lambda c: {**_exam(c), "token": "0" * 32}, POST_ONLY),
     "campaign:exam_makeup": (_failed_result, POST_ONLY),
+    "campaign:exam_result_delete": (_failed_result, MANAGE_COUNTY_A),
 }

@@ -22,6 +22,8 @@ PAGES = {
     "campaign:study_session_detail": (lambda c: {"pk": _session(c).pk}, READ_COUNTY_A),
     "campaign:study_session_history": (lambda c: {"pk": _session(c).pk}, READ_COUNTY_A),
     "campaign:study_session_delete": (lambda c: {"pk": _session(c).pk}, WRITE_COUNTY_A_RECORDS),
+    "campaign:study_session_edit": (lambda c: {"pk": _session(c).pk}, WRITE_COUNTY_A_RECORDS),
+    "campaign:study_session_deletions": (lambda c: {}, LOGGED_IN_OK),
     "campaign:study_plans": (lambda c: {}, LOGGED_IN_OK),
     "campaign:study_plan_add": (lambda c: {"pk": c.tree.county_a.pk}, WRITE_COUNTY_A_RECORDS),
     "campaign:study_plan_detail": (lambda c: {"pk": _plan(c).pk}, READ_COUNTY_A),

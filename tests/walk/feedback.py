@@ -104,6 +104,8 @@ FEEDBACK_PAGES = {
     "feedback:stay_add": (lambda c: {"pk": c.tree.cadre_a.pk}, WRITE_COUNTY_A_RECORDS),
     "feedback:stay_edit": (_stay, WRITE_COUNTY_A_RECORDS),
     "feedback:stay_delete": (_stay, WRITE_COUNTY_A_RECORDS),
+    "feedback:stay_history": (_stay, READ_COUNTY_A),
+    "feedback:stay_deletions": (lambda c: {}, LOGGED_IN_OK),
 }
 
 # django-simple-captcha's own views (image, audio, refresh) take a generated key: not pages of ours
