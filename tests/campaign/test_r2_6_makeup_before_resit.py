@@ -67,7 +67,7 @@ def test_r2_6_a_resit_waits_for_the_makeup_study(login, users, tree, campaign, c
     # the service refuses a re-sit result without the make-up study, naming the cadre and the missing step
     with pytest.raises(CampaignError) as refused:
         exam_results_enter(user=users["county_office"], exam=resit, scores={cadres["li"].pk: Decimal("75")})
-    assert "李县长" in str(refused.value) and "make-up study" in str(refused.value)
+    assert "李县长" in str(refused.value) and "补课" in str(refused.value)
     assert not resit.results.exists()
     # the liaison of 正定县 records the make-up study from the make-up list
     result = first_exam.results.get(cadre=cadres["li"])
@@ -89,7 +89,7 @@ def test_r2_6_the_makeup_study_must_come_before_the_resit(users, tree, campaign,
     exam_makeup_record(user=users["liaison"], result=result, on=D(2014, 5, 12))
     with pytest.raises(CampaignError) as refused:
         exam_results_enter(user=users["county_office"], exam=resit, scores={cadres["li"].pk: Decimal("75")})
-    assert "make-up study" in str(refused.value)
+    assert "补课" in str(refused.value)
     assert not resit.results.exists()
     later = exam_create(user=users["county_office"], campaign=campaign, unit=tree.county_a, title="第二次补考",
                         date=D(2014, 5, 20), is_resit=True)
@@ -136,7 +136,7 @@ def test_r2_6_resit_import_accepts_only_cadres_with_makeup(login, users, tree, c
     upload = client.post(reverse("campaign:exam_import", args=[resit.pk]), {"file": SimpleUploadedFile("r.csv", csv)})
     plan = upload.context["plan"]
     assert not plan.ok and [r.line for r in plan.error_rows] == [2]
-    assert "make-up study" in " ".join(plan.error_rows[0].errors)
+    assert "补课" in " ".join(plan.error_rows[0].errors)
     assert not resit.results.exists()
     # after the make-up study the same file goes through
     exam_makeup_record(user=users["liaison"], result=li_fail, on=D(2014, 5, 2))

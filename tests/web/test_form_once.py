@@ -26,8 +26,8 @@ from units.models import Cadre
 from web.forms import FORM_ONCE, claim_once, form_once, form_submissions_purge, submit
 from web.models import FormSubmission
 
-ALREADY = "This form was already submitted; here is the record it saved."
-ALREADY_NO_RECORD = "This form was already submitted."
+ALREADY = "此表单已提交过，以下是已保存的记录。"
+ALREADY_NO_RECORD = "此表单已提交过。"
 
 _POST_FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*>.*?</form>", re.S | re.I)
 _TOKEN_INPUT = re.compile(r"<input\b[^>]*\bname=\"form_once\"[^>]*>", re.I)
@@ -148,6 +148,7 @@ def test_r2_2_the_tag_puts_the_token_inside_the_form_crispy_writes():
     page = template.render(Context({"form": SharedHelperForm()}))
     form_html = _POST_FORM.search(page).group(0)
     assert 'name="form_once"' in form_html and 'type="hidden"' in form_html
+    assert 'name="submit"' in form_html  # the form keeps its own buttons
     assert [i.name for i in shared.inputs] == ["submit"]  # the class's helper is unchanged
     again = template.render(Context({"form": SharedHelperForm()}))
     assert again.count('name="form_once"') == 1

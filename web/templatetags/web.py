@@ -22,7 +22,9 @@ def form_once(form=None) -> str:
     token = str(uuid.uuid4())
     if form is None:
         return format_html('<input type="hidden" name="{}" value="{}">', FORM_ONCE, token)
-    helper = copy.copy(getattr(form, "helper", None) or FormHelper())  # never change a helper shared by forms
+    # never change a helper shared by forms; and "is None", not "or": a helper without a layout is falsy
+    shared = getattr(form, "helper", None)
+    helper = copy.copy(shared) if shared is not None else FormHelper()
     helper.inputs = [i for i in helper.inputs if getattr(i, "name", None) != FORM_ONCE] + [Hidden(FORM_ONCE, token)]
     form.helper = helper
     return ""
