@@ -49,7 +49,8 @@ class CadreForm(forms.ModelForm):
 class UnitCloseForm(forms.Form):
     """R0.1 close a unit, or merge it into another unit of its level; asks about open supervision cards."""
 
-    closed_on = forms.DateField(label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closed_on = forms.DateField(label=_("Closing date"),
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     merged_into = forms.ModelChoiceField(label=_("Merged into"), queryset=Unit.objects.none(), required=False,
                                          help_text=_("Leave empty when the unit closes without a successor. "
                                                      "A merged unit's sub-units move to the unit it merges into."))

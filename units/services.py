@@ -17,6 +17,7 @@ from web.imports import Column, ImportPlan, ImportRow, map_header, parse_bool, r
 
 from .errors import UnitsError
 from .models import Cadre, Level, Rank, SpecialGroup, Unit, UnitKind, placement_error
+from .permissions import require
 from .signals import open_items, unit_added, unit_closed
 
 IMPORT_KINDS = {"units": gettext_lazy("Units"), "cadres": gettext_lazy("Cadres")}
@@ -301,8 +302,7 @@ def unit_close(*, user, unit: Unit, on, merged_into: Unit | None = None, cards: 
     lost silently: the office chooses to transfer them to the unit it merges into or to close them. A
     merged unit's sub-units move under the unit it merges into; a unit closed outright must have none open.
     """
-    if not user.has_perm("units.close_unit", unit):
-        raise PermissionDenied
+    require(user, "units.close_unit", unit)  # user None: the system (the demo data)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.closed_on is not None:
         raise UnitsError(_("%(unit)s was already closed on %(date)s.") % {
@@ -316,8 +316,7 @@ def unit_close(*, user, unit: Unit, on, merged_into: Unit | None = None, cards: 
             raise UnitsError(_("%(unit)s is closed; choose an open unit to merge into.") % {"unit": merged_into.name})
         if merged_into.level != unit.level:
             raise UnitsError(_("A unit merges into a unit of the same level."))
-        if not user.has_perm("units.change_unit", merged_into):
-            raise PermissionDenied
+        require(user, "units.change_unit", merged_into)
     children = list(Unit.objects.get_children(unit).filter(closed_on__isnull=True))
     if children and merged_into is None:
         raise UnitsError(_("%(unit)s still has %(count)s open sub-units: merge it into another unit (they move "

@@ -10,7 +10,7 @@ import random
 
 from ..services.campaign import campaign_create, obligations_generate
 from ..services.notifications import reminders_send_due
-from . import articles, exams, liaison, meetings, notices, problems, publicity, study
+from . import articles, changes, exams, liaison, meetings, notices, problems, publicity, study
 
 # liaison after the areas whose overdue records its meetings' agendas list
 AREAS = [study, meetings, exams, articles, problems, notices, liaison, publicity]
@@ -27,4 +27,6 @@ def build_all(*, scale: str, today: datetime.date, seed: int) -> dict[str, int]:
     for area in AREAS:
         counts.update(area.build(campaign=campaign, today=today, rng=rng))
     counts["reminders"] = reminders_send_due(today=today)
+    # then what happens to a campaign that lives for months: a unit added, one closed, a deadline extended
+    counts.update(changes.build(campaign=campaign, today=today, rng=rng))
     return counts

@@ -3,6 +3,7 @@ R0.3 special groups and the demo accounts. Only the small ``demo`` scale runs he
 ``province`` scale is measured by hand (it takes ~15–20 s)."""
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -309,3 +310,27 @@ def test_r0_1_unknown_scale_is_rejected() -> None:
     with pytest.raises(ValueError):
         demo.build("country")
     assert not Unit.objects.exists()
+
+
+def test_r0_1_the_demo_shows_a_campaign_that_changed_on_the_way(loaded: str) -> None:
+    """R0.1, R5.1: a newcomer sees a township added after the start (owing only what lies ahead), a village
+    closed (its open obligations cancelled), and a deadline extended after its overdue reminders, announced
+    to the liaison of 正定县."""
+    from django.utils import timezone
+
+    from campaign.models import Notification, Obligation
+
+    today = timezone.localdate()
+    added = Unit.objects.get(name="新城镇")
+    assert Obligation.objects.filter(unit=added).exists()
+    assert not Obligation.objects.filter(unit=added, due_date__lt=today).exists()
+    closed = Unit.objects.get(closed_on__isnull=False)
+    assert closed.level == Level.VILLAGE
+    assert not Obligation.objects.filter(unit=closed).open().exists()
+    assert Obligation.objects.filter(unit=closed, cancelled_on__isnull=False).exists()
+    moved = Notification.objects.filter(title__startswith="截止日期调整")
+    users = list(moved.values_list("user_id", flat=True))
+    assert users and len(users) == len(set(users))  # one notice per person concerned
+    new_date = today + datetime.timedelta(days=15)
+    assert Obligation.objects.filter(due_date=new_date).open().exists()
+    assert all(f"{new_date.year}年{new_date.month}月{new_date.day}日" in t for t in moved.values_list("title", flat=True))
