@@ -14,7 +14,7 @@ from reports.excel import Sheet, write_xlsx
 from web import imports
 from web.decorators import permission_required
 from web.downloads import XLSX, download
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import configure, filtered, table_list
 
 from . import selectors, services
@@ -111,6 +111,7 @@ def unit_close(request: HttpRequest, unit: Unit) -> HttpResponse:
 
 
 @permission_required("units.add_unit", Unit.objects.visible_to)
+@form_once
 def unit_add_child(request: HttpRequest, parent: Unit) -> HttpResponse:
     """R0.1 add a sub-unit below a unit of the user's subtree, at a level allowed under it."""
     form = UnitForm(request.POST or None, parent=parent,
@@ -145,6 +146,7 @@ def cadre_edit(request: HttpRequest, cadre: Cadre) -> HttpResponse:
 
 
 @permission_required("units.add_cadre", Unit.objects.visible_to)
+@form_once
 def cadre_add(request: HttpRequest, unit: Unit) -> HttpResponse:
     form = CadreForm(request.POST or None)
     if cadre := submit(request, form, lambda d: services.cadre_create(user=request.user, unit=unit, **d),

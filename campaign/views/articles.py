@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from web.decorators import campaign_required, permission_required
 from web.downloads import file_download, pdf_download
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import filtered, table_list
 
 from ..filters import ReflectionArticleFilter
@@ -44,6 +44,7 @@ def article_list(request: HttpRequest, *, campaign) -> HttpResponse:
 
 @permission_required("campaign.request_articles")
 @campaign_required
+@form_once
 def article_request(request: HttpRequest, *, campaign) -> HttpResponse:
     """R2.7 the provincial office asks named city and county secretaries for articles, with a due date."""
     form = ArticleRequestForm(request.POST or None)
@@ -66,6 +67,7 @@ def article_detail(request: HttpRequest, article: ArticleRequest) -> HttpRespons
 
 
 @permission_required("campaign.submit_article", _scoped)
+@form_once
 def article_submit(request: HttpRequest, article: ArticleRequest) -> HttpResponse:
     """R2.7 writers of the author's unit submit the article: title, text, optional .docx/.pdf/.txt file."""
     form = ArticleSubmitForm(request.POST or None, request.FILES or None,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from units.models import Unit
 from web.decorators import campaign_required, current_campaign, permission_required
 from web.downloads import file_download, sheet_download, wants_export
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import export_table, filtered, table_list
 
 from ..filters import InstructionRequestFilter, LiaisonMeetingFilter, LiaisonTaskFilter, ProgressReportFilter
@@ -98,6 +98,7 @@ def _meeting_form_response(request: HttpRequest, form, title: str, meeting: Liai
 
 @permission_required("campaign.add_liaison_meeting")
 @campaign_required
+@form_once
 def meeting_create(request: HttpRequest, *, campaign) -> HttpResponse:
     """R5.2 an activity office calls a liaison meeting; the agenda is built from what is overdue in its subtree."""
     units = selectors.office_units(request.user)
@@ -149,6 +150,7 @@ def meeting_edit(request: HttpRequest, meeting: LiaisonMeeting) -> HttpResponse:
 
 
 @permission_required("campaign.change_liaison_meeting", _meetings)
+@form_once
 def meeting_minutes(request: HttpRequest, meeting: LiaisonMeeting) -> HttpResponse:
     """R5.2 the minutes, whose action items become tasks with an owner and a due date."""
     form_kwargs = {"owner_units": selectors.task_owner_units(meeting.unit),
@@ -276,6 +278,7 @@ def _period_choices(schedule: ProgressReportSchedule, today: datetime.date) -> l
 
 @permission_required("campaign.submit_progress_report", _units)
 @campaign_required
+@form_once
 def progress_report_submit(request: HttpRequest, unit: Unit, *, campaign) -> HttpResponse:
     """R5.2 a unit sends its progress report to the office directly above it, for one period."""
     schedule = selectors.schedule_above(campaign, unit)
@@ -330,6 +333,7 @@ def request_list(request: HttpRequest, *, campaign) -> HttpResponse:
 
 @permission_required("campaign.ask_instructions")
 @campaign_required
+@form_once
 def request_create(request: HttpRequest, *, campaign) -> HttpResponse:
     """R5.2 one of the user's units asks an office above it for instructions on an important matter."""
     units = [u for u in selectors.own_units(request.user) if u.depth > 1]

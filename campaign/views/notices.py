@@ -17,7 +17,7 @@ from reports.pdf import DocumentMeta, paragraph, render_pdf
 from units.models import Unit
 from web.decorators import permission_required
 from web.downloads import file_download, pdf_download, wants_export
-from web.forms import act
+from web.forms import act, form_once
 from web.lists import configure, export_table, filtered, table_list
 
 from ..filters import NoticeFilter, RecipientFilter
@@ -66,6 +66,7 @@ def _issuing_units(request: HttpRequest) -> list[Unit]:
 
 
 @permission_required("campaign.issue_notice")
+@form_once
 def notice_create(request: HttpRequest) -> HttpResponse:
     """X3 an activity office issues a numbered notice to units below its own."""
     units = _issuing_units(request)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from units.models import Unit
 from web.decorators import campaign_required, permission_required
 from web.downloads import file_download
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import filtered, table_list
 
 from ..filters import MaterialFilter, ProblemFilter
@@ -84,6 +84,7 @@ def problem_unit(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
 
 @permission_required("campaign.record_problem", Unit.objects.visible_to)
 @campaign_required
+@form_once
 def problem_add(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R3.1 record a problem of a unit (writers of the unit)."""
     form = ProblemForm(request.POST or None, campaign=campaign)
@@ -160,6 +161,7 @@ def material_unit(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
 
 @permission_required("campaign.submit_material", Unit.objects.visible_to)
 @campaign_required
+@form_once
 def material_submit(request: HttpRequest, unit: Unit, subject: str, campaign) -> HttpResponse:
     """R3.2 submit (a new version of) the team's or the top leader's material."""
     if subject not in MaterialSubject.values:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from web.decorators import campaign_required, permission_required
 from web.downloads import pdf_download, wants_export
-from web.forms import act, submit
+from web.forms import act, form_once, submit
 from web.lists import configure, export_table, filtered, table_list
 
 from ..filters import (
@@ -135,6 +135,7 @@ def column_list(request: HttpRequest, *, campaign) -> HttpResponse:
 
 @permission_required("campaign.add_publicity_column")
 @campaign_required
+@form_once
 def column_create(request: HttpRequest, *, campaign) -> HttpResponse:
     form = ColumnForm(request.POST or None, units=unit_selectors.office_units(request.user))
     if submit(request, form, lambda d: services.publicity_column_save(user=request.user, campaign=campaign, **d),
@@ -181,6 +182,7 @@ def _article_form(request: HttpRequest, campaign, units, article: PublicityArtic
 
 @permission_required("campaign.add_publicity_article")
 @campaign_required
+@form_once
 def article_create(request: HttpRequest, *, campaign) -> HttpResponse:
     """R6.1 an office (or a unit's liaison) writes an article; the activity office publishes it."""
     form = _article_form(request, campaign, unit_selectors.own_units(request.user, children=True))
@@ -249,6 +251,7 @@ def _conference_form(request: HttpRequest, units, conference: PressConference | 
 
 @permission_required("campaign.add_press_conference")
 @campaign_required
+@form_once
 def conference_create(request: HttpRequest, *, campaign) -> HttpResponse:
     """R6.2 record a press conference with its top-leader speakers, topics and release."""
     form = _conference_form(request, unit_selectors.own_units(request.user))
@@ -310,6 +313,7 @@ def poster_list(request: HttpRequest, *, campaign) -> HttpResponse:
 
 @permission_required("campaign.add_poster")
 @campaign_required
+@form_once
 def poster_create(request: HttpRequest, *, campaign) -> HttpResponse:
     """R6.4 record posters or slogans at a grassroots site with a photo (JPG or PNG)."""
     form = PosterForm(request.POST or None, request.FILES or None,
@@ -363,6 +367,7 @@ def coverage_list(request: HttpRequest, *, campaign) -> HttpResponse:
 
 @permission_required("campaign.add_media_coverage")
 @campaign_required
+@form_once
 def coverage_create(request: HttpRequest, *, campaign) -> HttpResponse:
     """R6.5 log a media report on the campaign."""
     form = CoverageForm(request.POST or None, units=unit_selectors.own_units(request.user, children=True))
@@ -447,6 +452,7 @@ def case_list(request: HttpRequest, *, campaign) -> HttpResponse:
 
 @permission_required("campaign.add_disciplinary_case")
 @campaign_required
+@form_once
 def case_create(request: HttpRequest, *, campaign) -> HttpResponse:
     """R6.3 an activity office records a closed disciplinary case of its subtree for exposure."""
     form = CaseForm(request.POST or None, issuers=unit_selectors.office_units(request.user))

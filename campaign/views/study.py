@@ -160,6 +160,7 @@ def plan_list(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("campaign.add_study_plan", Unit.objects.visible_to)
 @campaign_required
+@form_once
 def plan_add(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R2.1 a new study plan for a unit, its required texts pre-filled with the compulsory speech."""
     form = StudyPlanForm(request.POST or None, initial={"start_date": campaign.start_date,

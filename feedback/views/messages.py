@@ -196,6 +196,7 @@ def message_return(request: HttpRequest, message: Message) -> HttpResponse:
 
 @permission_required("feedback.record_letter")
 @campaign_required
+@form_once
 def letter_add(request: HttpRequest, campaign) -> HttpResponse:
     """R4.3 record a letter or visit received (by a supervision group, an office, a unit): it enters the
     same pipeline as the board's messages, routed to the office of the unit concerned."""

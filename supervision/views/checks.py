@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from units.models import Unit
 from web.decorators import campaign_required, permission_required
-from web.forms import submit
+from web.forms import form_once, submit
 from web.lists import filtered, table_list
 
 from ..filters import SelfCheckFilter, SpotCheckFilter
@@ -94,6 +94,7 @@ def spot_check_list(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("supervision.record_spot_check", visible_groups)
 @campaign_required
+@form_once
 def spot_check_create(request: HttpRequest, group, campaign) -> HttpResponse:
     """R1.2 a group records a spot check of a key department and its key posts on the eight-point regulation."""
     form = SpotCheckForm(request.POST or None, group=group, initial={"checked_on": timezone.localdate()})
@@ -120,6 +121,7 @@ def spot_check_detail(request: HttpRequest, spot: SpotCheck) -> HttpResponse:
 
 
 @permission_required("supervision.add_spot_finding", visible_spots)
+@form_once
 def spot_finding_add(request: HttpRequest, spot: SpotCheck) -> HttpResponse:
     """R1.2 the group adds a finding to its spot check."""
     form = SpotFindingForm(request.POST or None)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from units.models import Unit
 from web.decorators import campaign_required, permission_required
-from web.forms import submit
+from web.forms import form_once, submit
 from web.lists import filtered, table_list
 
 from ..filters import DispatchFilter
@@ -42,6 +42,7 @@ def dispatch_list(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("supervision.record_dispatch", Unit.objects.visible_to)
 @campaign_required
+@form_once
 def dispatch_create(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """R1.1 an office above the unit records a dispatch of its top leader."""
     form = DispatchForm(request.POST or None, initial={"date": timezone.localdate()})

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from web.decorators import permission_required
-from web.forms import submit
+from web.forms import form_once, submit
 from web.lists import table_list
 
 from .. import selectors
@@ -37,6 +37,7 @@ def _save(request: HttpRequest, form: GroupForm) -> SupervisionGroup | None:
 
 
 @permission_required("supervision.create_group")
+@form_once
 def group_create(request: HttpRequest) -> HttpResponse:
     """R1.3 an activity office sends a supervision group to units below it."""
     form = GroupForm(request.POST or None, user=request.user)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from units.scoping import scope_q
 from web.decorators import campaign_required, permission_required
 from web.downloads import pdf_download
-from web.forms import submit
+from web.forms import form_once, submit
 from web.lists import filtered, table_list
 
 from .. import documents
@@ -52,6 +52,7 @@ def inspection_list(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("supervision.create_inspection")
 @campaign_required
+@form_once
 def inspection_create(request: HttpRequest, campaign) -> HttpResponse:
     """R3.3 an activity office sets up a special inspection led by a department-level cadre."""
     form = InspectionForm(request.POST or None, user=request.user)
@@ -123,6 +124,7 @@ def cross_list(request: HttpRequest, campaign) -> HttpResponse:
 
 @permission_required("supervision.plan_cross_inspection", visible_groups)
 @campaign_required
+@form_once
 def cross_create(request: HttpRequest, group, campaign) -> HttpResponse:
     """R5.3 the office that manages a group plans its cross inspection into another region."""
     form = CrossPlanForm(request.POST or None, user=request.user)
