@@ -46,6 +46,13 @@ def records_unit(user, obj) -> bool:
 
 
 @rules.predicate
+def unit_open(user, obj) -> bool:
+    """R0.1 a closed unit takes no new records (its old ones stay and may be corrected)."""
+    unit = _unit_of(obj)
+    return unit is None or unit.closed_on is None
+
+
+@rules.predicate
 def manages_exams_of(user, obj) -> bool:
     """R2.6 exams are organised and marked by the office of the city or county (and those above);
     without an object: by an office somewhere."""
@@ -84,29 +91,29 @@ rules.add_perm("campaign.change_deadline", is_provincial_office)
 rules.add_perm("campaign.generate_obligations", is_office)
 rules.add_perm("campaign.change_calendar", is_office)
 # R2.1, R2.2 study plans and sessions (object: the unit, plan or session)
-rules.add_perm("campaign.record_study", records_unit)
-rules.add_perm("campaign.add_study_plan", records_unit)
+rules.add_perm("campaign.record_study", records_unit & unit_open)
+rules.add_perm("campaign.add_study_plan", records_unit & unit_open)
 rules.add_perm("campaign.change_study_plan", records_unit)
 rules.add_perm("campaign.change_study_session", records_unit)
 rules.add_perm("campaign.delete_study_session", records_unit)
 # R2.3 meetings (object: the unit, or the meeting)
-rules.add_perm("campaign.record_meeting", records_unit)
+rules.add_perm("campaign.record_meeting", records_unit & unit_open)
 rules.add_perm("campaign.add_meeting_speakers", records_unit)
 rules.add_perm("campaign.comment_meeting_secretary", records_unit)
 rules.add_perm("campaign.comment_meeting_supervision", comments_as_supervision)
 rules.add_perm("campaign.comment_meeting", records_unit | comments_as_supervision)
 # R2.6 exams (object: the organising unit, or the exam); make-up study (object: the failed result)
-rules.add_perm("campaign.add_exam", manages_exams_of)
+rules.add_perm("campaign.add_exam", manages_exams_of & unit_open)
 rules.add_perm("campaign.manage_exam", manages_exams_of)
 rules.add_perm("campaign.record_exam_result", manages_exams_of)
 rules.add_perm("campaign.record_makeup", records_unit)
 # R3.1 four-winds problems (object: the unit, or the problem)
-rules.add_perm("campaign.record_problem", records_unit)
+rules.add_perm("campaign.record_problem", records_unit & unit_open)
 rules.add_perm("campaign.change_problem", records_unit)
 rules.add_perm("campaign.delete_problem", records_unit)
 rules.add_perm("campaign.submit_problem_list", records_unit)
 # R3.2 comparison-check materials (object: the unit, or the material)
-rules.add_perm("campaign.submit_material", records_unit)
+rules.add_perm("campaign.submit_material", records_unit & unit_open)
 rules.add_perm("campaign.review_material", reviews_material_of)
 # ---- core, study, exams, meetings, problems (end)
 

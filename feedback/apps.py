@@ -8,3 +8,4 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401  (registers the app's django-rules permissions)
+        from . import receivers  # noqa: F401  (answers the unit tree's events)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import rules
 
-from units.permissions import has_any_role, is_office, is_superuser, manages_unit, writes_unit_records
+from units.permissions import has_any_role, is_office, is_superuser, manages_unit, unit_is_open, writes_unit_records
 from units.scoping import WRITE_ROLES, grants_of
 
 
@@ -78,10 +78,10 @@ rules.add_perm("feedback.record_letter", has_any_role)
 # digests (object: the office's unit, or none for "some office")
 rules.add_perm("feedback.make_digest", keeps_office)
 # R4.2 (object: the unit for a new session, the session otherwise)
-rules.add_perm("feedback.record_opinion_session", writes_unit_records)
+rules.add_perm("feedback.record_opinion_session", writes_unit_records & unit_is_open)
 rules.add_perm("feedback.change_opinion_session", writes_session_unit)
 rules.add_perm("feedback.delete_opinion_session", writes_session_unit)
 # R4.1 (object: the cadre for a new stay, the stay otherwise)
-rules.add_perm("feedback.record_research_stay", writes_cadre_unit)
+rules.add_perm("feedback.record_research_stay", writes_cadre_unit & unit_is_open)
 rules.add_perm("feedback.change_research_stay", writes_stay_cadre)
 rules.add_perm("feedback.delete_research_stay", writes_stay_cadre)

@@ -70,6 +70,14 @@ def leads_over_unit(user, unit) -> bool:
     return unit is not None and in_scope(user, unit, {"leader"})
 
 
+@rules.predicate
+def unit_is_open(user, obj) -> bool:
+    """R0.1 the unit an action creates something in (the object itself, or its ``unit``) is not closed:
+    a closed unit keeps its records but takes no new ones. Without an object: nothing to check."""
+    unit = getattr(obj, "unit", obj) if obj is not None and not isinstance(obj, Unit) else obj
+    return unit is None or getattr(unit, "closed_on", None) is None
+
+
 def require(user, perm: str, obj=None) -> None:
     """A service's check: refuse (``PermissionDenied``) unless ``user`` holds ``perm`` (on ``obj``).
     ``user=None`` is the system itself (a sweep, the demo data, the public board): it needs no permission."""
@@ -77,10 +85,10 @@ def require(user, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
-rules.add_perm("units.add_unit", manages_unit)
+rules.add_perm("units.add_unit", manages_unit & unit_is_open)
 rules.add_perm("units.change_unit", manages_unit)
 rules.add_perm("units.import_units", is_office)
-rules.add_perm("units.add_cadre", writes_unit_records)
+rules.add_perm("units.add_cadre", writes_unit_records & unit_is_open)
 rules.add_perm("units.change_cadre_of", writes_unit_records)
 
 

@@ -122,7 +122,9 @@ def _check_units(user, rows: list[ImportRow]) -> None:
         parent_code = v.get("parent_code", "")
         parent = existing.get(parent_code)
         if parent is not None:
-            if not user.has_perm("units.add_unit", parent):
+            if parent.closed_on is not None:
+                e.append(_("Parent unit %(code)s is closed; it takes no new sub-units.") % {"code": parent_code})
+            elif not user.has_perm("units.add_unit", parent):
                 e.append(_("Parent unit %(code)s is outside your scope.") % {"code": parent_code})
             elif level is not None and (error := placement_error(level, parent.level)):
                 e.append(error)
@@ -283,6 +285,8 @@ def unit_move(*, user, unit: Unit, parent: Unit) -> Unit:
         raise PermissionDenied
     if parent.path.startswith(unit.path):
         raise UnitsError(_("A unit cannot move below itself."))
+    if parent.closed_on is not None:
+        raise UnitsError(_("%(unit)s is closed; it takes no new sub-units.") % {"unit": parent.name})
     _check_placement(unit.level, parent)
     Unit.objects.move(unit, parent, pos="sorted-child")
     unit.refresh_from_db()

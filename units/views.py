@@ -22,7 +22,7 @@ from .filters import CadreFilter
 from .forms import CadreForm, UnitCloseForm, UnitForm
 from .importers import IMPORTERS, read_spreadsheet
 from .models import Cadre, Unit
-from .scoping import roles_of
+from .scoping import WRITE_ROLES, roles_of, scope_q
 from .signals import open_items
 from .tables import CadreTable, ChildUnitTable, UnitSearchTable
 
@@ -97,8 +97,11 @@ def unit_close(request: HttpRequest, unit: Unit) -> HttpResponse:
     if unit.closed_on is not None:
         messages.info(request, _("This unit is already closed."))
         return redirect(unit)
-    open_cards = open_items(unit).get("cards", 0)
-    successors = (Unit.objects.visible_to(request.user).active().filter(level=unit.level)
+    items = open_items(unit)
+    open_cards = items.get("cards", 0)
+    # only units the office manages (not those it merely reads, nor a supervision group's): the service
+    # refuses the others
+    successors = (Unit.objects.filter(scope_q(request.user, roles=WRITE_ROLES)).active().filter(level=unit.level)
                   .exclude(path__startswith=unit.path))
     form = UnitCloseForm(request.POST or None, unit=unit, successors=successors, open_cards=open_cards,
                          initial={"closed_on": timezone.localdate()})
@@ -107,6 +110,7 @@ def unit_close(request: HttpRequest, unit: Unit) -> HttpResponse:
             success=_("Unit closed.")):
         return redirect(closed)
     return render(request, "units/close.html", {"form": form, "unit": unit, "open_cards": open_cards,
+                                                "open_messages": items.get("messages", 0),
                                                 "children": Unit.objects.get_children(unit).active().count()})
 
 

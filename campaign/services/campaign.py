@@ -214,7 +214,10 @@ def obligations_complete_missing(*, by, today: datetime.date) -> Generated:
     campaign = Campaign.objects.current()
     if campaign is None:
         raise CampaignError(_("No campaign is running."))
-    return obligations_generate(campaign=campaign, units=Unit.objects.visible_to(by),
+    from units.scoping import WRITE_ROLES, scope_q
+
+    # the units the office manages: not those it reads through another role (a leader's, a group's)
+    return obligations_generate(campaign=campaign, units=Unit.objects.filter(scope_q(by, roles=WRITE_ROLES)),
                                 ahead_of=max(today, campaign.start_date))
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from ..models import (
     Message,
     MessageEvent,
     MessageStatus,
+    OPEN_STATUSES,
     OverdueReminder,
 )
 from ..policy import CODE_LENGTH, new_tracking_code, normalise_tracking_code
@@ -328,3 +329,54 @@ def _remind_overdue(message: Message) -> bool:
         log.info("overdue reminder of message %s already claimed", message.pk)
         return False
     return True
+
+
+# --- a unit closed or merged (units.signals.unit_closed)
+
+def open_messages_of(unit: Unit):
+    """The open messages about, assigned to, or triaged by ``unit``: what closing it must hand on."""
+    return Message.objects.filter(Q(unit=unit) | Q(assigned_unit=unit) | Q(office_unit=unit),
+                                  status__in=OPEN_STATUSES)
+
+
+@transaction.atomic
+def messages_settle_for_closed_unit(*, unit: Unit, merged_into: Unit | None, by) -> int:
+    """R0.1, R4.4 a closed unit's open messages are never left hanging: merged, they pass to the unit it
+    merged into (as concerned, answering or triaging unit); closed outright, those waiting for its answer go
+    back to the office for triage, and those it triaged to the office above. Each step is on the record."""
+    successor = merged_into
+    parent = Unit.objects.get_parent(unit)
+    handed = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for message in open_messages_of(unit).select_for_update():
+            fields: list[str] = []
+            if message.unit_id == unit.pk and successor is not None:
+                message.unit = successor
+                fields.append("unit")
+            if message.office_unit_id == unit.pk:
+                message.office_unit = successor or parent
+                fields.append("office_unit")
+            if message.assigned_unit_id == unit.pk:
+                if successor is not None:
+                    message.assigned_unit, message.assigned_cadre = successor, None
+                    fields += ["assigned_unit", "assigned_cadre"]
+                    note = _("%(old)s closed; the answer passes to %(new)s.") % {"old": unit.name,
+                                                                               "new": successor.name}
+                    kind = EventKind.FORWARDED
+                elif message.status == MessageStatus.FORWARDED:
+                    message.status = MessageStatus.RECEIVED
+                    message.assigned_unit = message.assigned_cadre = None
+                    message.forwarded_at = message.due_date = None
+                    message.return_reason = _("%(unit)s closed before answering; choose who answers now.") % {
+                        "unit": unit.name}
+                    fields += ["status", "assigned_unit", "assigned_cadre", "forwarded_at", "due_date",
+                               "return_reason"]
+                    note, kind = message.return_reason, EventKind.RETURNED
+                else:
+                    note, kind = "", None
+                if kind is not None:
+                    _event(message, kind, by, note)
+            if fields:
+                message.save(update_fields=sorted(set(fields)))
+                handed += 1
+    return handed

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.history import history_rows
@@ -208,8 +209,9 @@ def stay_delete(request: HttpRequest, stay: FieldResearchStay) -> HttpResponse:
 def stay_history(request: HttpRequest, stay: FieldResearchStay) -> HttpResponse:
     """R4.1 who recorded and corrected a stay, and what changed (its dates decide compliance)."""
     rows = history_rows(stay.history.select_related("history_user", "host_unit"),
-                        subject=lambda r: f"{r.host_unit.name} · {r.start_date} – {r.end_date}")
-    return render(request, "history.html", {"title": str(stay), "rows": rows, "back_url": reverse("feedback:stays")})
+                        subject=lambda r: f"{r.host_unit.name} · {date_format(r.start_date)} – {date_format(r.end_date)}")
+    title = f"{stay.cadre} · {stay.host_unit} · {date_format(stay.start_date)} – {date_format(stay.end_date)}"
+    return render(request, "history.html", {"title": title, "rows": rows, "back_url": reverse("feedback:stays")})
 
 
 #: the newest deletions shown on the page of deleted stays

@@ -285,6 +285,8 @@ def cards_settle_for_closed_unit(*, unit: Unit, action: str | None, merged_into:
         if action == "transfer" and merged_into is not None:
             card.unit = merged_into
             card.save(update_fields=["unit"])
+            # the group that issued the card must still reach it to verify the answer
+            card.group.units.add(merged_into)
             event_log(card=card, kind=EventKind.TRANSFERRED, actor=by, at=now, note=transferred)
         elif action == "close":
             card.status, card.closed_at = CardStatus.CLOSED, now

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -208,3 +209,29 @@ def test_r0_1_only_the_office_above_may_close_a_unit(live_campaign, tree, users,
     # an office never closes its own top unit
     assert login(users["county_office"]).get(reverse("units:unit_close", args=[tree.county_a.pk])).status_code == 403
     assert Unit.objects.filter(closed_on__isnull=False).count() == 0
+
+
+def test_r0_1_a_closed_unit_takes_no_new_records_nor_sub_units(live_campaign, tree, users, login):
+    """R0.1 after 塔元庄村 closes, its page offers no new cadre, sub-unit or study session, a forged post is
+    refused with nothing written, and an import naming it as a parent is refused row by row."""
+    unit_close(user=users["county_office"], unit=tree.village_a, on=TODAY)
+    client = login(users["county_office"])
+    page = client.get(reverse("units:unit_detail", args=[tree.village_a.pk])).content.decode()
+    for name in ("units:cadre_add", "units:unit_add_child", "campaign:study_session_add"):
+        assert reverse(name, args=[tree.village_a.pk]) not in page
+        assert client.get(reverse(name, args=[tree.village_a.pk])).status_code == 403
+    response = client.post(reverse("units:unit_add_child", args=[tree.village_a.pk]), {
+        "name": "新组", "code": "130123001001009", "level": Level.VILLAGE, "kind": UnitKind.VILLAGE})
+    assert response.status_code == 403 and not Unit.objects.filter(code="130123001001009").exists()
+    with pytest.raises(UnitsError):
+        import_apply(user=users["county_office"], kind="units", table=[
+            ["单位编码", "单位名称", "上级编码", "层级", "单位类型"],
+            ["130123001001009", "新组", tree.village_a.code, "村", "村"]])
+    # nor does a closed township take a village moved in
+    empty = Unit.objects.add_child(tree.county_a, dict(name="空镇", code="130123008", level=Level.TOWNSHIP,
+                                                       kind=UnitKind.GRASSROOTS))
+    unit_close(user=users["county_office"], unit=empty, on=TODAY)
+    with pytest.raises(PermissionDenied):
+        unit_move(user=users["prov_office"], unit=Unit.objects.get(pk=tree.village_a.pk),
+                  parent=Unit.objects.get(pk=empty.pk))
+    assert Unit.objects.get_parent(Unit.objects.get(pk=tree.village_a.pk)) == tree.township_a

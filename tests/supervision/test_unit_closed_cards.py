@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Obligation
-from supervision.models import CardEvent, CardStatus, EventKind, SupervisionCard
+from supervision.models import CardEvent, CardStatus, EventKind, SupervisionCard, SupervisionGroup
 from units.models import Unit
 
 TODAY = timezone.localdate()
@@ -63,3 +63,31 @@ def test_r1_3_closed_unit_closes_its_cards_on_the_record(issue, tree, users, log
     page = login(users["supervisor"]).get(reverse("supervision:card_detail", args=[card.pk])).content.decode()
     assert "随单位撤并关闭" in page
     assert Unit.objects.get(pk=tree.county_a2.pk).closed_on == TODAY
+
+
+def test_r1_3_a_transferred_card_stays_within_its_groups_reach(issue, group, member, tree, users, login):
+    """R0.1, R1.3 the group issued a card to 行唐县 only; 行唐县 merges into 正定县, which the group was not
+    assigned: the group is assigned 正定县 too, so its member can still verify the card (not a 404)."""
+    group.units.set([tree.county_a2])
+    card = issue(unit=tree.county_a2)
+    _close(login(users["city_office"]), tree.county_a2, merged_into=tree.county_a.pk, cards="transfer")
+    card.refresh_from_db()
+    assert card.unit_id == tree.county_a.pk
+    assert set(group.units.values_list("pk", flat=True)) == {tree.county_a2.pk, tree.county_a.pk}
+    assert login(member).get(reverse("supervision:card_detail", args=[card.pk])).status_code == 200
+
+
+def test_r0_1_the_successor_list_offers_only_units_the_office_manages(campaign, tree, users, login):
+    """R0.1 正定县's office also sits in a group over 迁安市: it reads 迁安镇 but does not manage it, so the
+    close page does not offer it as a successor, and a forged post is refused with nothing written."""
+    other = SupervisionGroup.objects.create(leading_unit=tree.city_b, name="唐山市督导组", card_prefix="唐督卡",
+                                            leader=users["county_office_b"])
+    other.units.set([tree.county_b])
+    other.members.add(users["county_office"])
+    client = login(users["county_office"])
+    url = reverse("units:unit_close", args=[tree.township_a.pk])
+    form = client.get(url).context["form"]
+    assert tree.township_b not in form.fields["merged_into"].queryset
+    response = client.post(url, {"closed_on": TODAY.isoformat(), "confirm": "on", "merged_into": tree.township_b.pk})
+    assert response.status_code == 200 and "merged_into" in response.context["form"].errors
+    assert Unit.objects.get(pk=tree.township_a.pk).closed_on is None
