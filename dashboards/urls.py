@@ -11,6 +11,7 @@ urlpatterns = [
     path("ranking/", views.ranking_home, name="ranking"),
     path("units/<int:pk>/ranking/", views.unit_ranking, name="unit_ranking"),
     path("units/<int:pk>/criticism/", views.criticism_confirm, name="criticism_confirm"),
+    path("units/<int:pk>/ranking/not-reporting/", views.not_reporting_flag, name="not_reporting_flag"),
     path("units/<int:pk>/weekly-report.pdf", views.report_pdf, name="report_pdf"),
     path("units/<int:pk>/weekly-report.xlsx", views.report_xlsx, name="report_xlsx"),
 ]

@@ -9,14 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from campaign.selectors.study import default_unit_for
-from campaign.services.criticism import criticism_issue
+from campaign.services.criticism import criticism_issue, not_reporting_notify
 from units.models import Unit
 from units.selectors import ancestors_in_scope, scope_roots
 from web.decorators import campaign_required, permission_required
 from web.downloads import pdf_download, wants_export, xlsx_download
-from web.forms import submit
+from web.forms import act, submit
 
 from . import documents
 from .charts import chart_data
@@ -94,6 +95,20 @@ def unit_ranking(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     the campaign's weighted score, with each component beside the rank, the units not reporting apart, and the
     candidates for public criticism with their reasons; Excel export, a sheet per list."""
     return _ranking_page(request, unit, campaign)
+
+
+@require_POST
+@permission_required("campaign.confirm_criticism", Unit.objects.visible_to)
+@campaign_required
+def not_reporting_flag(request: HttpRequest, issuer: Unit, campaign) -> HttpResponse:
+    """R6.3 a leader tells the offices over the units of the ranking that reported nothing, without waiting
+    for a criticism (once a day per unit; the list is the ranking's own, computed here)."""
+    data = ranking(user=request.user, issuer=issuer, campaign=campaign, today=timezone.localdate())
+    units = [row.unit for row in data.not_reporting]
+    act(request, lambda: not_reporting_notify(user=request.user, campaign=campaign, issuer=issuer, units=units),
+        success=lambda told: _("The offices over %(n)s units not reporting were told.") % {"n": told} if told
+        else _("Their offices were already told today."))
+    return redirect("dashboards:unit_ranking", pk=issuer.pk)
 
 
 def _confirmed(criticism, count: int) -> str:

@@ -204,3 +204,21 @@ def test_r6_3_without_an_office_at_the_parent_the_next_office_up_is_told(tree, u
     with pytest.raises(CampaignError):
         not_reporting_notify(user=users["prov_office"], campaign=campaign, issuer=tree.province, units=[silent])
     assert notes.count() == 1
+
+
+def test_r6_3_a_leader_tells_the_offices_of_units_not_reporting_without_a_criticism(
+        tree, users, campaign, seeded, login):
+    """R6.3 the ranking page's "tell their offices" button: the city office over the silent county is told once
+    a day, without any criticism confirmed; an office (who may not confirm) is not offered the button."""
+    silent = _silent_county(tree, campaign)
+    notes = Notification.objects.filter(url=reverse("campaign:unit_progress", args=[silent.pk]))
+    url = reverse("dashboards:not_reporting_flag", args=[tree.province.pk])
+    assert url not in login(users["prov_office"]).get(ranking_url(tree.province)).content.decode()
+    client = login(users["leader"])
+    assert url in client.get(ranking_url(tree.province)).content.decode()
+    first = client.post(url, follow=True)
+    assert "已通知 1 个未报送单位的上级活动办公室" in first.content.decode()
+    assert list(notes.values_list("user_id", flat=True)) == [users["city_office"].pk]
+    again = client.post(url, follow=True)
+    assert notes.count() == 1 and "今天已通知过" in again.content.decode()
+    assert not PublicCriticism.objects.exists()

@@ -5,7 +5,7 @@ the unit confirms a public criticism (others: 403). ``PAGES`` is empty until con
 dashboards; meanwhile tests/dashboards/test_walk.py walks ``TABLE`` on a URLconf that mounts them.
 """
 
-from . import LOGGED_IN_OK, READ_COUNTY_A
+from . import LOGGED_IN_OK, POST_ONLY, READ_COUNTY_A
 
 CONFIRM_COUNTY_A = READ_COUNTY_A | {role: 403 for role in ("prov_office", "city_office", "county_office",
                                                            "supervisor", "liaison")}
@@ -22,6 +22,7 @@ TABLE = {
     "dashboards:ranking": (lambda c: {}, LOGGED_IN_OK),
     "dashboards:unit_ranking": (_county_a, READ_COUNTY_A),
     "dashboards:criticism_confirm": (_county_a, CONFIRM_COUNTY_A),
+    "dashboards:not_reporting_flag": (_county_a, POST_ONLY),
     "dashboards:report_pdf": (_county_a, READ_COUNTY_A),
     "dashboards:report_xlsx": (_county_a, READ_COUNTY_A),
 }
