@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import DomainError
+from .errors import AlreadyRecorded, DomainError
 from .models import FormSubmission
 
 #: The POST field of the one-time token (rendered by ``{% form_once %}``).
@@ -44,12 +44,17 @@ def submit(request: HttpRequest, form: BaseForm, service: Callable[[dict], T], *
            success: Success = None) -> T | None:
     """On a POST whose ``form`` is valid, return ``service(form.cleaned_data)`` and flash ``success``;
     a ``DomainError`` becomes a non-field error of the form. ``None`` means: render the form again.
+    ``AlreadyRecorded`` (the record exists: a form sent twice from two pages) returns the existing record,
+    with its message, so the page goes where it would have gone.
 
     A service that legitimately returns ``None`` should return something truthy (e.g. ``True``)."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         result = service(form.cleaned_data)
+    except AlreadyRecorded as exc:
+        messages.info(request, str(exc))
+        return exc.record
     except DomainError as exc:
         form.add_error(None, str(exc))
         return None

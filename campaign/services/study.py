@@ -8,9 +8,11 @@ from decimal import Decimal
 import rules
 from django.db import transaction
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.models import Cadre, Unit
+from web.errors import AlreadyRecorded
 
 from .. import policy
 from ..errors import CampaignError
@@ -110,11 +112,14 @@ def session_record(*, campaign: Campaign, unit: Unit, kind: str, date: datetime.
     _require("campaign.record_study", user, unit, unit)
     cadre_ids = [int(pk) for pk in attendee_ids]
     _check_session(campaign=campaign, unit=unit, kind=kind, date=date, hours=hours, plan=plan, cadre_ids=cadre_ids)
-    if StudySession.objects.filter(campaign=campaign, unit=unit, date=date, kind=kind, topic=topic).exists():
-        # its natural key: a form sent twice (a double click, a re-sent page) is not stored twice
-        raise CampaignError(_("%(unit)s already has this session on record: %(kind)s on %(date)s, “%(topic)s”. "
+    existing = StudySession.objects.filter(campaign=campaign, unit=unit, date=date, kind=kind, topic=topic).first()
+    if existing is not None:
+        # its natural key: a form sent twice (from two pages, each with its own token) is not stored twice;
+        # the page shows the session already recorded
+        raise AlreadyRecorded(_("%(unit)s already has this session on record: %(kind)s on %(date)s, “%(topic)s”. "
                               "It is not recorded twice.") % {"unit": unit.name, "kind": SessionKind(kind).label,
-                                                              "date": date.isoformat(), "topic": topic})
+                                                              "date": date_format(date), "topic": topic},
+                              existing)
     session = StudySession.objects.create(campaign=campaign, unit=unit, plan=plan, kind=kind, date=date,
                                           topic=topic, content=content, hours=hours,
                                           recorded_by=user if getattr(user, "is_authenticated", False) else None)
@@ -178,7 +183,7 @@ def session_update(*, session: StudySession, kind: str, date: datetime.date, top
             pk=session.pk).exists():
         # the natural key session_record keeps unique: a correction must not make two of one session
         raise CampaignError(_("%(unit)s already has this session on record: %(kind)s on %(date)s, “%(topic)s”.")
-                            % {"unit": unit.name, "kind": SessionKind(kind).label, "date": date.isoformat(),
+                            % {"unit": unit.name, "kind": SessionKind(kind).label, "date": date_format(date),
                                "topic": topic})
     old_kind = session.kind
     before = set(session.attendance.values_list("cadre_id", flat=True))

@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from campaign.errors import CampaignError
 from campaign.models import Exam, ExamResult, Meeting, StudySession
 from campaign.services import exams as exam_services
 from campaign.services import study as study_services
 from tests.factories import CadreFactory
 from tests.web.test_form_once import assert_second_shows_the_first, post_twice, refuse_if_called, token_of
+from web.errors import AlreadyRecorded
 from web.forms import FORM_ONCE
 from web.models import FormSubmission
 
@@ -74,15 +74,16 @@ def test_r2_2_a_session_whose_token_is_being_used_is_not_recorded(login, users, 
     assert calls == [] and not StudySession.objects.exists()
 
 
-def test_r2_2_the_same_session_sent_from_two_pages_is_refused_the_second_time(login, users, tree, campaign):
+def test_r2_2_the_same_session_sent_from_two_pages_shows_the_one_on_record(login, users, tree, campaign):
     """R2.2: the form opened twice (so two tokens) and sent twice with the same unit, date, form and topic:
-    the second is refused with a message naming the session already on record; one session counts."""
+    the second lands on the session already on record, with a message naming it; one session counts."""
     client = login(users["county_office"])
     url = reverse("campaign:study_session_add", args=[tree.county_a.pk])
-    assert client.post(url, _session(tree) | {FORM_ONCE: token_of(client.get(url))}).status_code == 302
-    again = client.post(url, _session(tree) | {FORM_ONCE: token_of(client.get(url))})
-    assert again.status_code == 200
-    assert "学习兰考讲话" in " ".join(again.context["form"].non_field_errors())
+    first = client.post(url, _session(tree) | {FORM_ONCE: token_of(client.get(url))})
+    assert first.status_code == 302
+    again = client.post(url, _session(tree) | {FORM_ONCE: token_of(client.get(url))}, follow=True)
+    assert again.redirect_chain[-1][0] == first.url
+    assert "不重复记录" in again.content.decode() and "学习兰考讲话" in again.content.decode()
     assert StudySession.objects.count() == 1
     # another topic, or another day, is another session
     assert client.post(url, _session(tree, topic="学习焦裕禄事迹")).status_code == 302
@@ -98,8 +99,9 @@ def test_r2_2_the_service_keeps_a_session_once_by_its_natural_key(tree, campaign
             "topic": "学习兰考讲话", "hours": Decimal("2"), "attendee_ids": [tree.cadre_a.pk]} | overrides))
 
     record()
-    with pytest.raises(CampaignError, match="学习兰考讲话"):
+    with pytest.raises(AlreadyRecorded, match="学习兰考讲话") as existing:
         record(hours=Decimal("3"))
+    assert existing.value.record == StudySession.objects.get()
     record(kind="report")  # another form of study the same day
     record(unit=tree.county_b, attendee_ids=[])  # another unit
     assert StudySession.objects.count() == 3
