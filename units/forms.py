@@ -70,3 +70,18 @@ class UnitCloseForm(forms.Form):
             del self.fields["cards"]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Close the unit"), css_class="btn-danger"))
+
+
+class UnitMoveForm(forms.Form):
+    """R0.1 move a unit, with its sub-units and records, under another parent the office manages."""
+
+    parent = forms.ModelChoiceField(label=_("New parent unit"), queryset=Unit.objects.none(),
+                                    help_text=_("Its sub-units, cadres and records move with it; the offices of the "
+                                                "new parent see and count it from now on, those of the old one no "
+                                                "longer do."))
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = targets
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Move the unit")))

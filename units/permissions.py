@@ -100,8 +100,8 @@ def writes_cadre(user, cadre) -> bool:
 
 rules.add_perm("units.change_cadre", writes_cadre)
 
-# R0.1 moving a unit (with its subtree): an office over the unit; the new parent is checked with add_unit
-rules.add_perm("units.move_unit", manages_unit)
+# R0.1 moving a unit (with its subtree): an office over the unit's parent, as for closing it; the new
+# parent is checked with add_unit
 
 
 @rules.predicate
@@ -114,3 +114,4 @@ def manages_parent_of(user, unit) -> bool:
 
 # R0.1 closing or merging a unit during the campaign: an office over the unit's parent
 rules.add_perm("units.close_unit", manages_parent_of)
+rules.add_perm("units.move_unit", manages_parent_of)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/add/", views.unit_add_child, name="unit_add_child"),
     path("units/<int:pk>/close/", views.unit_close, name="unit_close"),
+    path("units/<int:pk>/move/", views.unit_move, name="unit_move"),
     path("units/<int:pk>/cadres/add/", views.cadre_add, name="cadre_add"),
     path("cadres/", views.cadre_list, name="cadre_list"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),

@@ -19,9 +19,9 @@ from web.lists import configure, filtered, table_list
 
 from . import selectors, services
 from .filters import CadreFilter
-from .forms import CadreForm, UnitCloseForm, UnitForm
+from .forms import CadreForm, UnitCloseForm, UnitForm, UnitMoveForm
 from .importers import IMPORTERS, read_spreadsheet
-from .models import Cadre, Unit
+from .models import ALLOWED_PARENT_LEVELS, Cadre, Unit
 from .scoping import WRITE_ROLES, roles_of, scope_q
 from .signals import open_items
 from .tables import CadreTable, ChildUnitTable, UnitSearchTable
@@ -112,6 +112,24 @@ def unit_close(request: HttpRequest, unit: Unit) -> HttpResponse:
     return render(request, "units/close.html", {"form": form, "unit": unit, "open_cards": open_cards,
                                                 "open_messages": items.get("messages", 0),
                                                 "children": Unit.objects.get_children(unit).active().count()})
+
+
+@permission_required("units.move_unit", Unit.objects.visible_to)
+@form_once
+def unit_move(request: HttpRequest, unit: Unit) -> HttpResponse:
+    """R0.1 move a unit (with its subtree) under another parent of its allowed level that the office manages;
+    its records follow it, and so does who may see them."""
+    parent = Unit.objects.get_parent(unit)
+    targets = (Unit.objects.filter(scope_q(request.user, roles=WRITE_ROLES)).active()
+               .filter(level__in=ALLOWED_PARENT_LEVELS[unit.level]).exclude(path__startswith=unit.path)
+               .exclude(pk=parent.pk if parent else None))
+    form = UnitMoveForm(request.POST or None, targets=targets)
+    if moved := submit(request, form, lambda d: services.unit_move(user=request.user, unit=unit, parent=d["parent"]),
+                       success=lambda u: _("%(unit)s moved under %(parent)s.") % {
+                           "unit": u.name, "parent": form.cleaned_data["parent"].name}):
+        return redirect(moved)
+    return render(request, "units/move.html", {"form": form, "unit": unit, "parent": parent,
+                                               "has_targets": targets.exists()})
 
 
 @permission_required("units.add_unit", Unit.objects.visible_to)

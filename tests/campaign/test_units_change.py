@@ -17,6 +17,7 @@ from campaign.services.campaign import campaign_create, obligation_fulfil, oblig
 from dashboards.selectors.figures import collect
 from units.errors import UnitsError
 from units.models import Level, Unit, UnitKind
+from tests.factories import user_with_role
 from units.services import import_apply, unit_close, unit_move
 
 TODAY = timezone.localdate()
@@ -235,3 +236,27 @@ def test_r0_1_a_closed_unit_takes_no_new_records_nor_sub_units(live_campaign, tr
         unit_move(user=users["prov_office"], unit=Unit.objects.get(pk=tree.village_a.pk),
                   parent=Unit.objects.get(pk=empty.pk))
     assert Unit.objects.get_parent(Unit.objects.get(pk=tree.village_a.pk)) == tree.township_a
+
+
+def test_r0_1_the_city_office_moves_a_township_and_scope_and_counts_follow(live_campaign, tree, users, login):
+    """R0.1 through the page: 石家庄市's office moves 正定镇 (with its village) from 正定县 to 行唐县; 正定县's office
+    no longer reaches it, 行唐县's counts it, and 正定县's office is not offered moving its own county."""
+    county_a2_office = user_with_role("xingtang_office", "office", tree.county_a2)
+    before = subtree_progress(tree.county_a2, live_campaign, TODAY).total
+    client = login(users["city_office"])
+    page = client.get(reverse("units:unit_detail", args=[tree.township_a.pk])).content.decode()
+    url = reverse("units:unit_move", args=[tree.township_a.pk])
+    assert url in page
+    form = client.get(url).context["form"]
+    assert list(form.fields["parent"].queryset) == [tree.county_a2]  # its own county is not offered
+    response = client.post(url, {"parent": tree.county_a2.pk}, follow=True)
+    assert "正定镇 已移至 行唐县 之下" in response.content.decode()
+    assert Unit.objects.get_parent(Unit.objects.get(pk=tree.township_a.pk)) == tree.county_a2
+    assert login(users["county_office"]).get(reverse("units:unit_detail",
+                                                     args=[tree.township_a.pk])).status_code == 404
+    assert login(county_a2_office).get(reverse("campaign:unit_progress",
+                                               args=[tree.village_a.pk])).status_code == 200
+    assert subtree_progress(tree.county_a2, live_campaign, TODAY).total == before + 10
+    own = reverse("units:unit_move", args=[tree.county_a.pk])
+    assert own not in login(users["county_office"]).get(reverse("units:unit_detail",
+                                                                args=[tree.county_a.pk])).content.decode()

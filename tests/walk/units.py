@@ -10,6 +10,7 @@ PAGES = {
     "units:unit_add_child": (lambda c: {"pk": c.tree.county_a.pk}, MANAGE_COUNTY_A),
     # closing a unit is for the office above it: 正定县's own office may not close 正定县
     "units:unit_close": (lambda c: {"pk": c.tree.county_a.pk}, MANAGE_COUNTY_A | {"county_office": 403}),
+    "units:unit_move": (lambda c: {"pk": c.tree.county_a.pk}, MANAGE_COUNTY_A | {"county_office": 403}),
     "units:cadre_add": (lambda c: {"pk": c.tree.county_a.pk}, WRITE_COUNTY_A_RECORDS),
     "units:cadre_list": (lambda c: {}, LOGGED_IN_OK),
     "units:cadre_detail": (lambda c: {"pk": c.tree.cadre_a.pk}, READ_COUNTY_A),
