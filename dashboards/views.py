@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -97,6 +98,7 @@ def unit_ranking(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     return _ranking_page(request, unit, campaign)
 
 
+@login_required
 @require_POST
 @permission_required("campaign.confirm_criticism", Unit.objects.visible_to)
 @campaign_required
