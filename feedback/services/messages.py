@@ -89,6 +89,9 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
         raise FeedbackError(_("Choose what the message is about."))
     if channel not in Channel.values:
         raise FeedbackError(_("Unknown channel."))
+    if channel == Channel.BOARD and Unit.objects.filter(pk=unit.pk, closed_on__isnull=False).exists():
+        raise FeedbackError(_("%(unit)s has been closed or merged. Search for the unit that took over its work and "
+                              "write about that one.") % {"unit": unit.name})
     if channel != Channel.BOARD and received_by is None:
         raise FeedbackError(_("Say which unit received the letter or visit."))
     received_on = received_on or today

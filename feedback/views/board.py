@@ -44,7 +44,7 @@ def _limited(request: HttpRequest, *, group: str, rate: str, method: str) -> boo
 
 def _chosen_unit(raw) -> Unit | None:
     try:
-        return Unit.objects.filter(pk=int(raw)).first() if raw else None
+        return Unit.objects.active().filter(pk=int(raw)).first() if raw else None
     except (TypeError, ValueError):
         return None
 
@@ -73,7 +73,7 @@ def board(request: HttpRequest) -> HttpResponse:
         unit = _chosen_unit(request.GET.get("unit"))
         form = BoardForm(initial={"unit": unit.pk if unit else None})
     q = request.GET.get("q", "").strip()
-    hits, more = selectors.unit_search(Unit.objects.all(), q) if q and unit is None else ([], False)
+    hits, more = selectors.unit_search(Unit.objects.active(), q) if q and unit is None else ([], False)
     return render(request, "feedback/board/board.html", {
         "form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
         "q": q, "hits": hits, "more": more,
@@ -84,7 +84,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_units(request: HttpRequest) -> HttpResponse:
     """R4.4 htmx fragment: the units matching what the citizen typed, at most a short list."""
     q = request.GET.get("q", "").strip()
-    hits, more = selectors.unit_search(Unit.objects.all(), q)
+    hits, more = selectors.unit_search(Unit.objects.active(), q)
     return render(request, "feedback/board/_unit_hits.html", {"q": q, "hits": hits, "more": more})
 
 

@@ -48,3 +48,30 @@ def test_r4_4_a_merged_units_messages_pass_to_its_successor(campaign, tree, user
     assert message.status == MessageStatus.FORWARDED
     event = MessageEvent.objects.filter(message=message, kind=EventKind.FORWARDED).latest("pk")
     assert "行唐县" in event.note and "正定县" in event.note
+
+
+def test_r4_4_the_public_board_no_longer_offers_a_closed_unit(campaign, tree, users, client, board_post):
+    """R0.1, R4.4 塔元庄村 closes: the board's search stops offering it, an old link to it shows the plain board,
+    and a form still naming it (a page left open) is refused with a message that says why; nothing is stored."""
+    from feedback.services.messages import FeedbackError
+    from units.services import unit_close
+
+    unit_close(user=users["county_office"], unit=tree.village_a, on=TODAY)
+    name = tree.village_a.name
+    hits = client.get(reverse("feedback:board_units"), {"q": name}).context["hits"]
+    assert [hit.unit for hit in hits] == []
+    assert client.get(reverse("feedback:board"), {"unit": tree.village_a.pk}).context["unit"] is None
+    response = board_post(unit=tree.village_a.pk)
+    assert response.status_code == 200
+    assert f"{name}已撤销或合并" in response.content.decode()
+    assert Message.objects.count() == 0
+    try:
+        services.message_submit(campaign=campaign, unit=tree.village_a, category="formalism", text="旧链接")
+    except FeedbackError as error:
+        assert name in str(error)
+    else:
+        raise AssertionError("the service took a message about a closed unit")
+    assert Message.objects.count() == 0
+    # the township above stays open and is still offered
+    assert [hit.unit for hit in client.get(reverse("feedback:board_units"), {"q": tree.township_a.name})
+            .context["hits"]] == [tree.township_a]
