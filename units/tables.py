@@ -97,7 +97,7 @@ class UnitSearchTable(Table):
 class ChildUnitTable(Table):
     """R0.1 the sub-units of a unit on its page."""
 
-    name = tables.Column(linkify=True, verbose_name=gettext_lazy("Sub-unit"))
+    name = tables.Column(verbose_name=gettext_lazy("Sub-unit"))  # linked by render_name (one link, not two)
     level = tables.Column(verbose_name=gettext_lazy("Level"))
     code = tables.Column(verbose_name=gettext_lazy("Code"))
 
