@@ -34,7 +34,7 @@ from ..models import (
     OPEN_STATUSES,
     OverdueReminder,
 )
-from ..policy import CODE_LENGTH, new_tracking_code, normalise_tracking_code
+from ..policy import CODE_LENGTH, new_tracking_code, tracking_code_candidates
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +122,13 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
 
 
 def message_by_code(code: str) -> Message | None:
-    """R4.4 the message a tracking code names (None for an unknown code)."""
-    code = normalise_tracking_code(code)
-    if len(code) != CODE_LENGTH:
+    """R4.4 the message a tracking code names (None for an unknown code), forgiving look-alike
+    characters: 0 for O, and 1, I or L for one another in codes made before they were left out."""
+    candidates = tracking_code_candidates(code)
+    if len(candidates[0]) != CODE_LENGTH:
         return None
     return (Message.objects.select_related("unit", "assigned_unit", "merged_into__unit", "merged_into__assigned_unit")
-            .filter(tracking_code=code).first())
+            .filter(tracking_code__in=candidates).order_by("pk").first())
 
 
 # --- triage by the office of the same level
