@@ -105,6 +105,13 @@ def test_r0_1_account_with_a_role_above_the_office_is_read_only(login, tree, use
     assert 'id="account-reset"' in city and 'id="account-read-only"' not in city
 
 
+def test_r0_1_office_home_links_to_the_accounts(login, tree, users):
+    """R0.1 an office finds the account pages from its home page; a liaison is not offered them."""
+    link = f'href="{reverse("units:account_list")}"'
+    assert link in login(users["county_office"]).get(reverse("home")).content.decode()
+    assert link not in login(users["liaison"]).get(reverse("home")).content.decode()
+
+
 def test_r0_1_non_offices_have_no_account_pages(login, tree, users):
     """R0.1 a liaison, supervisor or leader gets 403 on the list and 404 on an account."""
     for role in ("liaison", "supervisor", "leader", "no_role"):
@@ -346,7 +353,7 @@ def test_r0_1_a_user_whose_roles_were_revoked_is_told_to_ask_the_office_above(lo
 
 # --- demo data ------------------------------------------------------------------------------------------------------
 
-def test_r0_1_demo_admin_is_a_superuser_and_counties_have_their_own_offices(db):
+def test_r0_1_demo_admin_is_a_superuser_and_counties_have_their_own_offices(client, db):
     """Issue 12: the demo admin opens the Django admin (superuser); each county has an office account of its
     own, so reminders of its units do not go to the provincial office."""
     from units import demo
@@ -355,6 +362,10 @@ def test_r0_1_demo_admin_is_a_superuser_and_counties_have_their_own_offices(db):
     rows = demo.create_demo_accounts()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    admin_site = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:units_roleassignment_changelist") in admin_site  # not «no permission»
+    assert reverse("admin:index") in client.get(reverse("home")).content.decode()
     from units.models import Level, Unit
     counties = Unit.objects.filter(level=Level.COUNTY)
     assert RoleAssignment.objects.filter(role="office", unit__in=counties).values("unit").distinct().count() \
