@@ -4,11 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import health
+from dashboards.views import search
 from units.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", health, name="health"),
+    path("search/", search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
