@@ -4,11 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import health
+from dashboards.views import search
 from units.views import home, password_change
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", health, name="health"),
+    path("search/", search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", password_change, name="password_change"),

@@ -22,10 +22,11 @@ from web.forms import act, submit
 
 from . import documents
 from .charts import chart_data
-from .forms import CriticismForm
+from .forms import CriticismForm, SearchForm
 from .links import ListLinks
 from .selectors.dashboard import dashboard
 from .selectors.ranking import ranking
+from .selectors.search import search as search_for
 from .selectors.weekly import weekly_report
 
 
@@ -163,3 +164,13 @@ def report_xlsx(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """The weekly progress report of the unit's office as an Excel workbook."""
     report = weekly_report(user=request.user, unit=unit, campaign=campaign, today=timezone.localdate())
     return xlsx_download(documents.weekly_report_xlsx(report), _report_stem(unit))
+
+
+@permission_required(None)
+def search(request: HttpRequest) -> HttpResponse:
+    """Issue 12 item 3: the header's search box: units, cadres, supervision cards, public messages and notices
+    of the user's scope (R0.1) matching the text, grouped by kind; a user without roles finds nothing."""
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    results = search_for(user=request.user, text=form.cleaned_data["q"]) if form.is_valid() else None
+    return render(request, "dashboards/search.html", {
+        "form": form, "results": results, "search_query": request.GET.get("q", "")})

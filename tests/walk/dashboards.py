@@ -25,6 +25,8 @@ TABLE = {
     "dashboards:not_reporting_flag": (_county_a, POST_ONLY),
     "dashboards:report_pdf": (_county_a, READ_COUNTY_A),
     "dashboards:report_xlsx": (_county_a, READ_COUNTY_A),
+    # issue 12 item 3: the header's search box; every logged-in user (the role-less find nothing)
+    "search": (lambda c: {}, LOGGED_IN_OK),
 }
 
 
