@@ -4,10 +4,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import health
-from units.views import home
+from dashboards.views import todo
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", todo, name="home"),
     path("healthz", health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -20,6 +20,8 @@ from .models import (
     CrossInspection,
     Dispatch,
     DispatchWay,
+    ExtensionRequest,
+    ExtensionStatus,
     InspectionUnit,
     ProblemCategory,
     SelfCheck,
@@ -53,6 +55,8 @@ class CardFilter(UnitFilterSet):
                                           field_name="problems__category", distinct=True)
     level = django_filters.ChoiceFilter(label=_("Highest step reached"), choices=StepKind.choices,
                                         field_name="level")
+    extension = django_filters.BooleanFilter(label=_("Extension request awaiting decision"),
+                                             method="filter_extension")
 
     class Meta:
         model = SupervisionCard
@@ -80,6 +84,14 @@ class CardFilter(UnitFilterSet):
             return queryset
         escalated = queryset.model.objects.escalated().values("pk")
         return queryset.filter(pk__in=escalated) if value else queryset.exclude(pk__in=escalated)
+
+
+    def filter_extension(self, queryset, name, value):
+        """R1.3 cards with an extension request awaiting the group's decision (the to-do home links here)."""
+        if value is None:
+            return queryset
+        pending = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).values("card_id")
+        return queryset.filter(pk__in=pending) if value else queryset.exclude(pk__in=pending)
 
 
 class DispatchFilter(UnitFilterSet):

@@ -22,7 +22,7 @@ from .filters import CadreFilter
 from .forms import CadreForm, UnitCloseForm, UnitForm, UnitMoveForm
 from .importers import IMPORTERS, read_spreadsheet
 from .models import ALLOWED_PARENT_LEVELS, Cadre, Unit
-from .scoping import WRITE_ROLES, roles_of, scope_q
+from .scoping import WRITE_ROLES, scope_q
 from .signals import open_items
 from .tables import CadreTable, ChildUnitTable, UnitSearchTable
 
@@ -32,16 +32,6 @@ CHILDREN_PER_PAGE = 100
 
 def _cadres_in_scope(user):
     return Cadre.objects.visible_to(user).select_related("unit")
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """A home page per role: what each of the user's roles does here, over their scope."""
-    return render(request, "units/home.html", {
-        "figures": selectors.home_figures(request.user),
-        "my_units": selectors.my_units(request.user),
-        "roles": roles_of(request.user),
-    })
 
 
 @login_required
