@@ -43,6 +43,7 @@ from supervision.models import (
     ExtensionStatus,
     SupervisionCard,
 )
+from supervision.querysets import acts_for_group_q
 from supervision.selectors import awaiting_approval
 from units.scoping import WRITE_ROLES, grants_of, scope_paths, scope_q
 
@@ -241,22 +242,23 @@ def _materials(user, campaign: Campaign | None) -> TodoSection:
 
     def build(m: ComparisonMaterial) -> TodoItem:
         return TodoItem(f"{m.get_subject_display()} · v{m.version}", m.unit.name,
-                        reverse("campaign:material_review", args=[m.pk]))
+                        reverse("campaign:material_detail", args=[m.pk]))
 
     return _section("materials", _("Comparison-check materials to review"), _("No material waits for your review."),
                     _url("campaign:materials", awaiting="on"), qs, build)
 
 
 def _extensions(user, today: datetime.date) -> TodoSection:
-    """R1.3 extension requests on cards of the user's scope awaiting the group's decision, oldest first."""
-    qs = (ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING,
+    """R1.3 extension requests on cards of the user's scope that the user decides, acting for the card's
+    group (its leader, members, the office that sends it), oldest first."""
+    qs = (ExtensionRequest.objects.filter(acts_for_group_q(user, "card__group__"), status=ExtensionStatus.PENDING,
                                           card__in=SupervisionCard.objects.visible_to(user).values("pk"))
           .select_related("card__unit").order_by("requested_at", "pk"))
 
     def build(x: ExtensionRequest) -> TodoItem:
         return TodoItem(_("%(card)s: until %(date)s") % {"card": x.card.number,
                                                         "date": date_format(x.requested_due_date)},
-                        x.card.unit.name, reverse("supervision:extension_decide", args=[x.pk]),
+                        x.card.unit.name, f"{x.card.get_absolute_url()}#extensions",
                         x.previous_due_date, x.previous_due_date < today)
 
     return _section("extensions", _("Extension requests to decide"), _("No extension request waits."),
@@ -357,6 +359,7 @@ def todo_for(user, *, today: datetime.date) -> TodoPage:
         groups.append(TodoGroup("supervisor", _("Supervision group"), [
             _cards(user, "cards_verify", _("Answers to verify"), _("No answer waits for verification."),
                    CardStatus.ANSWERED, today),
+            _extensions(user, today),
             _cross_running(user, campaign, today),
             _overdue_cards(user, today),
         ]))
