@@ -152,10 +152,11 @@ def _obligations(user, campaign: Campaign | None, units: list[int], today: datet
                     _("Your units owe nothing at the moment."), list_url, qs, build)
 
 
-def _cards(user, key: str, title: str, empty: str, status: str, today: datetime.date, *,
-           order: tuple[str, ...] = ("due_date", "pk")) -> TodoSection:
-    """R1.3 cards of the user's scope in one state, as the card list filtered on that state shows them."""
-    qs = (SupervisionCard.objects.visible_to(user).filter(status=status).select_related("unit").order_by(*order))
+def _cards(user, key: str, title: str, empty: str, status: str, today: datetime.date) -> TodoSection:
+    """R1.3 cards of the user's scope in one state, as the card list filtered on that state shows them,
+    the earliest due first."""
+    qs = (SupervisionCard.objects.visible_to(user).filter(status=status).select_related("unit")
+          .order_by("due_date", "pk"))
 
     def build(card: SupervisionCard) -> TodoItem:
         return TodoItem(card.number, card.unit.name, card.get_absolute_url(), card.due_date,

@@ -6,7 +6,6 @@ obligations and materials; R4.4 messages; R5.2 requests and progress reports; X3
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
