@@ -423,5 +423,6 @@ def instruction_request_close(*, user, request: InstructionRequest) -> Instructi
         raise CampaignError(_("This request is already closed."))
     request.status, request.closed_at = RequestStatus.CLOSED, timezone.now()
     request.save(update_fields=["status", "closed_at"])
+    notifications_settle(user=user, urls=[request.get_absolute_url()])
     return request
 

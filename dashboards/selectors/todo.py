@@ -29,7 +29,7 @@ from campaign.models import (
     ProgressReport,
     RequestStatus,
 )
-from campaign.selectors.liaison import office_units, owed_reports
+from campaign.selectors.liaison import office_units, owed_reports, own_units
 from campaign.selectors.notices import bound_unit_ids
 from campaign.selectors.problems import awaiting_review_q
 from campaign.selectors.publicity import criticisms_for
@@ -211,6 +211,22 @@ def _requests_received(user, campaign: Campaign | None) -> TodoSection:
                     _url("campaign:instruction_requests", box="received", status="open"), qs, build)
 
 
+def _replies_to_settle(user, campaign: Campaign | None) -> TodoSection:
+    """R5.2 requests the user's own units asked that the upper office has answered: read the reply and
+    settle the request (or ask again), oldest reply first."""
+    own = [u.pk for u in own_units(user)]
+    qs = (InstructionRequest.objects.visible_to(user).filter(status=RequestStatus.ANSWERED, unit_id__in=own)
+          .select_related("addressee").order_by("answered_at", "pk"))
+    if campaign:
+        qs = qs.filter(campaign=campaign)
+
+    def build(r: InstructionRequest) -> TodoItem:
+        return TodoItem(r.title, r.addressee.name, r.get_absolute_url())
+
+    return _section("replies", _("Replies to your requests to settle"), _("No reply waits to be settled."),
+                    _url("campaign:instruction_requests", box="sent", status="answered"), qs, build)
+
+
 def _notices_to_read(user) -> TodoSection:
     """X3 notices addressed to the user's units and not yet marked read there."""
     qs = (Notice.objects.visible_to(user).addressed_to(bound_unit_ids(user), unread=True)
@@ -345,12 +361,14 @@ def todo_for(user, *, today: datetime.date) -> TodoPage:
             _cards(user, "cards_returned", _("Cards sent back for more rectification"), _("No card was sent back."),
                    CardStatus.RETURNED, today),
             _reports_owed(user, campaign, today),
+            _replies_to_settle(user, campaign),
             _notices_to_read(user),
         ]))
     if is_office:
         units = sorted({g.unit_id for g in grants if g.role in WRITE_ROLES})
         sections = [_messages(user, today), _materials(user, campaign), _extensions(user, today),
-                    _requests_received(user, campaign), _notices_not_read(user), _criticisms(user)]
+                    _requests_received(user, campaign), _replies_to_settle(user, campaign), _notices_not_read(user),
+                    _criticisms(user)]
         if units:
             sections += [_obligations(user, campaign, units, today), _notices_to_read(user)]
         groups.append(TodoGroup("office", _("Activity office"), sections))

@@ -74,7 +74,7 @@ def _list_count(client, url: str) -> int:
 def test_issue12_r0_1_each_role_sees_its_own_sections(login, users, campaign):
     assert set(_keys(_home(login(users["liaison"])))) == {"liaison"}
     liaison = _keys(_home(login(users["liaison"])))["liaison"]
-    assert {"obligations", "cards_sign", "cards_answer", "messages", "reports", "notices"} <= set(liaison)
+    assert {"obligations", "cards_sign", "cards_answer", "messages", "reports", "replies", "notices"} <= set(liaison)
     office = _keys(_home(login(users["county_office"])))
     assert set(office) == {"office"}
     assert {"messages", "materials", "extensions", "requests", "notices_unread"} <= set(office["office"])
@@ -110,6 +110,25 @@ def test_issue12_r5_1_liaison_obligations_oldest_first_link_to_forms(login, user
     assert page.count('text-bg-danger">') >= section.count  # each open obligation shows "overdue" there
     for item in section.items:
         assert client.get(item.url).status_code == 200, item.url
+
+
+def test_issue12_r5_1_last_obligation_done_settles_its_reminders(login, users, campaign, tree):
+    from campaign.models import Notification, Obligation
+    from campaign.services.campaign import obligation_fulfil
+    from campaign.services.notifications import reminders_send_due
+
+    reminders_send_due(today=datetime.date(2014, 5, 30))
+    progress = reverse("campaign:unit_progress", args=[tree.county_a.pk])
+    reminders = Notification.objects.filter(user=users["liaison"], url=progress)
+    assert reminders.unread().exists()
+    owed = Obligation.objects.open().filter(campaign=campaign, unit=tree.county_a).order_by("pk")
+    last = owed.last()
+    owed.exclude(pk=last.pk).update(completed_on=datetime.date(2014, 5, 1))
+    client = login(users["liaison"])
+    assert _section(_home(client), "liaison", "obligations").count == 1
+    obligation_fulfil(campaign=campaign, unit=tree.county_a, kind=last.kind, on=datetime.date(2014, 5, 31))
+    assert _section(_home(client), "liaison", "obligations").count == 0
+    assert not reminders.unread().exists()
 
 
 def test_issue12_r1_3_liaison_cards_counts_match_card_list_and_scope(login, users, issue, tree):
@@ -295,6 +314,32 @@ def test_issue12_r3_2_material_review_moves_to_done(login, users, tree, campaign
     assert _section(_home(client), "office", "materials").count == 0
     done = client.get(reverse("dashboards:done")).context["page"].object_list
     assert [e.detail for e in done] == ["正定镇"]
+
+
+def test_issue12_r5_2_request_for_instructions_answered_then_settled(login, users, tree, campaign):
+    from campaign.models import Notification
+    from campaign.services.liaison import (instruction_request_answer, instruction_request_ask,
+                                           instruction_request_close)
+
+    request = instruction_request_ask(user=users["county_office"], campaign=campaign, unit=tree.county_a,
+                                      addressee=tree.city_a, title="关于专项检查范围的请示", body="请予批示。")
+    city = login(users["city_office"])
+    section = _section(_home(city), "office", "requests")
+    assert section.count == 1 == _list_count(city, section.list_url)
+    assert city.get(section.items[0].url).status_code == 200
+    assert _section(_home(login(users["county_office_b"])), "office", "requests").count == 0
+    instruction_request_answer(user=users["city_office"], request=request, answer="同意。")
+    city = login(users["city_office"])
+    assert _section(_home(city), "office", "requests").count == 0
+    assert [e.title for e in city.get(reverse("dashboards:done")).context["page"].object_list] == [request.title]
+    client = login(users["liaison"])
+    replies = _section(_home(client), "liaison", "replies")
+    assert replies.count == 1 == _list_count(client, replies.list_url)
+    note = Notification.objects.get(user=users["liaison"], url=request.get_absolute_url())
+    instruction_request_close(user=users["liaison"], request=request)
+    assert _section(_home(client), "liaison", "replies").count == 0
+    note.refresh_from_db()
+    assert note.read_at is not None
 
 
 def test_issue12_done_tab_newest_first_and_paginated(login, users, issue, tree):
