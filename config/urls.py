@@ -4,11 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import health
-from dashboards.views import search
-from units.views import home, password_change
+from dashboards.views import search, todo
+from units.views import password_change
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", todo, name="home"),
     path("healthz", health, name="health"),
     path("search/", search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

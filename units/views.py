@@ -37,16 +37,6 @@ def _cadres_in_scope(user):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """A home page per role: what each of the user's roles does here, over their scope."""
-    return render(request, "units/home.html", {
-        "figures": selectors.home_figures(request.user),
-        "my_units": selectors.my_units(request.user),
-        "roles": roles_of(request.user),
-    })
-
-
-@login_required
 def unit_tree(request: HttpRequest) -> HttpResponse:
     """R0.1 the unit tree browser: the user's scope roots, expandable; or the units in scope whose name
     or code contains the search text."""

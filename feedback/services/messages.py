@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 def _event(message: Message, kind: str, by=None, note: str = "") -> None:
     MessageEvent.objects.create(message=message, kind=kind, by=by if getattr(by, "pk", None) else None, note=note)
+    # issue 12: whoever handles the message no longer needs the notification that pointed to it
+    notifications.notifications_settle(user=by, urls=[message.get_absolute_url()])
 
 
 def _notify_safely(*, user_ids: Iterable[int], title: str, body: str = "", url: str = "") -> None:

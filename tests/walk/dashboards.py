@@ -18,6 +18,8 @@ def _county_a(c) -> dict:
 TABLE = {
     # the role-less user sees an empty state, not an error
     "dashboards:home": (lambda c: {}, LOGGED_IN_OK),
+    # issue 12: the done tab (已办) of the to-do home ("home"): every logged-in user, their own actions only
+    "dashboards:done": (lambda c: {}, LOGGED_IN_OK),
     "dashboards:unit": (_county_a, READ_COUNTY_A),
     "dashboards:ranking": (lambda c: {}, LOGGED_IN_OK),
     "dashboards:unit_ranking": (_county_a, READ_COUNTY_A),
