@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from campaign.models import Notice
 from feedback.models import Message
-from feedback.policy import CODE_LENGTH, normalise_tracking_code
+from feedback.policy import CODE_LENGTH, normalise_tracking_code, tracking_code_candidates
 from supervision.models import SupervisionCard
 from units.models import Cadre, Unit
 from units.querysets import unit_matching_q
@@ -43,12 +43,13 @@ def number_fragment(text: str) -> str:
     return fragment
 
 
-def tracking_code(text: str) -> str | None:
-    """R4.4 the tracking code a user typed, forgiving case, spaces, dashes and look-alike digits (as the
-    public tracking page does); ``None`` unless the text is a whole code."""
+def tracking_codes(text: str) -> list[str]:
+    """R4.4 the stored codes a typed tracking code may mean, forgiving case, spaces, dashes and look-alike
+    characters exactly as the public tracking page does (older codes with I or L included); empty unless the
+    text is a whole code."""
     compact = re.sub(r"[\s\-]", "", text or "")
     code = normalise_tracking_code(compact)
-    return code if len(compact) == CODE_LENGTH == len(code) else None
+    return tracking_code_candidates(compact) if len(compact) == CODE_LENGTH == len(code) else []
 
 
 @dataclass
@@ -117,8 +118,8 @@ def _messages(user, text: str, limit: int) -> Group:
     """R4.4 public messages by tracking code or by text (of the message or its answer), as the message list
     searches; only the messages the user may open (``Message.visible_to``: the offices and units concerned)."""
     q = Q(text__icontains=text) | Q(answer__icontains=text)
-    if code := tracking_code(text):
-        q |= Q(tracking_code=code)
+    if codes := tracking_codes(text):
+        q |= Q(tracking_code__in=codes)
     qs = (Message.objects.visible_to(user).filter(q).select_related("unit").order_by("-received_on", "-pk")
           .defer("citizen_name", "citizen_phone"))  # never shown here
     rows, total = _first(qs, limit)

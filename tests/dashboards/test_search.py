@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dashboards.selectors.search import KINDS, PER_KIND, number_fragment, search, tracking_code
+from dashboards.selectors.search import KINDS, PER_KIND, number_fragment, search, tracking_codes
 from tests.factories import CadreFactory
 from tests.walk import campaign_notices as walk_notices
 from tests.walk import feedback as walk_feedback
@@ -91,13 +91,23 @@ def test_r4_4_messages_found_by_tracking_code_or_text(users, records, login):
     or by a phrase of its text, for the office and the unit concerned."""
     code, pk = records.message.tracking_code, records.message.pk
     typed = f" {code[:5].lower()} - {code[5:].lower()} "
-    assert tracking_code(typed) == code
+    assert tracking_codes(typed)[0] == code
     for user in ("county_office", "liaison", "city_office", "prov_office"):
         assert _found(users[user], typed)["messages"] == {pk}, user
         assert pk in _found(users[user], "走访用留言")["messages"], user
-    assert tracking_code(code[:6]) is None  # part of a code finds nothing by code
+    assert tracking_codes(code[:6]) == []  # part of a code finds nothing by code
     page = login(users["county_office"]).get(URL, {"q": typed}).content.decode()
     assert f'href="{records.message.get_absolute_url()}"' in page
+
+
+def test_r4_4_an_older_code_typed_with_1_for_i_is_found(users, records):
+    """R4.4 an older tracking code that holds I (before codes dropped look-alikes) is found when the office
+    types 1 or l for it, as the public tracking page finds it."""
+    from feedback.models import Message
+
+    Message.objects.filter(pk=records.message.pk).update(tracking_code="ABCDEFGHIJ")
+    assert _found(users["county_office"], "abcdefgh1j")["messages"] == {records.message.pk}
+    assert _found(users["county_office"], "ABCDEFGHLJ")["messages"] == {records.message.pk}
 
 
 def test_x3_notices_found_by_title_or_number(users, records, login):
