@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django import forms as _forms
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 import django_filters
@@ -365,6 +365,7 @@ class NoticeFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search by document number or title"), method="filter_text", max_length=100)
     box = django_filters.ChoiceFilter(choices=NOTICE_BOXES, method="filter_box", empty_label=None)
     unread = django_filters.BooleanFilter(method="filter_unread", widget=_forms.CheckboxInput)
+    not_read = django_filters.BooleanFilter(method="filter_not_read", widget=_forms.CheckboxInput)
 
     def filter_text(self, queryset, name, value):
         value = (value or "").strip()
@@ -383,6 +384,18 @@ class NoticeFilter(FilterSet):
         from .selectors.notices import bound_unit_ids
 
         return queryset.addressed_to(bound_unit_ids(self.user), unread=True) if value else queryset
+
+    def filter_not_read(self, queryset, name, value):
+        """X3 notices issued within the user's subtree that an addressee in it has not read (the to-do home)."""
+        from units.scoping import scope_q
+
+        from .models import NoticeRecipient
+
+        if not value:
+            return queryset
+        unread = NoticeRecipient.objects.filter(scope_q(self.user, "unit__"), notice=OuterRef("pk"),
+                                                read_at__isnull=True)
+        return queryset.issued_within(self.user).filter(Exists(unread))
 
 
 class RecipientFilter(FilterSet):

@@ -53,3 +53,17 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+class OneLineFor4xxFilter(logging.Filter):
+    """A refused request (403 and the other 4xx, logged by ``django.request`` and ``django.security``
+    with the exception attached) is routine: one line, without the traceback that would read like a
+    crash. A 5xx keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        routine = status < 500 if status is not None else record.levelno < logging.ERROR
+        if record.exc_info and routine:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -4,13 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import health
-from units.views import home
+from dashboards.views import search, todo
+from units.views import password_change
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", todo, name="home"),
     path("healthz", health, name="health"),
+    path("search/", search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", password_change, name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),

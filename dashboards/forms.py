@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign.models import PublicCriticism
 
 from .selectors.ranking import RankedUnit
+from .selectors.search import MAX_QUERY_LENGTH
 
 REASON_MAX_LENGTH = 500
 
@@ -63,3 +64,12 @@ class CriticismForm(forms.Form):
         return [(row.unit, self.cleaned_data[f"reason_{row.unit.pk}"], row.score)
                 for row in self.offered if self.cleaned_data.get(f"pick_{row.unit.pk}")]
 
+
+
+class SearchForm(forms.Form):
+    """Issue 12 item 3: the header's search box (a GET form; the text is trimmed, 1 to 100 characters)."""
+
+    q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_LENGTH, error_messages={
+        "required": _("Type a name, a code or a number to search for."),
+        "max_length": _("Search for at most %(limit_value)d characters (you typed %(show_value)d)."),
+    })

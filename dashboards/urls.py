@@ -7,6 +7,7 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("done/", views.done, name="done"),
     path("units/<int:pk>/", views.unit_dashboard, name="unit"),
     path("ranking/", views.ranking_home, name="ranking"),
     path("units/<int:pk>/ranking/", views.unit_ranking, name="unit_ranking"),

@@ -15,17 +15,20 @@ from django.views.decorators.http import require_POST
 from campaign.selectors.study import default_unit_for
 from campaign.services.criticism import criticism_issue, not_reporting_notify
 from units.models import Unit
-from units.selectors import ancestors_in_scope, scope_roots
+from units.scoping import roles_of
+from units.selectors import ancestors_in_scope, home_figures, my_units, scope_roots
 from web.decorators import campaign_required, permission_required
 from web.downloads import pdf_download, wants_export, xlsx_download
 from web.forms import act, submit
 
 from . import documents
 from .charts import chart_data
-from .forms import CriticismForm
+from .forms import CriticismForm, SearchForm
 from .links import ListLinks
 from .selectors.dashboard import dashboard
 from .selectors.ranking import ranking
+from .selectors.search import search as search_for
+from .selectors.todo import done_for, todo_for
 from .selectors.weekly import weekly_report
 
 
@@ -163,3 +166,32 @@ def report_xlsx(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:
     """The weekly progress report of the unit's office as an Excel workbook."""
     report = weekly_report(user=request.user, unit=unit, campaign=campaign, today=timezone.localdate())
     return xlsx_download(documents.weekly_report_xlsx(report), _report_stem(unit))
+
+
+@permission_required(None)
+def search(request: HttpRequest) -> HttpResponse:
+    """Issue 12 item 3: the header's search box: units, cadres, supervision cards, public messages and notices
+    of the user's scope (R0.1) matching the text, grouped by kind; a user without roles finds nothing."""
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    results = search_for(user=request.user, text=form.cleaned_data["q"]) if form.is_valid() else None
+    return render(request, "dashboards/search.html", {
+        "form": form, "results": results, "search_query": request.GET.get("q", "")})
+
+
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """Issue 12: the first page after login — what waits for the user, per role and within their scope (R0.1),
+    each item one click from the page that settles it, each count the length of the list it links to; below,
+    the figures of the user's scope and their roles."""
+    return render(request, "dashboards/todo.html", {
+        "todo": todo_for(request.user, today=timezone.localdate()),
+        "figures": home_figures(request.user),
+        "my_units": my_units(request.user),
+        "roles": roles_of(request.user),
+    })
+
+
+@login_required
+def done(request: HttpRequest) -> HttpResponse:
+    """Issue 12: the done tab (已办) — what the user signed, answered, verified, reviewed, decided or read."""
+    return render(request, "dashboards/done.html", {"page": done_for(request.user, page=request.GET.get("page"))})

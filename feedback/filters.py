@@ -25,7 +25,7 @@ from .models import (
     OpinionSession,
     TargetGroup,
 )
-from .policy import normalise_tracking_code
+from .policy import tracking_code_candidates
 
 def _checkbox(label, method: str) -> django_filters.BooleanFilter:
     return django_filters.BooleanFilter(label=label, method=method, widget=forms.CheckboxInput)
@@ -58,7 +58,7 @@ class MessageFilterSet(FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(text__icontains=value) | Q(tracking_code=normalise_tracking_code(value))
+        return queryset.filter(Q(text__icontains=value) | Q(tracking_code__in=tracking_code_candidates(value))
                                | Q(answer__icontains=value))
 
 

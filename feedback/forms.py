@@ -26,9 +26,33 @@ def _helper(label, *, form_tag: bool = True) -> FormHelper:
     return helper
 
 
-def _text(label, *, rows: int = 6, required: bool = True, help_text="") -> forms.CharField:
+#: Over the limit, a plain sentence with the count instead of Django's "Ensure this value has…".
+TEXT_TOO_LONG = _("At most %(limit_value)s characters; this text has %(show_value)s.")
+MESSAGE_TOO_LONG = _("A message has at most %(limit_value)s characters; this one has %(show_value)s.")
+
+
+class CountedTextarea(forms.Textarea):
+    """A text area with a live count of its limit (static/js/counter.js, loaded on every page). No
+    ``maxlength`` attribute (a CharField adds one): a browser would cut a pasted text silently, where the
+    count turns red and the citizen can shorten it; the server refuses it with the count."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("maxlength", None)
+        return context
+
+
+def counted_textarea(*, rows: int, max_length: int) -> forms.Textarea:
+    return CountedTextarea(attrs={
+        "rows": rows, "data-max-length": max_length,
+        "data-counter": _("{n} of {max} characters"), "data-counter-over": _("{over} characters too many"),
+    })
+
+
+def _text(label, *, rows: int = 6, required: bool = True, help_text="", too_long=TEXT_TOO_LONG) -> forms.CharField:
     return forms.CharField(label=label, max_length=MESSAGE_MAX_LENGTH, required=required, help_text=help_text,
-                           widget=forms.Textarea(attrs={"rows": rows, "maxlength": MESSAGE_MAX_LENGTH}))
+                           widget=counted_textarea(rows=rows, max_length=MESSAGE_MAX_LENGTH),
+                           error_messages={"max_length": too_long})
 
 
 # --- R4.4 the public message board
@@ -63,11 +87,12 @@ class BoardForm(forms.Form):
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices, widget=forms.RadioSelect)
     text = _text(_("Your message"), help_text=_("At most %(max)s characters. Do not write your phone number here: "
                                                  "use the fields below, which only the office sees.")
-                 % {"max": MESSAGE_MAX_LENGTH})
+                 % {"max": MESSAGE_MAX_LENGTH}, too_long=MESSAGE_TOO_LONG)
     citizen_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     citizen_phone = forms.CharField(label=_("Your phone (optional)"), max_length=20, required=False,
                                     validators=[PHONE], widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    # a field people never see: a bot filling every input fills this one too
+    # a field people never see: a bot filling every input fills this one too. The view reads it and
+    # answers as if the message were accepted, so a bot is never told it was caught.
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
     captcha = CaptchaField(
@@ -76,11 +101,10 @@ class BoardForm(forms.Form):
                         "incomplete": _("Enter the answer to the sum."),
                         "required": _("Enter the answer to the sum.")})
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("website"):  # shown above the form: the field itself is out of sight
-            raise forms.ValidationError(_("Your message could not be accepted. Please try again."), code="honeypot")
-        return cleaned
+    @property
+    def caught_by_honeypot(self) -> bool:
+        """The hidden field was filled: a bot, to be answered like a citizen and stored nowhere."""
+        return bool(self.cleaned_data.get("website"))
 
 
 class TrackForm(forms.Form):

@@ -10,20 +10,38 @@ from units.models import Cadre, Level, RoleAssignment, Role, Unit
 
 # --- R4.4 tracking codes
 
-#: RFC 4648 base32: no 0, 1, 8 or 9, so a code read aloud or copied by hand is not misread.
-CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-CODE_LENGTH = 10  # 50 random bits: guessing a code is hopeless at any request rate
+#: Codes made from now on: A–Z and 2–7 without I, L and O (29 characters), so no code holds a
+#: character read as 0, 1 or another letter when copied by hand or read aloud (issue 12).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ234567"
+#: Codes made before issue 12 used all of RFC 4648 base32 (with I, L and O): they are still found.
+LEGACY_CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+CODE_LENGTH = 10  # 29**10, about 48 random bits: guessing a code is hopeless at any request rate
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B", "9": "G"})
+#: What a typed I may have been in an older code (1, I and L look alike; 0 and O were mended to O).
+_ONE_LIKE = ("I", "L")
 
 
 def new_tracking_code() -> str:
-    """R4.4 a short, unguessable tracking code (10 characters of base32)."""
+    """R4.4 a short, unguessable tracking code (10 characters, no look-alike characters)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def normalise_tracking_code(raw: str) -> str:
     """What a citizen typed, as stored: upper case, no spaces or dashes, look-alike digits mended."""
-    return "".join(ch for ch in (raw or "").upper().translate(_LOOKALIKES) if ch in CODE_ALPHABET)[:CODE_LENGTH]
+    return "".join(ch for ch in (raw or "").upper().translate(_LOOKALIKES)
+                   if ch in LEGACY_CODE_ALPHABET)[:CODE_LENGTH]
+
+
+def tracking_code_candidates(raw: str) -> list[str]:
+    """R4.4 the stored codes a typed code may mean: the normalised code first, then, for an older code
+    that held I or L, every reading of the characters typed as 1, I or L. New codes hold none of them,
+    so they match exactly; a code with k such characters has 2**k readings (at most 1,024)."""
+    code = normalise_tracking_code(raw).replace("L", "I")
+    readings = [""]
+    for ch in code:
+        readings = [r + c for r in readings for c in (_ONE_LIKE if ch == "I" else (ch,))]
+    exact = normalise_tracking_code(raw)
+    return [exact] + [r for r in readings if r != exact]
 
 
 # --- R4.4 routing: the activity office of the same level

@@ -110,6 +110,38 @@ class DocumentMeta:
     issuer: str = ""
     date: datetime.date | None = None
     subtitle: str = ""
+    #: When the document was made, for the PDF's creation date; by default its ``date`` (midnight, local
+    #: time), so the same input still gives the same bytes. Without either, ReportLab's fixed date.
+    created: datetime.datetime | None = None
+
+
+class _Stamp:
+    """A ReportLab ``TimeStamp`` for a given moment (the document's creation date in its properties)."""
+
+    def __init__(self, moment: datetime.datetime) -> None:
+        offset = moment.utcoffset() or datetime.timedelta()
+        minutes = int(offset.total_seconds() // 60)
+        self.t = moment.timestamp()
+        self.lt = moment.timetuple()
+        self.YMDhms = tuple(self.lt)[:6]
+        self.dhh, self.dmm = int(minutes / 60), abs(minutes) % 60
+        self.tzname = moment.tzname()
+
+    @property
+    def datetime(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.t, datetime.timezone.utc)
+
+
+def _created(meta: DocumentMeta) -> datetime.datetime | None:
+    if meta.created is not None:
+        moment = meta.created
+    elif meta.date is not None:
+        moment = datetime.datetime.combine(meta.date, datetime.time())
+    else:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return timezone.localtime(moment, timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)
@@ -394,6 +426,7 @@ class _PortalDocTemplate(BaseDocTemplate):
         )
         self._unnumbered = unnumbered_pages
         self._page_label = page_label
+        self._created = _created(meta)
         self.page_total = _PageTotal(self)
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height,
@@ -404,17 +437,27 @@ class _PortalDocTemplate(BaseDocTemplate):
         # The first template in the list is the one the first page uses.
         self.addPageTemplates([cover, body] if unnumbered_pages else [body, cover])
 
+    def _makeCanvas(self, *args: Any, **kwargs: Any) -> Canvas:  # noqa: N802 (ReportLab API)
+        canvas = super()._makeCanvas(*args, **kwargs)
+        if self._created is not None:
+            # the real creation date (issue 12) instead of invariant mode's 2000-01-01; still a pure
+            # function of the input, so the same document gives the same bytes
+            canvas._doc._timeStamp = _Stamp(self._created)
+        return canvas
+
     def beforeDocument(self) -> None:  # noqa: N802
         # Called at the start of every multiBuild pass: keys must repeat exactly.
         self._heading_count = 0
         self._outline_level = -1
 
     def _draw_footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        number = self.page - self._unnumbered
-        if number < 1:
+        # The cover counts as page 1 without showing it (issue 12): the printed number is the PDF
+        # viewer's page number, so "page 5" in the contents is page 5 everywhere.
+        number = self.page
+        if number <= self._unnumbered:
             return
         # First pass: no total yet; that pass is thrown away by multiBuild.
-        total = (self.page_total.previous or self.page) - self._unnumbered
+        total = self.page_total.previous or self.page
         canvas.saveState()
         canvas.setFont(CJK_FONT, 10.5)
         canvas.drawCentredString(
@@ -438,7 +481,7 @@ class _PortalDocTemplate(BaseDocTemplate):
         outline_level = min(level, self._outline_level + 1)
         self.canv.addOutlineEntry(text, key, level=outline_level, closed=False)
         self._outline_level = outline_level
-        self.notify("TOCEntry", (level, escape(text), self.page - self._unnumbered, key))
+        self.notify("TOCEntry", (level, escape(text), self.page, key))
 
 
 def _issuer_paragraph(issuer: str, width: float) -> Paragraph:
@@ -521,8 +564,8 @@ def render_pdf(
 
     ``content`` is the body: a list of flowables, or a :data:`StoryBuilder` called
     with :class:`DocumentStyles`. The first page carries the letterhead and title,
-    unless ``cover`` puts them on a cover page of their own, which is neither
-    numbered nor counted. ``toc`` adds a table of contents of the
+    unless ``cover`` puts them on a cover page of their own, which counts as page 1
+    but shows no number. ``toc`` adds a table of contents of the
     :func:`heading` paragraphs (after the title, or on its own page after the cover).
     ``sign_off`` ends the body with the issuer and the date. Use
     ``reportlab.lib.pagesizes.landscape(A4)`` for wide tables.

@@ -20,6 +20,8 @@ from .models import (
     CrossInspection,
     Dispatch,
     DispatchWay,
+    ExtensionRequest,
+    ExtensionStatus,
     InspectionUnit,
     ProblemCategory,
     SelfCheck,
@@ -53,6 +55,8 @@ class CardFilter(UnitFilterSet):
                                           field_name="problems__category", distinct=True)
     level = django_filters.ChoiceFilter(label=_("Highest step reached"), choices=StepKind.choices,
                                         field_name="level")
+    extension = django_filters.BooleanFilter(label=_("Extension request awaiting my decision"),
+                                             method="filter_extension")
 
     class Meta:
         model = SupervisionCard
@@ -80,6 +84,18 @@ class CardFilter(UnitFilterSet):
             return queryset
         escalated = queryset.model.objects.escalated().values("pk")
         return queryset.filter(pk__in=escalated) if value else queryset.exclude(pk__in=escalated)
+
+
+    def filter_extension(self, queryset, name, value):
+        """R1.3 cards with an extension request that the user, acting for the card's group, is to decide
+        (the to-do home links here)."""
+        from .querysets import acts_for_group_q
+
+        if value is None:
+            return queryset
+        pending = (ExtensionRequest.objects.filter(acts_for_group_q(self.user, "card__group__"),
+                                                   status=ExtensionStatus.PENDING).values("card_id"))
+        return queryset.filter(pk__in=pending) if value else queryset.exclude(pk__in=pending)
 
 
 class DispatchFilter(UnitFilterSet):

@@ -202,14 +202,20 @@ class CrossTable(Table):
     group = tables.Column(accessor="group__name", verbose_name=gettext_lazy("Supervision group"))
     start_date = tables.Column(verbose_name=gettext_lazy("Start date"), attrs={"td": {"class": "small text-nowrap"}})
     end_date = tables.Column(verbose_name=gettext_lazy("End date"), attrs={"td": {"class": "small text-nowrap"}})
-    dissected = tables.Column(verbose_name=gettext_lazy("Counties dissected"), attrs={"td": {"class": "text-end"}})
-    verified = tables.Column(verbose_name=gettext_lazy("Townships verified"), attrs={"td": {"class": "text-end"}})
+    # issue 12: the targets, with how many have their finding ("2 · 1 done"), not a count of findings alone
+    dissect_targets = tables.Column(verbose_name=gettext_lazy("Counties to dissect"),
+                                    attrs={"td": {"class": "text-end text-nowrap", "data-col": "dissect"}})
+    dissected = tables.Column(verbose_name=gettext_lazy("Counties dissected"), visible=False)
+    verify_targets = tables.Column(verbose_name=gettext_lazy("Townships to verify"),
+                                   attrs={"td": {"class": "text-end text-nowrap", "data-col": "verify"}})
+    verified = tables.Column(verbose_name=gettext_lazy("Townships verified"), visible=False)
     state = tables.Column(verbose_name=gettext_lazy("State"), empty_values=(), orderable=False)
     complete = tables.Column(verbose_name=gettext_lazy("Complete"), empty_values=(), visible=False, orderable=False)
 
     class Meta(Table.Meta):
         model = CrossInspection
-        fields = ("title", "group", "start_date", "end_date", "state", "dissected", "verified", "complete")
+        fields = ("title", "group", "start_date", "end_date", "state", "dissect_targets", "dissected",
+                  "verify_targets", "verified", "complete")
         attrs = {**Table.Meta.attrs, "id": "cross-table"}
         row_attrs = {"data-plan": lambda record: record.pk}
         empty_text = None  # the page says why the list is empty (filtered or not)
@@ -230,6 +236,23 @@ class CrossTable(Table):
 
     def value_state(self, record) -> str:
         return str(self._state(record)[1])
+
+    @staticmethod
+    def _targets(planned: int, done: int) -> str:
+        return format_html('{} <span class="small text-muted">· {}</span>', planned,
+                           _("%(done)s done") % {"done": done})
+
+    def render_dissect_targets(self, record) -> str:
+        return self._targets(record.dissect_targets, record.dissected)
+
+    def render_verify_targets(self, record) -> str:
+        return self._targets(record.verify_targets, record.verified)
+
+    def value_dissect_targets(self, record) -> int:
+        return record.dissect_targets
+
+    def value_verify_targets(self, record) -> int:
+        return record.verify_targets
 
     def value_complete(self, record) -> str:
         return _yes(record.dissected and record.verified)

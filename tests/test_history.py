@@ -59,3 +59,26 @@ def test_r4_4_message_history_keeps_the_citizens_contact_out(login, tree, users,
     assert response.context["rows"][0].who == "county_office"
     assert login(users["county_office_b"]).get(
         reverse("feedback:message_history", args=[message.pk])).status_code == 404
+
+
+def test_history_shows_yes_no_choices_and_dates_as_the_pages_do(login, tree, users, campaign):
+    """Issue 12: a yes-or-no change reads 否 → 是 (No → Yes in English), never False → True; a choice by
+    its label, a date as 2014年4月20日."""
+    exam = Exam.objects.create(campaign=campaign, unit=tree.county_a, title="正定县领导干部测试",
+                               date=datetime.date(2014, 4, 20))
+    result = ExamResult.objects.create(exam=exam, cadre=tree.cadre_a, score=Decimal("55"), passed=False)
+    result.passed = True
+    result.save()
+    session = StudySession.objects.create(campaign=campaign, unit=tree.county_a, kind=SessionKind.COLLECTIVE_STUDY,
+                                          date=datetime.date(2014, 3, 5), topic="学习焦裕禄精神")
+    session.date, session.kind = datetime.date(2014, 4, 20), SessionKind.PARTY_LECTURE
+    session.save()
+    client = login(users["county_office"])
+    page = client.get(reverse("campaign:exam_history", args=[exam.pk])).content.decode()
+    assert "否 → 是" in page and "False" not in page and "True" not in page
+    assert 'aria-label="当前位置"' in page  # the breadcrumb, announced in Chinese
+    page = client.get(reverse("campaign:study_session_history", args=[session.pk])).content.decode()
+    assert "2014年3月5日 → 2014年4月20日" in page and "集中学习讨论 → 党课" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("campaign:exam_history", args=[exam.pk])).content.decode()
+    assert "No → Yes" in page

@@ -7,4 +7,9 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Units and cadres")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import permissions  # noqa: F401  (registers the app's django-rules permissions)
+        from .middleware import on_login
+
+        user_logged_in.connect(on_login, dispatch_uid="units.must_change_password")

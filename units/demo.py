@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
 
@@ -833,10 +834,12 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str]] = [
 def create_demo_accounts() -> list[tuple[str, str, str, str]]:
     """Create (or reset) one login per portal role with its RoleAssignment; R0.1 units as scope.
 
-    All passwords are ``DEMO_PASSWORD``. ``admin`` is staff (may open the Django admin) but not a
-    superuser, so the portal's own rules still apply to it. Returns
-    ``[(username, password, role, unit name), ...]``. Needs the units 河北省, 石家庄市, 正定县 and
-    迁安市, which both scales build.
+    All passwords are ``DEMO_PASSWORD``. ``admin`` is a superuser: the Django admin is for superusers, and
+    the portal's pages let it see and manage everything. Every other county gets an activity office account
+    of its own (``office_<county code>``, see ``create_county_offices``), so the reminders of its townships and
+    villages go to it rather than flooding the provincial office. Returns
+    ``[(username, password, role, unit name), ...]`` (the county offices as one summary row). Needs the units
+    河北省, 石家庄市, 正定县 and 迁安市, which both scales build.
     """
     User = get_user_model()
     units = {unit.code: unit for unit in Unit.objects.filter(code__in={a[2] for a in DEMO_ACCOUNTS})}
@@ -846,14 +849,39 @@ def create_demo_accounts() -> list[tuple[str, str, str, str]]:
             unit = units[unit_code]
             user, _ = User.objects.get_or_create(username=username)
             user.first_name = full_name
-            user.is_staff = role == Role.ADMIN
-            user.is_superuser = False
+            user.is_staff = user.is_superuser = role == Role.ADMIN
             user.is_active = True
             user.set_password(DEMO_PASSWORD)
             user.save()
             RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
             rows.append((username, DEMO_PASSWORD, str(role), unit.name))
+        offices = create_county_offices()
+    if offices:
+        rows.append((f"{COUNTY_OFFICE_PREFIX}<code>", DEMO_PASSWORD, str(Role.OFFICE), f"{offices} counties / 个县"))
     return rows
+
+
+#: the username of a demo county's own activity office account: ``office_130124``
+COUNTY_OFFICE_PREFIX = "office_"
+
+
+def create_county_offices() -> int:
+    """R0.1 one activity office account per county without one (``office_<code>``, named after the county's
+    office): reminders go to the nearest office at most two levels up (``campaign`` Recipients), so without
+    these a county's own obligations would all land on the provincial office. Returns how many counties
+    have such an account. One password hash for all (hashing is slow by design)."""
+    User = get_user_model()
+    counties = list(Unit.objects.filter(level=Level.COUNTY).order_by("path"))
+    staffed = set(RoleAssignment.objects.filter(role=Role.OFFICE, unit__in=counties).values_list("unit_id", flat=True))
+    wanted = {f"{COUNTY_OFFICE_PREFIX}{c.code}": c for c in counties if c.pk not in staffed}
+    existing = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+    hashed = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create([User(username=name, first_name=f"{county.name}活动办", password=hashed)
+                              for name, county in wanted.items() if name not in existing])
+    users = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
+    RoleAssignment.objects.bulk_create([RoleAssignment(user_id=users[name], unit=county, role=Role.OFFICE)
+                                        for name, county in wanted.items()], ignore_conflicts=True)
+    return RoleAssignment.objects.filter(role=Role.OFFICE, unit__in=counties).values("unit_id").distinct().count()
 
 
 def existing_demo_accounts() -> list[tuple[str, str, str, str]]:

@@ -6,7 +6,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cadre, Unit, placement_error
+from .models import Cadre, Role, Unit, placement_error
 
 
 class UnitForm(forms.ModelForm):
@@ -85,3 +85,43 @@ class UnitMoveForm(forms.Form):
         self.fields["parent"].queryset = targets
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Move the unit")))
+
+
+class _UnitRoleFields(forms.Form):
+    """A unit (typed by code: the tree may hold 50,000 units) and a role; the scope is the service's."""
+
+    unit_code = forms.CharField(label=_("Unit code"), max_length=32,
+                                help_text=_("The code of a unit of your subtree, as in the unit tree."))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_unit_code(self) -> Unit:
+        code = self.cleaned_data["unit_code"].strip()
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("Unit %(code)s does not exist.") % {"code": code})
+        return unit
+
+    def _helper(self, label: str) -> None:
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", label))
+
+
+class AccountCreateForm(_UnitRoleFields):
+    """R0.1 a new account with its first role."""
+
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               help_text=_("Letters, digits and @ . + - _ only; used to log in."))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    field_order = ["username", "full_name", "unit_code", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(_("Create the account"))
+
+
+class RoleGrantForm(_UnitRoleFields):
+    """R0.1 one more role for an account."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper(_("Grant the role"))

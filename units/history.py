@@ -1,8 +1,11 @@
 """Who changed what and when: readable rows from django-simple-history records (issue 7, history)."""
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 KINDS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
@@ -27,8 +30,9 @@ def history_rows(records, subject=str) -> list[HistoryRow]:
         before = previous.get(record.id)
         if before is not None and record.history_type == "~":
             for change in record.diff_against(before).changes:
-                label = str(record.instance._meta.get_field(change.field).verbose_name)
-                changes.append((label, _display(change.old), _display(change.new)))
+                model_field = record.instance._meta.get_field(change.field)
+                changes.append((str(model_field.verbose_name), _display(model_field, change.old),
+                                _display(model_field, change.new)))
         user = record.history_user
         rows.append(HistoryRow(when=record.history_date, who=(user.get_full_name() or user.username) if user else "—",
                                kind=str(KINDS.get(record.history_type, record.history_type)),
@@ -38,5 +42,17 @@ def history_rows(records, subject=str) -> list[HistoryRow]:
     return rows
 
 
-def _display(value) -> str:
-    return "—" if value in (None, "") else str(value)
+def _display(model_field, value) -> str:
+    """A stored value as the pages show it: 是/否 for a yes-or-no field (not True/False), a choice by its
+    label, a date in the reader's format (2014年4月30日)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    return str(value)

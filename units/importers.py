@@ -47,3 +47,32 @@ class TreeImporter:
 
 
 IMPORTERS = {kind: TreeImporter(kind) for kind in services.IMPORT_KINDS}
+
+
+@dataclass(frozen=True)
+class AccountImporter:
+    """R0.1 accounts in bulk: username, full name, unit code and role per row; one-time passwords shown once."""
+
+    kind: str = "accounts"
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext("Accounts")
+
+    @property
+    def columns(self) -> list[Column]:
+        return services.ACCOUNT_COLUMNS
+
+    def check(self, *, user, table: list[list[str]]) -> ImportPlan:
+        return services.accounts_import_check(user=user, table=table)
+
+    def write(self, *, user, table: list[list[str]]) -> list[tuple[str, str, str]]:
+        return services.accounts_import_apply(user=user, table=table)
+
+    def summary(self, plan: ImportPlan) -> str:
+        return rows_summary(plan)
+
+
+ACCOUNT_IMPORTERS = {"accounts": AccountImporter()}

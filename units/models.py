@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -184,3 +185,44 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class AccountProfile(models.Model):
+    """R0.1 what the portal keeps about an account beside Django's user: whether it still has to replace a
+    one-time password (set by an office's reset or account creation, cleared when the user changes it)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_profile",
+                                verbose_name=_("user"))
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    class Meta:
+        verbose_name = _("account profile")
+        verbose_name_plural = _("account profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RoleChange(models.Model):
+    """R0.1 one grant or revocation of a role: who did it, when, which user, unit and role (kept for good)."""
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        REVOKED = "revoked", _("Revoked")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+", verbose_name=_("by"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_changes",
+                             verbose_name=_("user"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_changes", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.user} · {self.get_role_display()} · {self.unit}"

@@ -11,7 +11,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 
 from .models import Unit
-from .scoping import WRITE_ROLES, can_write_unit, grants_of, in_scope
+from .scoping import WRITE_ROLES, can_write_unit, grants_of, in_scope, scope_paths
 
 RECORD_ROLES = frozenset({"office", "admin", "liaison"})
 
@@ -115,3 +115,49 @@ def manages_parent_of(user, unit) -> bool:
 # R0.1 closing or merging a unit during the campaign: an office over the unit's parent
 rules.add_perm("units.close_unit", manages_parent_of)
 rules.add_perm("units.move_unit", manages_parent_of)
+
+
+# --- R0.1 accounts and roles, managed by the activity offices within their subtree ---------------------
+#
+# Decision: an office (or administrator) manages an account only when *every* role the account holds lies
+# in the office's subtree. Otherwise a county office could reset the password of, or deactivate, an account
+# that also acts for the province or for a neighbouring county, and so take it over. An account holding a
+# role elsewhere is still listed to each office whose subtree holds one of its roles (read only). Accounts
+# without any role (created in the admin, or before this page) are the provincial office's; superuser
+# accounts are the superusers'. Roles are granted on units of one's own subtree only, never above or beside.
+
+
+def _account_unit_paths(account) -> list[str]:
+    from .models import RoleAssignment
+
+    return list(RoleAssignment.objects.filter(user=account).values_list("unit__path", flat=True))
+
+
+@rules.predicate
+def manages_account(user, account) -> bool:
+    """R0.1 an office whose subtree holds every role of ``account``: resets, deactivates it, grants it roles."""
+    if account is None:
+        return False
+    if is_superuser(user):
+        return True
+    if getattr(account, "is_superuser", False):
+        return False
+    paths = scope_paths(user, WRITE_ROLES)
+    if not paths:
+        return False
+    unit_paths = _account_unit_paths(account)
+    if not unit_paths:
+        return is_provincial_office(user)
+    return all(any(path.startswith(p) for p in paths) for path in unit_paths)
+
+
+@rules.predicate
+def manages_assignment(user, assignment) -> bool:
+    """R0.1 an office over the role's unit that manages the account holding it: revokes the role."""
+    return assignment is not None and manages_unit(user, assignment.unit) and manages_account(user, assignment.user)
+
+
+rules.add_perm("units.manage_accounts", is_office)
+rules.add_perm("units.manage_account", manages_account)
+rules.add_perm("units.grant_role", manages_unit & unit_is_open)
+rules.add_perm("units.revoke_role", manages_assignment)

@@ -100,3 +100,89 @@ def home_figures(user) -> HomeFigures:
 def my_units(user) -> list[Unit]:
     """The units the user's roles are bound to."""
     return list(Unit.objects.filter(pk__in={g.unit_id for g in grants_of(user)}))
+
+
+# --- R0.1 accounts: the office's view of the people acting in its subtree -------------------------------
+
+def accounts_visible_to(user):
+    """R0.1 the accounts an office sees: those holding a role on a unit of its subtree (all for a superuser;
+    none for a user without an office role). The scoped door of the account pages (404 outside it)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import RoleAssignment
+    from .scoping import WRITE_ROLES, scope_q
+
+    User = get_user_model()
+    if scope_paths(user, WRITE_ROLES) is None:
+        return User.objects.all()
+    if not scope_paths(user, WRITE_ROLES):
+        return User.objects.none()
+    holders = RoleAssignment.objects.filter(scope_q(user, "unit__", roles=WRITE_ROLES)).values("user_id")
+    return User.objects.filter(pk__in=holders)
+
+
+def account_search(user, text: str):
+    """R0.1 the accounts in the office's view whose username or name contains ``text``, by username."""
+    rows = accounts_visible_to(user)
+    text = (text or "").strip()
+    if text:
+        rows = rows.filter(Q(username__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text))
+    return rows.order_by("username")
+
+
+def account_roles(user, account) -> tuple[list, int]:
+    """R0.1 the account's roles on units the viewer sees, and how many it holds elsewhere (not named)."""
+    from .models import RoleAssignment
+    from .scoping import WRITE_ROLES, scope_q
+
+    rows = RoleAssignment.objects.filter(user=account).select_related("unit").order_by("unit__path", "role")
+    shown = list(rows.filter(scope_q(user, "unit__", roles=WRITE_ROLES)))
+    return shown, rows.count() - len(shown)
+
+
+def account_history(user, account) -> list:
+    """R0.1 the grants and revocations of the account's roles on units the viewer sees, newest first."""
+    from .models import RoleChange
+    from .scoping import WRITE_ROLES, scope_q
+
+    return list(RoleChange.objects.filter(user=account).filter(scope_q(user, "unit__", roles=WRITE_ROLES))
+                .select_related("unit", "by")[:200])
+
+
+@dataclass
+class Contact:
+    name: str
+    unit: str
+    email: str
+
+
+def whom_to_ask(user) -> tuple[list[Contact], bool]:
+    """R0.1 whom a user without a role asks for one: the nearest activity office above each unit the user
+    last held a role on (from the history), else the administrators. Returns the contacts and whether they
+    are the administrators."""
+    from django.contrib.auth import get_user_model
+
+    from .models import RoleAssignment, RoleChange
+
+    units = {c.unit for c in RoleChange.objects.filter(user=user).select_related("unit")}
+    contacts: dict[int, Contact] = {}
+    for unit in sorted(units, key=lambda u: u.path):
+        for depth in range(len(unit.path) // Unit.steplen, 0, -1):
+            offices = (RoleAssignment.objects.filter(unit__path=unit.path[: depth * Unit.steplen], role="office",
+                                                     user__is_active=True).exclude(user=user)
+                       .select_related("user", "unit"))
+            if offices:
+                for a in offices:
+                    contacts.setdefault(a.user_id, Contact(a.user.get_full_name() or a.user.username, a.unit.name,
+                                                           a.user.email))
+                break
+    if contacts:
+        return list(contacts.values()), False
+    admins = (get_user_model().objects.filter(is_active=True)
+              .filter(Q(is_superuser=True) | Q(role_assignments__role="admin")).exclude(pk=user.pk).distinct()
+              .order_by("username"))
+    result = []
+    for admin in admins[:20]:
+        unit = admin.role_assignments.filter(role="admin").select_related("unit").first()
+        result.append(Contact(admin.get_full_name() or admin.username, unit.unit.name if unit else "", admin.email))
+    return result, True

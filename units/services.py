@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from web.imports import Column, ImportPlan, ImportRow, map_header, parse_bool, read_plan  # noqa: F401 (re-exported)
 
 from .errors import UnitsError
-from .models import Cadre, Level, Rank, SpecialGroup, Unit, UnitKind, placement_error
+from .models import (AccountProfile, Cadre, Level, Rank, Role, RoleAssignment, RoleChange, SpecialGroup, Unit, UnitKind,
+                     placement_error)
 from .permissions import require
 from .signals import open_items, unit_added, unit_closed
 
@@ -381,3 +382,234 @@ def cadre_delete(*, user, cadre: Cadre) -> Unit:
     unit = cadre.unit
     cadre.delete()
     return unit
+
+
+# --- R0.1 accounts and roles, by the activity offices within their subtree ------------------------------
+
+#: one-time passwords avoid look-alike characters (0/O, 1/I/l) so they can be read out over the phone
+ONE_TIME_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_LENGTH = 12
+
+#: short forms of the roles typed in spreadsheets, beside their full labels and values
+ROLE_ALIASES = {"活动办": Role.OFFICE, "办公室": Role.OFFICE, "督导组": Role.SUPERVISOR, "督导员": Role.SUPERVISOR,
+                "联络员": Role.LIAISON, "管理员": Role.ADMIN}
+
+ACCOUNT_COLUMNS = [
+    Column("username", ("username", "用户名"), True),
+    Column("full_name", ("full name", "full_name", "姓名"), True),
+    Column("unit_code", ("unit code", "unit_code", "单位编码"), True),
+    Column("role", ("role", "角色"), True),
+]
+
+
+def one_time_password() -> str:
+    """A random password to be read once and replaced at first login."""
+    import secrets
+
+    return "".join(secrets.choice(ONE_TIME_ALPHABET) for _i in range(ONE_TIME_LENGTH))
+
+
+def _role_lookup() -> dict[str, object]:
+    return _choice_lookup(Role.choices) | ROLE_ALIASES
+
+
+def _must_change(account, flag: bool) -> None:
+    AccountProfile.objects.update_or_create(user=account, defaults={"must_change_password": flag})
+
+
+def _administrators():
+    """The active accounts that administer the portal: superusers and holders of the administrator role."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return get_user_model().objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(role_assignments__role=Role.ADMIN)).distinct()
+
+
+def _refuse_last_administrator(account, message: str) -> None:
+    admins = _administrators()
+    if admins.filter(pk=account.pk).exists() and not admins.exclude(pk=account.pk).exists():
+        raise UnitsError(message)
+
+
+def _username_error(username: str, taken: bool) -> str | None:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    User = get_user_model()
+    if not username:
+        return _("Username is empty.")
+    if len(username) > 150:
+        return _("Username is longer than 150 characters.")
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        return _("Username “%(value)s” may hold only letters, digits and @ . + - _.") % {"value": username}
+    if taken:
+        return _("An account with username %(username)s already exists.") % {"username": username}
+    return None
+
+
+def _require_grantable(user, unit: Unit) -> None:
+    """Roles go on units of the office's own subtree only: a unit above or beside it is refused (the unit
+    was typed by code, so the refusal is a message, not a 403)."""
+    if user is not None and not user.has_perm("units.grant_role", unit):
+        if unit.closed_on is not None:
+            raise UnitsError(_("%(unit)s is closed; it takes no new roles.") % {"unit": unit.name})
+        raise UnitsError(_("%(unit)s is outside your subtree: roles are granted only on units of your own "
+                           "subtree.") % {"unit": unit.name})
+
+
+@transaction.atomic
+def role_grant(*, user, account, unit: Unit, role: str, _new: bool = False) -> RoleAssignment:
+    """R0.1 give ``account`` a role on a unit of the office's subtree (never above or beside it); kept in
+    the history."""
+    if role not in Role.values:
+        raise UnitsError(_("Unknown role “%(value)s”.") % {"value": role})
+    _require_grantable(user, unit)
+    if not _new:
+        require(user, "units.manage_account", account)
+    assignment, created = RoleAssignment.objects.get_or_create(user=account, unit=unit, role=role)
+    if not created:
+        raise UnitsError(_("%(user)s already holds this role on %(unit)s.") % {
+            "user": account.get_full_name() or account.username, "unit": unit.name})
+    RoleChange.objects.create(by=user, user=account, unit=unit, role=role, action=RoleChange.Action.GRANTED)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, user, assignment: RoleAssignment) -> RoleAssignment:
+    """R0.1 take a role away (an office over its unit that manages the account); kept in the history. The
+    last role is not revoked (deactivate the account instead), nor the last administrator's."""
+    require(user, "units.revoke_role", assignment)
+    account = assignment.user
+    if not RoleAssignment.objects.filter(user=account).exclude(pk=assignment.pk).exists():
+        raise UnitsError(_("This is the account's only role: deactivate the account instead."))
+    if assignment.role == Role.ADMIN and not RoleAssignment.objects.filter(
+            user=account, role=Role.ADMIN).exclude(pk=assignment.pk).exists() and not account.is_superuser:
+        _refuse_last_administrator(account, _("This is the last administrator; the role cannot be revoked."))
+    RoleChange.objects.create(by=user, user=account, unit=assignment.unit, role=assignment.role,
+                              action=RoleChange.Action.REVOKED)
+    assignment.delete()
+    return assignment
+
+
+@transaction.atomic
+def account_create(*, user, username: str, full_name: str, unit: Unit, role: str):
+    """R0.1 an office creates an account with its first role on a unit of its subtree; returns the account
+    and its one-time password (to be changed at first login)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    require(user, "units.manage_accounts")
+    _require_grantable(user, unit)
+    username = (username or "").strip()
+    error = _username_error(username, User.objects.filter(username__iexact=username).exists())
+    if error:
+        raise UnitsError(error)
+    password = one_time_password()
+    account = User.objects.create_user(username=username, password=password, first_name=(full_name or "").strip())
+    _must_change(account, True)
+    role_grant(user=user, account=account, unit=unit, role=role, _new=True)
+    return account, password
+
+
+@transaction.atomic
+def password_reset(*, user, account) -> str:
+    """R0.1 an office gives an account a new one-time password, shown once; the user must change it at the
+    next login (the old sessions end with the old password)."""
+    require(user, "units.manage_account", account)
+    if account.pk == user.pk:
+        raise UnitsError(_("You cannot reset your own password here; change it from your account menu."))
+    password = one_time_password()
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    _must_change(account, True)
+    return password
+
+
+@transaction.atomic
+def account_deactivate(*, user, account):
+    """R0.1 an office closes an account (it can no longer log in; its roles and history stay). Never one's
+    own account, nor the last administrator."""
+    require(user, "units.manage_account", account)
+    if account.pk == user.pk:
+        raise UnitsError(_("You cannot deactivate your own account."))
+    _refuse_last_administrator(account, _("This is the last administrator; the account cannot be deactivated."))
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    return account
+
+
+@transaction.atomic
+def account_reactivate(*, user, account):
+    """R0.1 an office opens a deactivated account again."""
+    require(user, "units.manage_account", account)
+    account.is_active = True
+    account.save(update_fields=["is_active"])
+    return account
+
+
+def password_changed(*, user) -> None:
+    """R0.1 the user replaced the one-time password: no longer sent to the password page."""
+    AccountProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
+
+
+def accounts_import_check(*, user, table: list[list[str]]) -> ImportPlan:
+    """R0.1, R0.4 check a spreadsheet of accounts (username, full name, unit code, role): each row names its
+    errors — a username taken or repeated, a unit unknown or outside the importer's subtree, a role that does
+    not exist; nothing is written."""
+    from django.contrib.auth import get_user_model
+
+    plan = read_plan("accounts", table, ACCOUNT_COLUMNS)
+    if plan.file_errors:
+        return plan
+    rows = plan.rows
+    from django.db.models.functions import Lower
+
+    names = {r.values.get("username", "").lower() for r in rows}
+    taken = set(get_user_model().objects.annotate(lowered=Lower("username")).filter(lowered__in=names)
+                .values_list("lowered", flat=True))
+    units = {u.code: u for u in Unit.objects.filter(code__in={r.values.get("unit_code", "") for r in rows})}
+    roles = _role_lookup()
+    seen: dict[str, int] = {}
+    for row in rows:
+        v, e = row.values, row.errors
+        username = v.get("username", "")
+        if username.lower() in seen:
+            e.append(_("Username %(username)s appears twice (also on row %(line)s).") % {
+                "username": username, "line": seen[username.lower()]})
+        elif error := _username_error(username, username.lower() in taken):
+            e.append(error)
+        seen.setdefault(username.lower(), row.line)
+        if len(v.get("full_name", "")) > 150:
+            e.append(_("Name is longer than 150 characters."))
+        elif not v.get("full_name", ""):
+            e.append(_("Name is empty."))
+        unit = units.get(v.get("unit_code", ""))
+        if unit is None:
+            e.append(_("Unit %(code)s does not exist.") % {"code": v.get("unit_code", "")})
+        elif not user.has_perm("units.grant_role", unit):
+            e.append(_("Unit %(code)s is outside your scope.") % {"code": unit.code})
+        if roles.get(v.get("role", "").lower()) is None:
+            e.append(_("Unknown role “%(value)s”.") % {"value": v.get("role", "")})
+    return plan
+
+
+@transaction.atomic
+def accounts_import_apply(*, user, table: list[list[str]]) -> list[tuple[str, str, str]]:
+    """R0.1, R0.4 check again and create every account of the file, or none; returns (username, name,
+    one-time password) per account, shown once."""
+    require(user, "units.manage_accounts")
+    plan = accounts_import_check(user=user, table=table)
+    if not plan.ok:
+        raise UnitsError(_("The file has errors; nothing was imported."))
+    units = {u.code: u for u in Unit.objects.filter(code__in={r.values["unit_code"] for r in plan.rows})}
+    roles = _role_lookup()
+    created = []
+    for row in plan.rows:
+        v = row.values
+        account, password = account_create(user=user, username=v["username"], full_name=v["full_name"],
+                                           unit=units[v["unit_code"]], role=str(roles[v["role"].lower()]))
+        created.append((account.username, account.first_name, password))
+    return created

@@ -21,3 +21,17 @@ urlpatterns = [
     path("import/<str:token>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
 ]
+
+urlpatterns += [
+    path("accounts/", views.account_list, name="account_list"),
+    path("accounts/add/", views.account_add, name="account_add"),
+    path("accounts/import/", views.account_import, name="account_import"),
+    path("accounts/import/<str:token>/confirm/", views.account_import_confirm, name="account_import_confirm"),
+    path("accounts/import/template.xlsx", views.account_import_template, name="account_import_template"),
+    path("accounts/whom-to-ask/", views.whom_to_ask, name="whom_to_ask"),
+    path("accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("accounts/<int:pk>/grant/", views.account_grant, name="account_grant"),
+    path("accounts/<int:pk>/reset-password/", views.account_reset_password, name="account_reset_password"),
+    path("accounts/<int:pk>/deactivate/", views.account_deactivate, name="account_deactivate"),
+    path("roles/<int:pk>/revoke/", views.account_revoke, name="account_revoke"),
+]

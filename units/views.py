@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +20,10 @@ from web.lists import configure, filtered, table_list
 
 from . import selectors, services
 from .filters import CadreFilter
-from .forms import CadreForm, UnitCloseForm, UnitForm, UnitMoveForm
-from .importers import IMPORTERS, read_spreadsheet
-from .models import ALLOWED_PARENT_LEVELS, Cadre, Unit
+from .forms import AccountCreateForm, CadreForm, RoleGrantForm, UnitCloseForm, UnitForm, UnitMoveForm
+from .importers import ACCOUNT_IMPORTERS, IMPORTERS, read_spreadsheet
+from .middleware import MUST_CHANGE_PASSWORD
+from .models import ALLOWED_PARENT_LEVELS, Cadre, Role, Unit
 from .scoping import WRITE_ROLES, roles_of, scope_q
 from .signals import open_items
 from .tables import CadreTable, ChildUnitTable, UnitSearchTable
@@ -32,16 +34,6 @@ CHILDREN_PER_PAGE = 100
 
 def _cadres_in_scope(user):
     return Cadre.objects.visible_to(user).select_related("unit")
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """A home page per role: what each of the user's roles does here, over their scope."""
-    return render(request, "units/home.html", {
-        "figures": selectors.home_figures(request.user),
-        "my_units": selectors.my_units(request.user),
-        "roles": roles_of(request.user),
-    })
 
 
 @login_required
@@ -220,3 +212,176 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     data = write_xlsx([Sheet(title=str(services.IMPORT_KINDS[kind]), headers=services.import_template(kind), rows=[])])
     return download(data, f"{kind}-template.xlsx", XLSX)
+
+
+# --- R0.1 accounts and roles: the activity offices manage the people of their subtree -------------------
+
+ACCOUNTS_PER_PAGE = 50
+
+
+@permission_required("units.manage_accounts")
+def account_list(request: HttpRequest) -> HttpResponse:
+    """R0.1 the accounts holding a role in the office's subtree: search by username or name, pages."""
+    from django.core.paginator import Paginator
+
+    q = request.GET.get("q", "").strip()
+    page = Paginator(selectors.account_search(request.user, q), ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "units/account_list.html", {"q": q, "page": page})
+
+
+@permission_required(None, selectors.accounts_visible_to)
+def account_detail(request: HttpRequest, account) -> HttpResponse:
+    """R0.1 an account: its roles on units the office sees, the actions the office may take, its history."""
+    roles, elsewhere = selectors.account_roles(request.user, account)
+    shown = request.session.pop(_password_key(account), None)
+    return render(request, "units/account_detail.html", {
+        "account": account, "one_time_password": shown, "roles": roles, "elsewhere": elsewhere,
+        "history": selectors.account_history(request.user, account),
+        "manages": request.user.has_perm("units.manage_account", account),
+        "is_self": account.pk == request.user.pk,
+    })
+
+
+def _password_key(account) -> str:
+    return f"one_time_password_{account.pk}"
+
+
+def _show_once(request: HttpRequest, account, password: str) -> HttpResponse:
+    """Keep the one-time password in the (server-side) session for the next view of the account page,
+    which shows it once; a form sent twice still leads to the page that shows it."""
+    request.session[_password_key(account)] = password
+    return redirect("units:account_detail", account.pk)
+
+
+def _show_password(request: HttpRequest, rows: list[tuple[str, str, str]], back: str) -> HttpResponse:
+    """The one-time passwords, shown once (in the answer to the POST that made them; never stored)."""
+    return render(request, "units/account_passwords.html", {"rows": rows, "back": back})
+
+
+@permission_required("units.manage_accounts")
+@form_once
+def account_add(request: HttpRequest) -> HttpResponse:
+    """R0.1 create an account with its first role on a unit of the office's subtree."""
+    form = AccountCreateForm(request.POST or None)
+    if made := submit(request, form, lambda d: services.account_create(
+            user=request.user, username=d["username"], full_name=d["full_name"], unit=d["unit_code"],
+            role=d["role"]), success=_("Account created.")):
+        account, password = made
+        return _show_once(request, account, password)
+    return render(request, "units/form.html", {"form": form, "title": _("Create an account")})
+
+
+@permission_required("units.manage_account", selectors.accounts_visible_to)
+def account_grant(request: HttpRequest, account) -> HttpResponse:
+    """R0.1 give the account a role on a unit of the office's subtree (never above or beside it)."""
+    form = RoleGrantForm(request.POST or None)
+    if submit(request, form, lambda d: services.role_grant(user=request.user, account=account, unit=d["unit_code"],
+                                                          role=d["role"]), success=_("Role granted.")):
+        return redirect("units:account_detail", account.pk)
+    return render(request, "units/form.html", {
+        "form": form, "title": _("Grant a role to %(name)s") % {"name": account.get_full_name() or account.username}})
+
+
+def _assignments_in_scope(user):
+    from .models import RoleAssignment
+
+    return RoleAssignment.objects.filter(scope_q(user, "unit__", roles=WRITE_ROLES)).select_related("unit", "user")
+
+
+@login_required
+@require_POST
+@permission_required("units.revoke_role", _assignments_in_scope)
+def account_revoke(request: HttpRequest, assignment) -> HttpResponse:
+    """R0.1 take a role away; kept in the history."""
+    act(request, lambda: services.role_revoke(user=request.user, assignment=assignment), success=_("Role revoked."))
+    return redirect("units:account_detail", assignment.user_id)
+
+
+@permission_required("units.manage_account", selectors.accounts_visible_to)
+def account_reset_password(request: HttpRequest, account) -> HttpResponse:
+    """R0.1 a new one-time password for the account (confirmed first), shown once; changed at first login."""
+    back = reverse("units:account_detail", args=[account.pk])
+    if request.method == "POST":
+        if password := act(request, lambda: services.password_reset(user=request.user, account=account),
+                            success=_("Password reset.")):
+            return _show_once(request, account, password)
+        return redirect(back)
+    return render(request, "units/account_confirm.html", {
+        "account": account, "back": back, "title": _("Reset the password"), "danger": False,
+        "text": _("A new one-time password replaces the current one. The user must change it at the next login."),
+        "button": _("Reset the password")})
+
+
+@permission_required("units.manage_account", selectors.accounts_visible_to)
+def account_deactivate(request: HttpRequest, account) -> HttpResponse:
+    """R0.1 deactivate an account (confirmed first), or open a deactivated one again."""
+    back = reverse("units:account_detail", args=[account.pk])
+    if request.method == "POST":
+        if account.is_active:
+            act(request, lambda: services.account_deactivate(user=request.user, account=account),
+                success=_("Account deactivated."))
+        else:
+            act(request, lambda: services.account_reactivate(user=request.user, account=account),
+                success=_("Account reactivated."))
+        return redirect(back)
+    if account.is_active:
+        text = _("The account can no longer log in. Its roles and history stay; it can be reactivated.")
+        title = button = _("Deactivate the account")
+    else:
+        text = _("The account can log in again with its roles.")
+        title = button = _("Reactivate the account")
+    return render(request, "units/account_confirm.html", {"account": account, "back": back, "title": title,
+                                                          "text": text, "button": button,
+                                                          "danger": account.is_active})
+
+
+@permission_required("units.manage_accounts")
+def account_import(request: HttpRequest) -> HttpResponse:
+    """R0.1, R0.4 accounts from a spreadsheet: the one import flow, every row checked before anything is written."""
+    return imports.upload(request, ACCOUNT_IMPORTERS, read=read_spreadsheet, template="units/account_import.html",
+                          confirm_url=lambda token: reverse("units:account_import_confirm", args=[token]),
+                          again_url=reverse("units:account_import"), scope="accounts",
+                          context={"roles": Role.choices})
+
+
+@login_required
+@require_POST
+@permission_required("units.manage_accounts")
+def account_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """R0.1, R0.4 create the accounts of a checked file, all or none; their one-time passwords shown once."""
+
+    def done(rows: list, pending: dict) -> HttpResponse:
+        messages.success(request, _("%(count)s accounts created from %(name)s.") % {"count": len(rows),
+                                                                                   "name": pending["name"]})
+        return _show_password(request, rows, reverse("units:account_list"))
+
+    return imports.confirm(request, token, ACCOUNT_IMPORTERS, read=read_spreadsheet,
+                           again_url=reverse("units:account_import"), done=done, scope="accounts")
+
+
+@permission_required("units.manage_accounts")
+def account_import_template(request: HttpRequest) -> HttpResponse:
+    """R0.1 an empty spreadsheet of accounts with its header row."""
+    data = write_xlsx([Sheet(title=_("Accounts"), headers=[c.label for c in services.ACCOUNT_COLUMNS], rows=[])])
+    return download(data, "accounts-template.xlsx", XLSX)
+
+
+@login_required
+def whom_to_ask(request: HttpRequest) -> HttpResponse:
+    """R0.1 whom to ask for a role: the activity office above one's last unit, else the administrators."""
+    contacts, admins = selectors.whom_to_ask(request.user)
+    return render(request, "units/whom_to_ask.html", {"contacts": contacts, "admins": admins,
+                                                     "has_role": bool(roles_of(request.user))})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change page; a one-time password, once replaced, no longer sends the user here."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=self.request.user)
+        self.request.session.pop(MUST_CHANGE_PASSWORD, None)
+        return response
+
+
+password_change = PasswordChangeView.as_view()

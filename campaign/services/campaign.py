@@ -245,7 +245,21 @@ def obligation_fulfil(*, campaign: Campaign, unit: Unit, kind: str, on: datetime
     """
     updated = Obligation.objects.open().filter(campaign=campaign, unit=unit, kind=kind).update(
         completed_on=on, evidence_note=note[:200], evidence_url=url[:200])
+    if updated and not Obligation.objects.open().filter(campaign=campaign, unit=unit).exists():
+        _reminders_settle(unit)
     return bool(updated)
+
+
+def _reminders_settle(unit: Unit) -> int:
+    """Issue 12: the reminders of a unit's obligations all point to its progress page; once the unit owes
+    nothing more there, they are settled for everyone who got them (the bell counts what still waits)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from ..models import Notification
+
+    return (Notification.objects.filter(url=reverse("campaign:unit_progress", args=[unit.pk]), read_at__isnull=True)
+            .update(read_at=timezone.now()))
 
 
 def obligation_reopen(*, campaign: Campaign, unit: Unit, kind: str) -> None:

@@ -36,7 +36,7 @@ from ..models import (
 from ..models.liaison import Period
 from ..selectors.liaison import agenda_for, bound_users
 from .articles import recorded_user
-from .notifications import Recipients, notify
+from .notifications import Recipients, notifications_settle, notify
 
 log = logging.getLogger(__name__)
 
@@ -295,6 +295,7 @@ def progress_report_submit(*, user, schedule: ProgressReportSchedule, unit: Unit
                title=_("Progress report of %(unit)s for %(start)s–%(end)s received") % {
                    "unit": unit.name, "start": date_format(period.start), "end": date_format(period.end)},
                url=report.get_absolute_url())
+    notifications_settle(user=user, urls=[reverse("campaign:progress_reports")])
     return report
 
 
@@ -409,6 +410,7 @@ def instruction_request_answer(*, user, request: InstructionRequest, answer: str
            title=_("%(addressee)s answered your request: %(title)s") % {"addressee": request.addressee.name,
                                                                          "title": request.title},
            url=request.get_absolute_url())
+    notifications_settle(user=user, urls=[request.get_absolute_url()])
     return request
 
 
@@ -421,5 +423,6 @@ def instruction_request_close(*, user, request: InstructionRequest) -> Instructi
         raise CampaignError(_("This request is already closed."))
     request.status, request.closed_at = RequestStatus.CLOSED, timezone.now()
     request.save(update_fields=["status", "closed_at"])
+    notifications_settle(user=user, urls=[request.get_absolute_url()])
     return request
 

@@ -17,7 +17,7 @@ from units.models import RoleAssignment, Unit
 from ..errors import CampaignError
 from ..models import Notice, NoticeRecipient
 from ..selectors.notices import bound_unit_ids, issuer_title
-from .notifications import notify
+from .notifications import notifications_settle, notify
 
 
 class NoticeError(CampaignError):
@@ -97,4 +97,6 @@ def notice_mark_read(*, user, notice: Notice, unit_id: int | None = None) -> int
     if not rows.exists():
         raise NoticeError(_("This notice is not addressed to a unit of yours."))
     # A conditional UPDATE: a second reader (or a double click) changes nothing.
-    return rows.filter(read_at__isnull=True).update(read_at=timezone.now(), read_by=user)
+    marked = rows.filter(read_at__isnull=True).update(read_at=timezone.now(), read_by=user)
+    notifications_settle(user=user, urls=[notice.get_absolute_url()])
+    return marked

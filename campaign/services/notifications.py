@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, Exists, OuterRef, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -45,6 +45,20 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
     return qs.update(read_at=timezone.now())
+
+
+def notifications_settle(*, user, urls: Iterable[str]) -> int:
+    """Issue 12: the item behind these links is settled by ``user``: their unread notifications that point
+    to it (same link, with or without a query) are marked read, so the bell counts what is still waiting."""
+    if not getattr(user, "pk", None):
+        return 0
+    urls = {u for u in urls if u}
+    if not urls:
+        return 0
+    q = Q()
+    for url in urls:
+        q |= Q(url=url) | Q(url__startswith=f"{url}?")
+    return Notification.objects.filter(q, user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notifications_email_pending(*, limit: int = 500) -> int:

@@ -30,7 +30,7 @@ from ..models import (
 from ..selectors.problems import latest_material
 from .articles import recorded_user, text_from_file
 from .campaign import obligation_fulfil, obligation_reopen
-from .notifications import Recipients, notify
+from .notifications import Recipients, notifications_settle, notify
 
 _SYSTEM = object()  # the default "by" of callers acting as the system (demo loader, tasks): no check
 
@@ -214,6 +214,8 @@ def material_review(*, material: ComparisonMaterial, approve: bool, comment: str
         title = _("Comparison-check material returned: %(unit)s, %(subject)s, version %(version)s") % params
     notify(user_ids=Recipients().for_unit(unit.pk, unit.path), title=title, body=comment,
            url=reverse("campaign:material_detail", args=[material.pk]))
+    notifications_settle(user=by, urls=[reverse("campaign:material_detail", args=[material.pk]),
+                                        reverse("campaign:material_unit", args=[unit.pk])])
     if approve and _all_approved(campaign, unit):
         obligation_fulfil(campaign=campaign, unit=unit, kind=ObligationKind.COMPARISON_MATERIAL,
                           on=today or timezone.localdate(),

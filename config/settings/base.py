@@ -61,9 +61,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "units.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "web.middleware.NotAllowedPageMiddleware",
     # axes last: it turns a locked-out login into its lockout response
     "axes.middleware.AxesMiddleware",
 ]
@@ -234,7 +236,8 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"},
+                "one_line_4xx": {"()": "config.logging.OneLineFor4xxFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
         "json": {"()": "config.logging.JsonFormatter"},
@@ -242,7 +245,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env("LOG_FORMAT", default="plain"),
                              "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # a 403 (and any refused request) is one line, not a traceback (issue 12)
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                "django.request": {"filters": ["one_line_4xx"]},
+                "django.security": {"filters": ["one_line_4xx"]}},
 }
 
 PAGE_SIZE = 50

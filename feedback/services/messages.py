@@ -34,13 +34,15 @@ from ..models import (
     OPEN_STATUSES,
     OverdueReminder,
 )
-from ..policy import CODE_LENGTH, new_tracking_code, normalise_tracking_code
+from ..policy import CODE_LENGTH, new_tracking_code, tracking_code_candidates
 
 log = logging.getLogger(__name__)
 
 
 def _event(message: Message, kind: str, by=None, note: str = "") -> None:
     MessageEvent.objects.create(message=message, kind=kind, by=by if getattr(by, "pk", None) else None, note=note)
+    # issue 12: whoever handles the message no longer needs the notification that pointed to it
+    notifications.notifications_settle(user=by, urls=[message.get_absolute_url()])
 
 
 def _notify_safely(*, user_ids: Iterable[int], title: str, body: str = "", url: str = "") -> None:
@@ -122,12 +124,13 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
 
 
 def message_by_code(code: str) -> Message | None:
-    """R4.4 the message a tracking code names (None for an unknown code)."""
-    code = normalise_tracking_code(code)
-    if len(code) != CODE_LENGTH:
+    """R4.4 the message a tracking code names (None for an unknown code), forgiving look-alike
+    characters: 0 for O, and 1, I or L for one another in codes made before they were left out."""
+    candidates = tracking_code_candidates(code)
+    if len(candidates[0]) != CODE_LENGTH:
         return None
     return (Message.objects.select_related("unit", "assigned_unit", "merged_into__unit", "merged_into__assigned_unit")
-            .filter(tracking_code=code).first())
+            .filter(tracking_code__in=candidates).order_by("pk").first())
 
 
 # --- triage by the office of the same level

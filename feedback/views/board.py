@@ -7,9 +7,11 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,8 +23,8 @@ from web.forms import submit
 
 from .. import selectors
 from ..forms import BoardForm, TrackForm
-from ..models import MessageStatus
-from ..policy import normalise_tracking_code
+from ..models import Message, MessageStatus
+from ..policy import new_tracking_code, normalise_tracking_code
 from ..services import messages as services
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,11 @@ def board(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many messages were sent from your connection. Please wait an hour and "
                                    "send it again."))
             status = 429
+        elif form.is_valid() and form.caught_by_honeypot:
+            # R4.4 the same answer as an accepted message (a tracking page's address) and nothing stored:
+            # a bot told it was caught would only learn to leave the field empty
+            log.info("board: honeypot filled; answered as accepted, nothing stored")
+            return redirect(f"{_track_url(_decoy(form.cleaned_data))}?new=1")
         elif message := submit(request, form, lambda d: services.message_submit(
                 campaign=campaign, unit=d["unit"], category=d["category"], text=d["text"],
                 citizen_name=d["citizen_name"], citizen_phone=d["citizen_phone"])):
@@ -88,6 +95,34 @@ def board_units(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/board/_unit_hits.html", {"q": q, "hits": hits, "more": more})
 
 
+DECOY_SECONDS = 24 * 3600
+
+
+def _decoy(data: dict) -> str:
+    """R4.4 a tracking code for a post caught by the honeypot. Its page answers like a received message's
+    for a day, from the cache only (no row is written); the code is drawn like a real one."""
+    code = new_tracking_code()
+    try:
+        cache.set(f"feedback.decoy.{code}", {"unit": data["unit"].pk, "category": data["category"],
+                                             "text": data["text"]}, DECOY_SECONDS)
+    except Exception:  # noqa: BLE001 — a cache outage leaves the bot a page not found, never a 500
+        log.warning("board: the decoy could not be kept", exc_info=True)
+    return code
+
+
+def _decoy_message(code: str) -> Message | None:
+    """The unsaved message a decoy code shows (status received), or None."""
+    try:
+        decoy = cache.get(f"feedback.decoy.{code}")
+    except Exception:  # noqa: BLE001
+        return None
+    unit = Unit.objects.filter(pk=decoy["unit"]).first() if decoy else None
+    if unit is None:
+        return None
+    return Message(tracking_code=code, unit=unit, category=decoy["category"], text=decoy["text"],
+                   status=MessageStatus.RECEIVED, received_on=timezone.localdate())
+
+
 def _track_url(code: str) -> str:
     from django.urls import reverse
 
@@ -108,8 +143,8 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
         if _track_limited(request):
             form.add_error(None, _("Too many look-ups from your connection. Please wait and try again."))
             return render(request, "feedback/board/track_lookup.html", {"form": form}, status=429)
-        if services.message_by_code(code) is not None:
-            return redirect("feedback:track", code=code)
+        if (message := services.message_by_code(code)) is not None:
+            return redirect("feedback:track", code=message.tracking_code)
         form.add_error("code", _("No message has this tracking code. Check the code and try again."))
     return render(request, "feedback/board/track_lookup.html", {"form": form})
 
@@ -121,7 +156,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     if _track_limited(request):
         return render(request, "feedback/board/track_lookup.html", {
             "form": TrackForm(), "limited": True}, status=429)
-    message = services.message_by_code(code)
+    message = services.message_by_code(code) or _decoy_message(code)
     if message is None:
         raise Http404
     shown = services.merge_root(message) if message.status == MessageStatus.MERGED else message

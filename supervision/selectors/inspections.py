@@ -31,16 +31,20 @@ def inspection_units(inspection, user) -> list[InspectionUnit]:
 
 
 def cross_rows(qs: QuerySet, user) -> QuerySet:
-    """R5.3 plans with their group and the targets done by kind (one query per page): all targets for those
-    who act for the plan's group, the targets in their own subtree for the others."""
+    """R5.3 plans with their group, their targets by kind (counties to dissect, townships to verify) and how
+    many of them have their finding (one query per page): all targets for those who act for the plan's group,
+    the targets in their own subtree for the others. Targets are counted, never findings or failings."""
     from ..querysets import acts_for_plan_q
 
     mine = scope_q(user, "targets__unit__") | acts_for_plan_q(user)
     done = ~Q(targets__result=FindingResult.PENDING)
+    dissect, verify = mine & Q(targets__kind=TargetKind.DISSECT), mine & Q(targets__kind=TargetKind.VERIFY)
     return (qs.select_related("group")
             .annotate(targets_count=Count("targets", filter=mine),
-                      dissected=Count("targets", filter=mine & Q(targets__kind=TargetKind.DISSECT) & done),
-                      verified=Count("targets", filter=mine & Q(targets__kind=TargetKind.VERIFY) & done))
+                      dissect_targets=Count("targets", filter=dissect),
+                      verify_targets=Count("targets", filter=verify),
+                      dissected=Count("targets", filter=dissect & done),
+                      verified=Count("targets", filter=verify & done))
             .order_by("-start_date", "-pk"))
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaign.services.notifications import notify
+from campaign.services.notifications import notifications_settle, notify
 from units.models import RoleAssignment, Unit
 
 from ..models import CardEvent, SupervisionCard
@@ -24,8 +24,11 @@ def moment(today: datetime.date | None) -> tuple[datetime.date, datetime.datetim
 
 def event_log(*, card: SupervisionCard, kind: str, actor, at: datetime.datetime, note: str = "",
               step=None) -> CardEvent:
-    """A line of the card's history (R1.3: who, when, why)."""
-    return CardEvent.objects.create(card=card, kind=kind, actor=actor, at=at, note=note, step=step)
+    """A line of the card's history (R1.3: who, when, why); the actor's notifications about the card are
+    settled with it (issue 12: the bell counts what still waits)."""
+    event = CardEvent.objects.create(card=card, kind=kind, actor=actor, at=at, note=note, step=step)
+    notifications_settle(user=actor, urls=[card.get_absolute_url()])
+    return event
 
 
 def unit_answerer_ids(unit: Unit) -> set[int]:

@@ -3,6 +3,8 @@ the county office forwards it; the township's liaison answers; the office publis
 the answer. Selectors use ids, names and data attributes only: the UI may show English or Chinese."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -100,3 +102,26 @@ def test_citizen_posts_on_a_phone_and_reads_the_published_answer(browser: Browse
     expect(phone.locator("#track-answer-text")).to_have_text(ANSWER)
     body = phone.content()
     assert "王大姐" not in body and "13812345678" not in body
+
+
+def test_r4_4_the_message_text_counts_its_characters_as_one_types(browser: Browser, live_server):
+    """Issue 12: a live count under the text (N/2000字), red with what is too many past the limit; the
+    pasted text is kept whole (no maxlength cutting it), and the server refuses it with the count."""
+    tree = build_tree()
+    campaign_create()
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{live_server.url}/board/?unit={tree.county_a.pk}")
+    counter = page.locator("#id_text-counter")
+    expect(counter).to_have_text("0/2000字")
+    page.locator("textarea[name=text]").fill("村里开会太多")
+    expect(counter).to_have_text("6/2000字")
+    expect(counter).not_to_have_class(re.compile("text-danger"))
+    page.locator("textarea[name=text]").fill("字" * 2003)
+    expect(counter).to_have_text("超出3字")
+    expect(counter).to_have_class(re.compile("text-danger"))
+    assert page.locator("textarea[name=text]").input_value() == "字" * 2003
+    page.locator("input[name=category][value=other]").check()
+    page.locator("input[name=captcha_1]").fill("PASSED")
+    page.locator("#board-submit").click()
+    expect(page.locator("#id_text-counter")).to_have_text("超出3字")  # the text is still there, counted
+    expect(page.locator("#board-form")).to_contain_text("留言不超过2000字，当前2003字")

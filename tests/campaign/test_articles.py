@@ -270,6 +270,33 @@ def test_r2_7_volume_holds_only_the_best_articles_with_author_and_unit(login, us
     assert int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:"))) >= 4
 
 
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_r2_7_volume_carries_its_creation_date_and_counts_pages_from_the_cover(login, users, tree, campaign,
+                                                                               tmp_path):
+    """Issue 12: the cover and the PDF's properties show the day it was compiled (not 2000-01-01), and
+    the page numbers are the viewer's: the cover is page 1, the contents page 2 (第 2 页 共 N 页)."""
+    from tests.reports.test_pdf import has_label, label_re
+
+    _submitted(campaign, tree.cadre_a, "在为民务实清廉上作表率", "要把群众路线贯穿始终。", best=True)
+    today = timezone.localdate()
+    pdf = tmp_path / "volume.pdf"
+    pdf.write_bytes(login(users["prov_office"]).get(reverse("campaign:articles_volume")).content)
+
+    def run(*args: str) -> str:
+        return subprocess.run([*args, str(pdf)] if args[0] == "pdfinfo" else [*args, str(pdf), "-"], check=True,
+                              capture_output=True, text=True).stdout
+
+    info = dict(line.split(":", 1) for line in run("pdfinfo", "-isodates").splitlines() if ":" in line)
+    assert info["CreationDate"].strip().startswith(today.isoformat())
+    total = int(info["Pages"])
+    cover = run("pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1")
+    assert f"{today.year}年{today.month}月{today.day}日" in cover and not label_re().search(cover)
+    contents = run("pdftotext", "-enc", "UTF-8", "-f", "2", "-l", "2")
+    assert has_label(contents, 2, total)
+    last = run("pdftotext", "-enc", "UTF-8", "-f", str(total), "-l", str(total))
+    assert has_label(last, total, total)
+
+
 def test_r2_7_volume_without_a_selected_article_sends_back_with_a_message(login, users, article):
     response = login(users["prov_office"]).get(reverse("campaign:articles_volume"))
     assert response.status_code == 302 and response["Location"] == reverse("campaign:articles")

@@ -113,6 +113,29 @@ def test_r4_4_look_alike_characters_are_mended():
     assert normalise_tracking_code("ab0de-1gh8j") == "ABODEIGHBJ"
 
 
+def test_r4_4_new_codes_hold_no_look_alike_characters():
+    """Issue 12: no 0/O or 1/I/L in a code made now (8 and 9 are not used either)."""
+    from feedback.policy import CODE_ALPHABET, new_tracking_code
+
+    assert not set("01OIL89") & set(CODE_ALPHABET)
+    codes = "".join(new_tracking_code() for _ in range(300))
+    assert not set("01OIL89") & set(codes) and len(set(codes)) == len(CODE_ALPHABET)
+
+
+@pytest.mark.parametrize("stored, typed", [
+    ("LOLIGAB234", "10l1gab234"),  # an older code: 1 for L and I, 0 for O
+    ("LOLIGAB234", "lolIgab234"),
+    ("ILLIIOXYZ7", "11111 0xyz7"),
+    ("ABCDEFGH23", "abcd-efgh-23"),  # a new code
+])
+def test_r4_4_older_codes_with_look_alike_characters_are_still_found(open_board, tree, client, stored, typed):
+    message = services.message_submit(campaign=open_board, unit=tree.county_a, category="other", text="建议")
+    Message.objects.filter(pk=message.pk).update(tracking_code=stored)
+    response = client.get(reverse("feedback:track_lookup"), {"code": typed})
+    assert response.status_code == 302 and response["Location"] == reverse("feedback:track", args=[stored])
+    assert client.get(reverse("feedback:track", args=[typed.replace(" ", "")])).context["message"].pk == message.pk
+
+
 def test_r4_4_tracking_look_ups_are_rate_limited(open_board, tree, client, settings):
     settings.FEEDBACK_TRACK_RATE = "2/h"
     message = services.message_submit(campaign=open_board, unit=tree.county_a, category="other", text="建议")
@@ -127,6 +150,28 @@ def test_r4_4_the_board_is_closed_without_a_campaign(tree, client):
 
 
 # --- bad input: a clear message, nothing stored, never a 500
+
+def test_r4_4_an_oversized_message_is_refused_with_a_plain_count(open_board, tree, board_post):
+    """Issue 12: 「留言不超过2000字，当前2001字」, never Django's max_length wording."""
+    response = board_post(unit=tree.county_a.pk, text="字" * (MESSAGE_MAX_LENGTH + 1))
+    assert response.context["form"].errors["text"] == [f"留言不超过{MESSAGE_MAX_LENGTH}字，当前{MESSAGE_MAX_LENGTH + 1}字"]
+    assert "该值" not in response.content.decode() and "变量" not in response.content.decode()
+    assert Message.objects.count() == 0
+    from django.utils import translation
+
+    from feedback.forms import BoardForm
+
+    with translation.override("en"):
+        form = BoardForm({"text": "字" * 2345})
+        assert form.errors["text"] == [f"A message has at most {MESSAGE_MAX_LENGTH} characters; this one has 2345."]
+
+
+def test_r4_4_the_message_text_carries_a_live_counter(open_board, tree, client):
+    body = client.get(reverse("feedback:board"), {"unit": tree.county_a.pk}).content.decode()
+    assert f'data-max-length="{MESSAGE_MAX_LENGTH}"' in body and 'data-counter="{n}/{max}字"' in body
+    assert "js/counter.js" in body
+    assert 'maxlength="2000"' not in body  # the browser would cut a pasted text silently
+
 
 @pytest.mark.parametrize("text", ["", "   ", "字" * (MESSAGE_MAX_LENGTH + 1)])
 def test_r4_4_empty_or_oversized_text_is_refused(open_board, tree, board_post, text):
@@ -158,11 +203,24 @@ def test_r4_4_a_post_without_captcha_or_category_is_refused(open_board, tree, cl
     assert Message.objects.count() == 0
 
 
-def test_r4_4_a_filled_honeypot_is_refused(open_board, tree, board_post):
-    response = board_post(unit=tree.county_a.pk, website="http://spam.example")
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
-    assert 'id="board-errors"' in response.content.decode()
+def test_r4_4_a_filled_honeypot_answers_as_accepted_and_stores_nothing(open_board, tree, board_post, client):
+    """Issue 12: a bot is not told it was caught. It gets the redirect a citizen gets, to a tracking page
+    that looks like a received message's, and nothing is stored or sent to an office."""
+    response = board_post(unit=tree.county_a.pk, website="http://spam.example", text="买便宜的发票")
+    assert response.status_code == 302
+    location = response["Location"]
+    assert re.fullmatch(r"/board/track/[A-Z2-7]{10}/\?new=1", location)
+    assert Message.objects.count() == 0 and Notification.objects.count() == 0
+    page = client.get(location)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="new-code"' in body and 'data-status="received"' in body and "买便宜的发票" in body
+    assert 'id="board-errors"' not in body
+
+
+def test_r4_4_a_filled_honeypot_with_a_wrong_form_shows_the_errors_as_usual(open_board, tree, board_post):
+    response = board_post(unit=tree.county_a.pk, website="http://spam.example", text="")
+    assert response.status_code == 200 and response.context["form"].errors["text"]
     assert Message.objects.count() == 0
 
 

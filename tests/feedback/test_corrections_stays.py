@@ -56,7 +56,7 @@ def test_r4_1_a_stay_shortened_below_the_minimum_and_deleted_changes_compliance(
     assert _research(leader, tree.county_a) == (required, 0)
     rows = leader.get(reverse("feedback:stay_history", args=[stay.pk])).context["rows"]
     assert rows[0].who == "county_office"
-    assert any(old == "2014-04-03" and new == "2014-04-02" for _label, old, new in rows[0].changes)
+    assert any(old == "2014年4月3日" and new == "2014年4月2日" for _label, old, new in rows[0].changes)
     assert stay.history.order_by("-history_id").first().days == 2
 
     # corrected again: four days

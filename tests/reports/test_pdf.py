@@ -140,7 +140,8 @@ def test_every_page_shows_its_number_and_the_right_total(tmp_path: Path) -> None
         assert has_label(text_of(path, page), page, total)
 
 
-def test_cover_page_is_neither_numbered_nor_counted(tmp_path: Path) -> None:
+def test_cover_page_counts_as_page_one_without_showing_it(tmp_path: Path) -> None:
+    """Issue 12: numbers count from the cover, so the printed number is the viewer's page number."""
     path = write(tmp_path, render_pdf(META, long_body(), cover=True))
     physical = page_count(path)
     cover = text_of(path, 1)
@@ -149,8 +150,22 @@ def test_cover_page_is_neither_numbered_nor_counted(tmp_path: Path) -> None:
     assert "冀群组发〔2014〕34号" in cover
     assert "2014年4月30日" in cover
     assert not label_re().search(cover)  # no footer at all
-    assert has_label(text_of(path, 2), 1, physical - 1)
-    assert has_label(text_of(path, physical), physical - 1, physical - 1)
+    assert has_label(text_of(path, 2), 2, physical)
+    assert has_label(text_of(path, physical), physical, physical)
+
+
+def test_the_creation_date_is_the_documents_date_not_a_fixed_one(tmp_path: Path) -> None:
+    """Issue 12: the PDF's properties carry the document's date (2014-04-30, Beijing time), not
+    ReportLab's fixed 2000-01-01; a given moment is used as it is."""
+    def created(meta: DocumentMeta) -> str:
+        info = subprocess.run(["pdfinfo", "-isodates", str(write(tmp_path, render_pdf(meta, [paragraph(SENTENCE)])))],
+                              check=True, capture_output=True, text=True).stdout
+        return next(line.split(None, 2)[-1] for line in info.splitlines() if line.startswith("CreationDate:"))
+
+    assert created(META) == "2014-04-30T00:00:00+08"
+    moment = datetime.datetime(2014, 5, 6, 1, 30, tzinfo=datetime.timezone.utc)
+    assert created(DocumentMeta(title="标题", date=datetime.date(2014, 5, 6), created=moment)) == "2014-05-06T09:30:00+08"
+    assert "2000" in created(DocumentMeta(title="标题"))  # no date at all: the fixed one
 
 
 def test_contents_list_headings_with_the_pages_they_are_on(tmp_path: Path) -> None:
@@ -173,12 +188,12 @@ def test_contents_after_a_cover_number_pages_like_the_footer(tmp_path: Path) -> 
     path = write(tmp_path, render_pdf(META, story, cover=True, toc=True))
     contents = text_of(path, 2, layout=True)
 
-    # cover, contents (numbered page 1), title (page 2), section (page 3)
+    # cover (page 1, no number shown), contents (page 2), title (page 3), section (page 4)
     assert page_count(path) == 4
     assert CONTENTS in contents
-    assert has_label(contents, 1, 3)
-    assert re.search(r"第1部分 工作要求[ .]*3$", contents, re.M), contents
-    assert has_label(text_of(path, 4), 3, 3)
+    assert has_label(contents, 2, 4)
+    assert re.search(r"第1部分 工作要求[ .]*4$", contents, re.M), contents
+    assert has_label(text_of(path, 4), 4, 4)
 
 
 def test_cjk_font_is_embedded_and_no_other_font_is_used(tmp_path: Path) -> None:

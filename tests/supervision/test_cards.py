@@ -296,3 +296,13 @@ def test_r1_3_printable_card_pdf(issue, users, login, tmp_path):
     for expected in ("石督卡〔2014〕1号", "石家庄市党的群众路线教育实践活动领导小组", "正定县", "王正定",
                      "专题学习缺席三人次", "市委第一督导组"):
         assert expected in text
+
+
+def test_r1_3_card_list_yes_no_filters_read_all_not_unknown(login, users, group, campaign):
+    """Issue 12: the overdue/open/escalated selects offer 全部 (all), never django-filter's 未知 (unknown)."""
+    import re as _re
+
+    page = login(users["supervisor"]).get(reverse("supervision:card_list")).content.decode()
+    for name in ("overdue", "open", "escalated"):
+        select = _re.search(rf'<select name="{name}".*?</select>', page, _re.S).group(0)
+        assert ">全部<" in select and "未知" not in select, select

@@ -352,3 +352,22 @@ def test_r5_3_bad_plan_and_finding_input_on_the_pages_writes_nothing(login, user
         assert response.status_code == 200 and response.context["form"].errors
     target.refresh_from_db()
     assert not target.has_finding and not UnitFailing.objects.exists()
+
+
+def test_r5_3_cross_list_counts_the_targets_with_those_done(login, users, tree, group, campaign):
+    """Issue 12: the list says how many counties and townships a plan goes to (2 and 1), and how many
+    have their finding (1 and 0) — targets, not findings or the failings they name."""
+    other = add(tree.city_b, name="遵化市", code="130281", level=Level.COUNTY, kind=UnitKind.PARTY_COMMITTEE)
+    plan = _plan(users, tree, group, targets=[tree.county_b, other, tree.township_b])
+    svc.cross_finding_record(user=users["supervisor"], target=plan.targets.get(unit=tree.county_b), result="problem",
+                             finding="迁安市为赶进度压缩学习时间。", failings=["rushing", "two_skins"])
+    client = login(users["prov_office"])
+    url = reverse("supervision:cross_list")
+    html = client.get(url).content.decode()
+    cells = {col: " ".join(re.sub(r"<[^>]+>", " ", text).split()) for col, text in
+             re.findall(r'data-col="(dissect|verify)"[^>]*>(.*?)</td>', html, re.S)}
+    assert cells == {"dissect": "2 · 已完成1个", "verify": "1 · 已完成0个"}
+    sheet = list(openpyxl.load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content))
+                 .active.iter_rows(values_only=True))
+    row = dict(zip(sheet[0], sheet[1]))
+    assert (row["剖析县数"], row["剖析的县"], row["核查乡镇数"]) == (2, 1, 1)

@@ -18,6 +18,8 @@ def _county_a(c) -> dict:
 TABLE = {
     # the role-less user sees an empty state, not an error
     "dashboards:home": (lambda c: {}, LOGGED_IN_OK),
+    # issue 12: the done tab (已办) of the to-do home ("home"): every logged-in user, their own actions only
+    "dashboards:done": (lambda c: {}, LOGGED_IN_OK),
     "dashboards:unit": (_county_a, READ_COUNTY_A),
     "dashboards:ranking": (lambda c: {}, LOGGED_IN_OK),
     "dashboards:unit_ranking": (_county_a, READ_COUNTY_A),
@@ -25,6 +27,8 @@ TABLE = {
     "dashboards:not_reporting_flag": (_county_a, POST_ONLY),
     "dashboards:report_pdf": (_county_a, READ_COUNTY_A),
     "dashboards:report_xlsx": (_county_a, READ_COUNTY_A),
+    # issue 12 item 3: the header's search box; every logged-in user (the role-less find nothing)
+    "search": (lambda c: {}, LOGGED_IN_OK),
 }
 
 

@@ -1,0 +1,471 @@
+"""Issue 12: the to-do home (待办) and the done tab (已办) — what waits for one user, within their scope, and
+what they settled. Each section reads through the owning app's scoped queryset and names the list page (with
+its filters) whose rows it counts, so the count on the home page is the length of that list.
+
+R0.1 scope: every section starts from ``visible_to(user)`` or the user's own role rows; R1.3, R2.3–R3.2,
+R4.4, R5.1, R5.2, R5.4 and X3 name what waits. A fixed number of queries whatever the size of the tree: at
+most two per section (the first rows, and a count only when there are more than are shown).
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from campaign.models import (
+    Campaign,
+    ComparisonMaterial,
+    InstructionRequest,
+    Notice,
+    NoticeRecipient,
+    Obligation,
+    ObligationKind,
+    ProgressReport,
+    RequestStatus,
+)
+from campaign.selectors.liaison import office_units, owed_reports, own_units
+from campaign.selectors.notices import bound_unit_ids
+from campaign.selectors.problems import awaiting_review_q
+from campaign.selectors.publicity import criticisms_for
+from feedback.models import Message, MessageEvent
+from feedback.querysets import awaiting_q
+from supervision.models import (
+    CardEvent,
+    CardStatus,
+    CrossInspection,
+    ExtensionRequest,
+    ExtensionStatus,
+    SupervisionCard,
+)
+from supervision.querysets import acts_for_group_q
+from supervision.selectors import awaiting_approval
+from units.scoping import WRITE_ROLES, grants_of, scope_paths, scope_q
+
+#: Rows shown per section; the count says how many the list behind it holds.
+ITEMS_SHOWN = 5
+#: Rows per page of the done tab.
+DONE_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing waiting: what, about which unit, due when, and the page that settles it."""
+
+    title: str
+    detail: str
+    url: str
+    due: datetime.date | None = None
+    overdue: bool = False
+
+
+@dataclass
+class TodoSection:
+    """One kind of waiting work: its first items (oldest or most urgent first), their number and the list."""
+
+    key: str
+    title: str
+    empty: str
+    list_url: str
+    count: int = 0
+    items: list[TodoItem] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.items), 0)
+
+
+@dataclass
+class TodoGroup:
+    """The sections of one role (liaison, activity office, supervision group, leader)."""
+
+    key: str
+    title: str
+    sections: list[TodoSection]
+
+    @property
+    def count(self) -> int:
+        return sum(s.count for s in self.sections)
+
+
+@dataclass
+class TodoPage:
+    groups: list[TodoGroup]
+
+    @property
+    def total(self) -> int:
+        return sum(g.count for g in self.groups)
+
+
+def _url(name: str, args: list | None = None, **query) -> str:
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _take(qs: QuerySet, build) -> tuple[int, list[TodoItem]]:
+    """The first rows as items and the number of rows: one query, two when there are more than shown."""
+    rows = list(qs[:ITEMS_SHOWN + 1])
+    count = len(rows) if len(rows) <= ITEMS_SHOWN else qs.count()
+    return count, [build(r) for r in rows[:ITEMS_SHOWN]]
+
+
+def _section(key: str, title: str, empty: str, list_url: str, qs: QuerySet, build) -> TodoSection:
+    count, items = _take(qs, build)
+    return TodoSection(key, title, empty, list_url, count, items)
+
+
+# --- where an obligation is settled: the form that records what fulfils it (R2.3–R3.2, R5.1)
+
+_OBLIGATION_FORM = {
+    ObligationKind.ENLARGED_MEETING: "campaign:meeting_add",
+    ObligationKind.DISCUSSION_MEETING: "campaign:meeting_add",
+    ObligationKind.DEMOCRATIC_MEETING: "campaign:meeting_add",
+    ObligationKind.COLLECTIVE_STUDY: "campaign:study_session_add",
+    ObligationKind.EDUCATION_FILM: "campaign:study_session_add",
+    ObligationKind.PARTY_LECTURE: "campaign:study_session_add",
+    ObligationKind.FOUR_WINDS_LIST: "campaign:problem_unit",
+    ObligationKind.COMPARISON_MATERIAL: "campaign:material_unit",
+    ObligationKind.EXAM: "campaign:unit_progress",
+}
+
+
+def _obligations(user, campaign: Campaign | None, units: list[int], today: datetime.date) -> TodoSection:
+    """R5.1 the obligations still owed by the user's own units, the longest overdue first."""
+    list_url = _url("campaign:unit_progress", [units[0]]) if units else _url("campaign:my_progress")
+    qs = (Obligation.objects.visible_to(user).open().filter(unit_id__in=units)
+          .select_related("unit").order_by("due_date", "unit__path", "kind")
+          if campaign else Obligation.objects.none())
+    if campaign:
+        qs = qs.filter(campaign=campaign)
+
+    def build(ob: Obligation) -> TodoItem:
+        return TodoItem(ob.get_kind_display(), ob.unit.name,
+                        _url(_OBLIGATION_FORM.get(ob.kind, "campaign:unit_progress"), [ob.unit_id]),
+                        ob.due_date, ob.due_date < today)
+
+    return _section("obligations", _("Obligations due and overdue"),
+                    _("Your units owe nothing at the moment."), list_url, qs, build)
+
+
+def _cards(user, key: str, title: str, empty: str, status: str, today: datetime.date) -> TodoSection:
+    """R1.3 cards of the user's scope in one state, as the card list filtered on that state shows them,
+    the earliest due first."""
+    qs = (SupervisionCard.objects.visible_to(user).filter(status=status).select_related("unit")
+          .order_by("due_date", "pk"))
+
+    def build(card: SupervisionCard) -> TodoItem:
+        return TodoItem(card.number, card.unit.name, card.get_absolute_url(), card.due_date,
+                        card.is_overdue(today))
+
+    return _section(key, title, empty, _url("supervision:card_list", status=status), qs, build)
+
+
+def _messages(user, today: datetime.date) -> TodoSection:
+    """R4.4 the messages waiting for the user: an office's triage and review, a unit's answers."""
+    qs = (Message.objects.visible_to(user).filter(awaiting_q(user)).select_related("unit")
+          .order_by(F("due_date").asc(nulls_last=True), "received_on", "pk"))
+
+    def build(m: Message) -> TodoItem:
+        return TodoItem(f"{m.tracking_code} · {m.get_status_display()}", m.unit.name, m.get_absolute_url(),
+                        m.due_date, m.is_overdue(today))
+
+    return _section("messages", _("Public messages waiting for you"), _("No message waits for you."),
+                    _url("feedback:messages", show="todo"), qs, build)
+
+
+def _reports_owed(user, campaign: Campaign | None, today: datetime.date) -> TodoSection:
+    """R5.2 progress reports the user's own units owe the office above them (due and not sent)."""
+    section = TodoSection("reports", _("Progress reports due"), _("No progress report is due."),
+                          _url("campaign:progress_reports"))
+    if campaign is None:
+        return section
+    missing = sorted(((owed.unit, owed.schedule, cell) for owed in owed_reports(user, campaign, today)
+                      for cell in owed.cells if cell.state == "missing"), key=lambda t: t[2].period.due)
+    section.count = len(missing)
+    section.items = [
+        TodoItem(_("Report to %(upper)s for %(start)s–%(end)s") % {
+            "upper": schedule.unit.name, "start": date_format(cell.period.start), "end": date_format(cell.period.end)},
+            unit.name, _url("campaign:progress_report_submit", [unit.pk], period=cell.period.start.isoformat()),
+            cell.period.due, cell.period.due < today)
+        for unit, schedule, cell in missing[:ITEMS_SHOWN]]
+    return section
+
+
+def _requests_received(user, campaign: Campaign | None) -> TodoSection:
+    """R5.2 requests for instructions addressed to the user's offices and not yet answered, oldest first."""
+    offices = [u.pk for u in office_units(user)]
+    qs = (InstructionRequest.objects.visible_to(user).filter(status=RequestStatus.OPEN, addressee_id__in=offices)
+          .select_related("unit").order_by("asked_at", "pk"))
+    if campaign:
+        qs = qs.filter(campaign=campaign)
+
+    def build(r: InstructionRequest) -> TodoItem:
+        return TodoItem(r.title, r.unit.name, r.get_absolute_url())
+
+    return _section("requests", _("Requests for instructions to answer"), _("No request waits for an answer."),
+                    _url("campaign:instruction_requests", box="received", status="open"), qs, build)
+
+
+def _replies_to_settle(user, campaign: Campaign | None) -> TodoSection:
+    """R5.2 requests the user's own units asked that the upper office has answered: read the reply and
+    settle the request (or ask again), oldest reply first."""
+    own = [u.pk for u in own_units(user)]
+    qs = (InstructionRequest.objects.visible_to(user).filter(status=RequestStatus.ANSWERED, unit_id__in=own)
+          .select_related("addressee").order_by("answered_at", "pk"))
+    if campaign:
+        qs = qs.filter(campaign=campaign)
+
+    def build(r: InstructionRequest) -> TodoItem:
+        return TodoItem(r.title, r.addressee.name, r.get_absolute_url())
+
+    return _section("replies", _("Replies to your requests to settle"), _("No reply waits to be settled."),
+                    _url("campaign:instruction_requests", box="sent", status="answered"), qs, build)
+
+
+def _notices_to_read(user) -> TodoSection:
+    """X3 notices addressed to the user's units and not yet marked read there."""
+    qs = (Notice.objects.visible_to(user).addressed_to(bound_unit_ids(user), unread=True)
+          .order_by("issued_on", "pk"))
+
+    def build(n: Notice) -> TodoItem:
+        return TodoItem(n.number, n.title, n.get_absolute_url(), n.issued_on)
+
+    return _section("notices", _("Notices to read"), _("Every notice addressed to your units is read."),
+                    _url("campaign:notices", unread="on"), qs, build)
+
+
+def _notices_not_read(user) -> TodoSection:
+    """X3 notices issued within the user's subtree that an addressee of it has not read yet."""
+    unread = NoticeRecipient.objects.filter(scope_q(user, "unit__"), notice=OuterRef("pk"), read_at__isnull=True)
+    qs = Notice.objects.visible_to(user).issued_within(user).filter(Exists(unread)).order_by("issued_on", "pk")
+
+    def build(n: Notice) -> TodoItem:
+        return TodoItem(n.number, n.title, n.get_absolute_url(), n.issued_on)
+
+    return _section("notices_unread", _("Notices not yet read by subordinate units"),
+                    _("Every addressee has read your notices."), _url("campaign:notices", not_read="on"), qs, build)
+
+
+def _materials(user, campaign: Campaign | None) -> TodoSection:
+    """R3.2 the latest comparison-check materials waiting for the user's review, the oldest first."""
+    qs = (ComparisonMaterial.objects.visible_to(user).filter(campaign=campaign).latest_versions()
+          .filter(awaiting_review_q(user)).select_related("unit").order_by("submitted_at", "pk")
+          if campaign else ComparisonMaterial.objects.none())
+
+    def build(m: ComparisonMaterial) -> TodoItem:
+        return TodoItem(f"{m.get_subject_display()} · v{m.version}", m.unit.name,
+                        reverse("campaign:material_detail", args=[m.pk]))
+
+    return _section("materials", _("Comparison-check materials to review"), _("No material waits for your review."),
+                    _url("campaign:materials", awaiting="on"), qs, build)
+
+
+def _extensions(user, today: datetime.date) -> TodoSection:
+    """R1.3 extension requests on cards of the user's scope that the user decides, acting for the card's
+    group (its leader, members, the office that sends it), oldest first."""
+    qs = (ExtensionRequest.objects.filter(acts_for_group_q(user, "card__group__"), status=ExtensionStatus.PENDING,
+                                          card__in=SupervisionCard.objects.visible_to(user).values("pk"))
+          .select_related("card__unit").order_by("requested_at", "pk"))
+
+    def build(x: ExtensionRequest) -> TodoItem:
+        return TodoItem(_("%(card)s: until %(date)s") % {"card": x.card.number,
+                                                        "date": date_format(x.requested_due_date)},
+                        x.card.unit.name, f"{x.card.get_absolute_url()}#extensions",
+                        x.previous_due_date, x.previous_due_date < today)
+
+    return _section("extensions", _("Extension requests to decide"), _("No extension request waits."),
+                    _url("supervision:card_list", extension="true"), qs, build)
+
+
+def _criticisms(user) -> TodoSection:
+    """R6.3 public criticisms a leader confirmed that the office has not yet published."""
+    qs = criticisms_for(user).filter(published_on__isnull=True).order_by("created_at", "pk")
+
+    def build(c) -> TodoItem:
+        return TodoItem(c.number, c.title, reverse("campaign:criticism_detail", args=[c.pk]))
+
+    return _section("criticisms", _("Public criticisms to publish"), _("No confirmed criticism waits."),
+                    _url("campaign:criticisms", state="draft"), qs, build)
+
+
+def _cross_running(user, campaign: Campaign | None, today: datetime.date) -> TodoSection:
+    """R5.3 cross inspections of the user's groups under way today."""
+    qs = (CrossInspection.objects.visible_to(user).running(today).select_related("group").order_by("end_date", "pk")
+          if campaign else CrossInspection.objects.none())
+    if campaign:
+        qs = qs.filter(campaign=campaign)
+
+    def build(p: CrossInspection) -> TodoItem:
+        return TodoItem(str(p), p.group.name, reverse("supervision:cross_detail", args=[p.pk]), p.end_date)
+
+    return _section("cross", _("Inspections under way"), _("No cross inspection is under way."),
+                    _url("supervision:cross_list", state="running"), qs, build)
+
+
+def _overdue_cards(user, today: datetime.date) -> TodoSection:
+    """R1.3, R5.4 cards whose unit is late: the next rung of the ladder comes on them, the longest late first."""
+    qs = SupervisionCard.objects.visible_to(user).overdue(today).select_related("unit").order_by("due_date", "pk")
+
+    def build(card: SupervisionCard) -> TodoItem:
+        return TodoItem(card.number, card.unit.name, card.get_absolute_url(), card.due_date, True)
+
+    return _section("overdue_cards", _("Overdue cards nearing escalation"), _("No card is overdue."),
+                    _url("supervision:card_list", overdue="true"), qs, build)
+
+
+def _approvals(user, today: datetime.date) -> TodoSection:
+    """R1.3, R5.4 interviews and accountability proposals waiting for a leader's approval, oldest first."""
+    qs = awaiting_approval(SupervisionCard.objects.visible_to(user))
+
+    def build(step) -> TodoItem:
+        return TodoItem(f"{step.card.number} · {step.label()}", step.card.unit.name,
+                        reverse("supervision:step_decide", args=[step.pk]), step.taken_on)
+
+    return _section("approvals", _("Approvals waiting"), _("Nothing waits for your approval."),
+                    _url("supervision:approvals"), qs, build)
+
+
+def _escalations(user, today: datetime.date) -> TodoSection:
+    """R1.3, R5.4 open cards of the user's subtree on which the escalation ladder has started."""
+    qs = (SupervisionCard.objects.visible_to(user).open().escalated().select_related("unit")
+          .order_by("due_date", "pk"))
+
+    def build(card: SupervisionCard) -> TodoItem:
+        return TodoItem(card.number, card.unit.name, card.get_absolute_url(), card.due_date, card.is_overdue(today))
+
+    return _section("escalations", _("Escalated cards in your subtree"), _("No open card is escalated."),
+                    _url("supervision:card_list", open="true", escalated="true"), qs, build)
+
+
+def todo_for(user, *, today: datetime.date) -> TodoPage:
+    """Issue 12: what waits for this user, grouped by the roles they hold (R0.1: each within its scope)."""
+    campaign = Campaign.objects.current()
+    grants = grants_of(user)
+    roles = {g.role for g in grants}
+    superuser = scope_paths(user) is None
+    is_office = bool(roles & WRITE_ROLES) or superuser
+    groups: list[TodoGroup] = []
+    if "liaison" in roles:
+        units = sorted({g.unit_id for g in grants if g.role == "liaison"})
+        groups.append(TodoGroup("liaison", _("Unit liaison"), [
+            _obligations(user, campaign, units, today),
+            _cards(user, "cards_sign", _("Supervision cards to sign for"), _("No card waits for a signature."),
+                   CardStatus.ISSUED, today),
+            _cards(user, "cards_answer", _("Supervision cards to answer"), _("No card waits for an answer."),
+                   CardStatus.SIGNED, today),
+            _cards(user, "cards_returned", _("Cards sent back for more rectification"), _("No card was sent back."),
+                   CardStatus.RETURNED, today),
+            _reports_owed(user, campaign, today),
+            _replies_to_settle(user, campaign),
+            _notices_to_read(user),
+        ]))
+    if is_office:
+        units = sorted({g.unit_id for g in grants if g.role in WRITE_ROLES})
+        sections = [_messages(user, today), _materials(user, campaign), _extensions(user, today),
+                    _requests_received(user, campaign), _replies_to_settle(user, campaign), _notices_not_read(user),
+                    _criticisms(user)]
+        if units:
+            sections += [_obligations(user, campaign, units, today), _notices_to_read(user)]
+        groups.append(TodoGroup("office", _("Activity office"), sections))
+    elif "liaison" in roles:
+        groups[0].sections.insert(4, _messages(user, today))
+    if "supervisor" in roles:
+        groups.append(TodoGroup("supervisor", _("Supervision group"), [
+            _cards(user, "cards_verify", _("Answers to verify"), _("No answer waits for verification."),
+                   CardStatus.ANSWERED, today),
+            _extensions(user, today),
+            _cross_running(user, campaign, today),
+            _overdue_cards(user, today),
+        ]))
+    if "leader" in roles or superuser:
+        groups.append(TodoGroup("leader", _("Leader"), [_approvals(user, today), _escalations(user, today)]))
+    return TodoPage(groups)
+
+
+# --- the done tab (已办): what the user settled, newest first
+
+@dataclass(frozen=True)
+class DoneEntry:
+    at: datetime.datetime
+    what: str
+    title: str
+    detail: str
+    url: str
+
+
+def _done_rows(user) -> QuerySet:
+    """One UNION over the tables that record who acted: card events, message events, material reviews,
+    answers to requests, progress reports sent and notices marked read (kind, id, when, what)."""
+    text = CharField()
+    cards = CardEvent.objects.filter(actor=user).annotate(
+        t=Value("card", output_field=text), oid=F("card_id"), when=F("at"), what=F("kind"))
+    msgs = MessageEvent.objects.filter(by=user).annotate(
+        t=Value("message", output_field=text), oid=F("message_id"), when=F("at"), what=F("kind"))
+    mats = ComparisonMaterial.objects.filter(reviewed_by=user, reviewed_at__isnull=False).annotate(
+        t=Value("material", output_field=text), oid=F("pk"), when=F("reviewed_at"), what=F("status"))
+    reqs = InstructionRequest.objects.filter(answered_by=user, answered_at__isnull=False).annotate(
+        t=Value("request", output_field=text), oid=F("pk"), when=F("answered_at"),
+        what=Value("answered", output_field=text))
+    reports = ProgressReport.objects.filter(submitted_by=user).annotate(
+        t=Value("report", output_field=text), oid=F("pk"), when=F("submitted_at"),
+        what=Value("submitted", output_field=text))
+    reads = NoticeRecipient.objects.filter(read_by=user, read_at__isnull=False).annotate(
+        t=Value("notice", output_field=text), oid=F("notice_id"), when=F("read_at"),
+        what=Value("read", output_field=text))
+    fields = ("t", "oid", "when", "what")
+    # each part without its model's default ordering (SQL allows ORDER BY only on the whole UNION)
+    first, *rest = [qs.order_by().values_list(*fields) for qs in (cards, msgs, mats, reqs, reports, reads)]
+    return first.union(*rest, all=True).order_by("-when", "-oid")
+
+
+def done_for(user, *, page: str | int | None) -> Page:
+    """Issue 12: the user's settled items, newest first, one page (a fixed number of queries)."""
+    from feedback.models import EventKind as MessageEventKind
+    from supervision.models import EventKind as CardEventKind
+    from campaign.models import MaterialStatus
+
+    paginator = Paginator(_done_rows(user), DONE_PER_PAGE)
+    current = paginator.get_page(page)
+    rows = list(current.object_list)
+    ids: dict[str, set[int]] = {}
+    for kind, oid, _when, _what in rows:
+        ids.setdefault(kind, set()).add(oid)
+    cards = SupervisionCard.objects.filter(pk__in=ids.get("card", ())).select_related("unit").in_bulk()
+    msgs = Message.objects.filter(pk__in=ids.get("message", ())).select_related("unit").in_bulk()
+    mats = ComparisonMaterial.objects.filter(pk__in=ids.get("material", ())).select_related("unit").in_bulk()
+    reqs = InstructionRequest.objects.filter(pk__in=ids.get("request", ())).select_related("unit").in_bulk()
+    reports = ProgressReport.objects.filter(pk__in=ids.get("report", ())).select_related("unit").in_bulk()
+    notices = Notice.objects.filter(pk__in=ids.get("notice", ())).in_bulk()
+    entries = []
+    for kind, oid, when, what in rows:
+        if kind == "card" and oid in cards:
+            c = cards[oid]
+            entries.append(DoneEntry(when, str(CardEventKind(what).label), c.number, c.unit.name,
+                                     c.get_absolute_url()))
+        elif kind == "message" and oid in msgs:
+            m = msgs[oid]
+            entries.append(DoneEntry(when, str(MessageEventKind(what).label), m.tracking_code, m.unit.name,
+                                     m.get_absolute_url()))
+        elif kind == "material" and oid in mats:
+            m = mats[oid]
+            entries.append(DoneEntry(when, str(MaterialStatus(what).label),
+                                     f"{m.get_subject_display()} · v{m.version}", m.unit.name,
+                                     reverse("campaign:material_detail", args=[m.pk])))
+        elif kind == "request" and oid in reqs:
+            r = reqs[oid]
+            entries.append(DoneEntry(when, _("Replied"), r.title, r.unit.name, r.get_absolute_url()))
+        elif kind == "report" and oid in reports:
+            r = reports[oid]
+            entries.append(DoneEntry(when, _("Progress report sent"),
+                                     f"{date_format(r.period_start)}–{date_format(r.period_end)}", r.unit.name,
+                                     r.get_absolute_url()))
+        elif kind == "notice" and oid in notices:
+            n = notices[oid]
+            entries.append(DoneEntry(when, _("Marked read"), n.number, n.title, n.get_absolute_url()))
+    current.object_list = entries
+    return current
