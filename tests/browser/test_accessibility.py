@@ -15,6 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests.browser.bridge import ORIGIN, bridge
 from tests.test_language import RENDERED
@@ -110,13 +111,15 @@ def test_x4_on_a_phone_the_card_list_comes_before_its_filters(page, client, ctx)
     bridge(page, client)
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(ORIGIN + reverse("supervision:card_list"), wait_until="load")
-    filters, toggle = page.locator("#card-filters"), page.get_by_role("button", name="筛选")
+    filters, toggle = page.locator("#card-filters"), page.locator("button.filter-toggle")
+    assert toggle.inner_text().strip() == "筛选"
     assert toggle.is_visible() and not filters.is_visible()
     first_card = page.locator("table tbody tr").first
     assert first_card.is_visible() and first_card.bounding_box()["y"] < 740
     toggle.click()
-    assert filters.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    expect(filters).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
     toggle.click()
-    assert not filters.is_visible()
+    expect(filters).to_be_hidden()
     page.set_viewport_size({"width": 1280, "height": 900})
     assert filters.is_visible() and not toggle.is_visible()
