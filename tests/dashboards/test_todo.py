@@ -17,19 +17,6 @@ TODAY = datetime.date(2014, 4, 10)
 
 
 @pytest.fixture
-def group(tree, users):
-    """A group sent by 石家庄市, led by the supervisor, assigned 正定县 and 行唐县."""
-    from supervision.models import SupervisionGroup
-
-    g = SupervisionGroup.objects.create(
-        leading_unit=tree.city_a, name="市委第一督导组", card_prefix="石督卡", leader=users["supervisor"],
-        office_address="石家庄市中华南大街1号", phone="0311-86000001", email="dudao1@example.cn",
-        letters_and_visits="来信请寄。")
-    g.units.set([tree.county_a, tree.county_a2])
-    return g
-
-
-@pytest.fixture
 def issue(group, users, campaign):
     from supervision.services.cards import card_issue
 

@@ -11,19 +11,6 @@ TODAY = datetime.date(2014, 4, 10)
 
 
 @pytest.fixture
-def group(tree, users):
-    """A group sent by 石家庄市, led by the supervisor, assigned 正定县 and 行唐县."""
-    from supervision.models import SupervisionGroup
-
-    g = SupervisionGroup.objects.create(
-        leading_unit=tree.city_a, name="市委第一督导组", card_prefix="石督卡", leader=users["supervisor"],
-        office_address="石家庄市中华南大街1号", phone="0311-86000001", email="dudao1@example.cn",
-        letters_and_visits="来信请寄石家庄市中华南大街1号第一督导组，工作日上午接待来访。")
-    g.units.set([tree.county_a, tree.county_a2])
-    return g
-
-
-@pytest.fixture
 def member(group, tree):
     """A group member with no role of their own: their whole scope comes from the group."""
     user = UserFactory(username="member", first_name="组员甲")
