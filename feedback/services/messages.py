@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
@@ -230,10 +231,10 @@ def message_forward(*, message: Message, campaign: Campaign, unit: Unit | None, 
                                 "return_reason"])
     who = f"{unit.name} · {cadre.name}" if cadre else unit.name
     _event(message, EventKind.FORWARDED, by, _("%(who)s, answer due %(date)s") % {
-        "who": who, "date": message.due_date.isoformat()})
+        "who": who, "date": date_format(message.due_date)})
     _notify_safely(
         user_ids=policy.answering_user_ids(unit),
-        title=_("A message to answer by %(date)s: %(unit)s") % {"date": message.due_date.isoformat(), "unit": who},
+        title=_("A message to answer by %(date)s: %(unit)s") % {"date": date_format(message.due_date), "unit": who},
         body=message.text[:200], url=message.get_absolute_url())
     return message
 
@@ -328,9 +329,9 @@ def _remind_overdue(message: Message) -> bool:
                 user_ids=recipients,
                 title=_("Overdue: the answer to message %(code)s (%(unit)s) was due on %(date)s") % {
                     "code": message.tracking_code, "unit": message.assigned_unit.name,
-                    "date": message.due_date.isoformat()},
+                    "date": date_format(message.due_date)},
                 body=message.text[:200], url=reverse("feedback:message_detail", args=[message.pk]))
-            _event(message, EventKind.REMINDED, None, message.due_date.isoformat())
+            _event(message, EventKind.REMINDED, None, date_format(message.due_date))
     except IntegrityError:
         log.info("overdue reminder of message %s already claimed", message.pk)
         return False

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -148,7 +149,7 @@ def message_forward(request: HttpRequest, message: Message, campaign) -> HttpRes
     if submit(request, form, lambda d: services.message_forward(message=message, campaign=campaign, today=today,
                                                                 by=request.user, **d),
               success=lambda m: _("Message forwarded; the answer is due on %(date)s.")
-              % {"date": m.due_date.isoformat()}):
+              % {"date": date_format(m.due_date)}):
         return redirect(message)
     return _step_page(request, message, form, _("Forward for an answer"),
                       due_preview=add_working_days(today, campaign.message_answer_working_days),

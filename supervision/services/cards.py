@@ -75,7 +75,7 @@ def card_issue(*, user, group: SupervisionGroup, unit: Unit, problems: Sequence[
         raise SupervisionError(_("%(unit)s is not assigned to %(group)s; a group files cards only for its own units.")
                                % {"unit": unit.name, "group": group.name})
     if due_date < today:
-        raise SupervisionError(_("The due date %(date)s is in the past.") % {"date": due_date.isoformat()})
+        raise SupervisionError(_("The due date %(date)s is in the past.") % {"date": date_format(due_date)})
     categories = list(dict.fromkeys(problems))
     if not categories:
         raise SupervisionError(_("Name at least one problem from the catalogue."))
@@ -99,7 +99,7 @@ def card_issue(*, user, group: SupervisionGroup, unit: Unit, problems: Sequence[
     with site_language():
         card_notify(card=card, user_ids=unit_answerer_ids(unit),
                     title=_("Supervision card %(number)s for %(unit)s: sign for it and answer by %(date)s")
-                    % {"number": card.number, "unit": unit.name, "date": due_date.isoformat()})
+                    % {"number": card.number, "unit": unit.name, "date": date_format(due_date)})
     return card
 
 
@@ -167,7 +167,7 @@ def card_verify(*, user, card: SupervisionCard, accept: bool, reason: str = "",
         if not reason.strip():
             raise SupervisionError(_("Give the reasons for sending the card back."))
         if new_due_date is not None and new_due_date < today:
-            raise SupervisionError(_("The due date %(date)s is in the past.") % {"date": new_due_date.isoformat()})
+            raise SupervisionError(_("The due date %(date)s is in the past.") % {"date": date_format(new_due_date)})
     if answer is not None:
         answer.verdict = Verdict.ACCEPTED if accept else Verdict.RETURNED
         answer.verdict_reason, answer.verified_by, answer.verified_at = reason.strip(), user, now
@@ -186,12 +186,12 @@ def card_verify(*, user, card: SupervisionCard, accept: bool, reason: str = "",
         if new_due_date is not None and new_due_date != card.due_date:
             card.due_date = new_due_date
             fields.append("due_date")
-            note += f"\n→ {new_due_date.isoformat()}"
+            note += f"\n→ {date_format(new_due_date)}"
         card.save(update_fields=fields)
         event_log(card=card, kind=EventKind.RETURNED, actor=user, at=now, note=note)
         with site_language():
             title = _("Supervision card %(number)s sent back: rectify further by %(date)s") % {
-                "number": card.number, "date": card.due_date.isoformat()}
+                "number": card.number, "date": date_format(card.due_date)}
     card_notify(card=card, user_ids=unit_answerer_ids(card.unit), title=title, body=reason.strip())
     return card
 
@@ -217,10 +217,10 @@ def extension_request(*, user, card: SupervisionCard, requested_due_date: dateti
         raise SupervisionError(_("Only a card the unit still has to answer can be extended."))
     if today > card.due_date:
         raise SupervisionError(_("The due date %(date)s has passed; an extension must be asked for before it.")
-                               % {"date": card.due_date.isoformat()})
+                               % {"date": date_format(card.due_date)})
     if requested_due_date <= card.due_date:
         raise SupervisionError(_("Ask for a date after the current due date %(date)s.")
-                               % {"date": card.due_date.isoformat()})
+                               % {"date": date_format(card.due_date)})
     if not reason.strip():
         raise SupervisionError(_("Give the reason for the extension."))
     if card.extensions.filter(status=ExtensionStatus.PENDING).exists():
@@ -229,11 +229,11 @@ def extension_request(*, user, card: SupervisionCard, requested_due_date: dateti
         card=card, previous_due_date=card.due_date, requested_due_date=requested_due_date, reason=reason.strip(),
         requested_by=user, requested_at=now)
     event_log(card=card, kind=EventKind.EXTENSION_REQUESTED, actor=user, at=now,
-              note=f"{card.due_date.isoformat()} → {requested_due_date.isoformat()}: {reason.strip()}")
+              note=f"{date_format(card.due_date)} → {date_format(requested_due_date)}: {reason.strip()}")
     with site_language():
         card_notify(card=card, user_ids=group_member_ids(card), exclude=user.pk,
                     title=_("%(unit)s asks to extend card %(number)s to %(date)s")
-                    % {"unit": card.unit.name, "number": card.number, "date": requested_due_date.isoformat()})
+                    % {"unit": card.unit.name, "number": card.number, "date": date_format(requested_due_date)})
     return extension
 
 
@@ -260,7 +260,7 @@ def extension_decide(*, user, extension: ExtensionRequest, approve: bool, note: 
     with site_language():
         title = (_("Extension of card %(number)s approved: now due %(date)s") if approve
                  else _("Extension of card %(number)s refused: still due %(date)s")) % {
-            "number": card.number, "date": card.due_date.isoformat()}
+            "number": card.number, "date": date_format(card.due_date)}
     card_notify(card=card, user_ids=unit_answerer_ids(card.unit), title=title, body=note.strip())
     return extension
 

@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
@@ -169,7 +170,7 @@ def spot_check_record(*, user, group: SupervisionGroup, unit: Unit, department: 
         raise SupervisionError(_("%(unit)s is not among the units of %(group)s.") % {"unit": unit.name,
                                                                                     "group": group.name})
     if checked_on > today:
-        raise SupervisionError(_("The date %(date)s is in the future.") % {"date": checked_on.isoformat()})
+        raise SupervisionError(_("The date %(date)s is in the future.") % {"date": date_format(checked_on)})
     if not department.strip() or not posts.strip():
         raise SupervisionError(_("Name the key department and the key posts checked."))
     spot = SpotCheck.objects.create(campaign=campaign, group=group, unit=unit, department=department.strip(),

@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
@@ -22,7 +23,7 @@ def _check(*, unit: Unit, date: datetime.date, way: str, attitudes: Sequence[str
            follow_up_due: datetime.date | None, today: datetime.date) -> list[str]:
     """The rules of a dispatch record; returns the attitudes, once each, in catalogue order."""
     if date > today:
-        raise SupervisionError(_("The dispatch date %(date)s is in the future.") % {"date": date.isoformat()})
+        raise SupervisionError(_("The dispatch date %(date)s is in the future.") % {"date": date_format(date)})
     if way not in DispatchWay.values:
         raise SupervisionError(_("Choose how the dispatch was held: meeting, phone or on site."))
     unknown = set(attitudes) - set(Attitude.values)
@@ -33,10 +34,10 @@ def _check(*, unit: Unit, date: datetime.date, way: str, attitudes: Sequence[str
                                  "%(unit)s.") % {"unit": unit.name})
     if follow_up_due is not None:
         if not follow_up.strip():
-            raise SupervisionError(_("Say which follow-up is due by %(date)s.") % {"date": follow_up_due.isoformat()})
+            raise SupervisionError(_("Say which follow-up is due by %(date)s.") % {"date": date_format(follow_up_due)})
         if follow_up_due < date:
             raise SupervisionError(_("The follow-up due date %(due)s is before the dispatch (%(date)s).")
-                                   % {"due": follow_up_due.isoformat(), "date": date.isoformat()})
+                                   % {"due": date_format(follow_up_due), "date": date_format(date)})
     return [a for a in Attitude.values if a in set(attitudes)]
 
 
@@ -44,11 +45,11 @@ def _notify_unit(dispatch: Dispatch) -> None:
     if not dispatch.follow_up.strip():
         return
     with site_language():
-        due = dispatch.follow_up_due.isoformat() if dispatch.follow_up_due else "—"
+        due = date_format(dispatch.follow_up_due) if dispatch.follow_up_due else "—"
         notify(user_ids=unit_answerer_ids(dispatch.unit), body=dispatch.follow_up,
                url=dispatch.get_absolute_url(),
                title=_("Dispatch of the top leader of %(unit)s on %(date)s: follow-up due %(due)s")
-               % {"unit": dispatch.unit.name, "date": dispatch.date.isoformat(), "due": due})
+               % {"unit": dispatch.unit.name, "date": date_format(dispatch.date), "due": due})
 
 
 @transaction.atomic
@@ -97,7 +98,7 @@ def dispatch_update(*, user, dispatch: Dispatch, date: datetime.date, way: str, 
     if follow_up_done_on is not None:
         if follow_up_done_on > today or follow_up_done_on < date:
             raise SupervisionError(_("The follow-up cannot be done on %(done)s: that is before the dispatch or "
-                                     "in the future.") % {"done": follow_up_done_on.isoformat()})
+                                     "in the future.") % {"done": date_format(follow_up_done_on)})
         if not follow_up_result.strip():
             raise SupervisionError(_("Describe the result of the follow-up."))
     dispatch.date, dispatch.way, dispatch.findings = date, way, findings.strip()

@@ -5,6 +5,7 @@ import datetime
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -186,7 +187,7 @@ def cards_escalate_overdue(*, today: datetime.date | None = None) -> int:
                 continue
             kind = due[0]
             reason = _("Card %(number)s was due on %(date)s and is %(days)s days overdue.") % {
-                "number": card.number, "date": card.due_date.isoformat(), "days": card.days_overdue(today)}
+                "number": card.number, "date": date_format(card.due_date), "days": card.days_overdue(today)}
             try:
                 step_take(card=card, kind=kind, reason=reason, automatic=True, today=today)
             except (IntegrityError, SupervisionError) as exc:

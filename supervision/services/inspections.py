@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
@@ -34,7 +35,7 @@ from .keycontact import failings_sync
 def _check_dates(start: datetime.date, end: datetime.date) -> None:
     if end < start:
         raise SupervisionError(_("The end date %(end)s is before the start date %(start)s.")
-                               % {"end": end.isoformat(), "start": start.isoformat()})
+                               % {"end": date_format(end), "start": date_format(start)})
 
 
 def _check_finding(result: str, finding: str, failings: Sequence[str]) -> list[str]:
@@ -98,7 +99,7 @@ def inspection_finding_record(*, user, row: InspectionUnit, result: str, finding
         raise SupervisionError(_("Only the organising activity office records the findings."))
     if today < row.inspection.start_date:
         raise SupervisionError(_("The inspection starts on %(date)s; findings come after that.")
-                               % {"date": row.inspection.start_date.isoformat()})
+                               % {"date": date_format(row.inspection.start_date)})
     failings = _check_finding(result, finding, failings)
     row.result, row.finding, row.recorded_by, row.recorded_at = result, finding.strip(), user, now
     row.save(update_fields=["result", "finding", "recorded_by", "recorded_at"])
@@ -194,7 +195,7 @@ def cross_finding_record(*, user, target: CrossTarget, result: str, finding: str
     plan = target.plan
     if not plan.is_running(today):
         raise SupervisionError(_("Findings are recorded while the plan runs (%(start)s to %(end)s, not yet reported).")
-                               % {"start": plan.start_date.isoformat(), "end": plan.end_date.isoformat()})
+                               % {"start": date_format(plan.start_date), "end": date_format(plan.end_date)})
     failings = _check_finding(result, finding, failings)
     target.result, target.finding, target.recorded_by, target.recorded_at = result, finding.strip(), user, now
     target.save(update_fields=["result", "finding", "recorded_by", "recorded_at"])

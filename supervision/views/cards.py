@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,7 +69,7 @@ def _initial_from_finding(group, finding: SpotFinding) -> dict:
     unit = check_services.assigned_unit_over(group, spot.unit)
     return {"unit": unit.pk if unit else None, "problems": [finding.category] if finding.category else [],
             "facts": _("Spot check on %(date)s of %(department)s (%(posts)s) at %(unit)s: %(finding)s") % {
-                "date": spot.checked_on.isoformat(), "department": spot.department, "posts": spot.posts,
+                "date": date_format(spot.checked_on), "department": spot.department, "posts": spot.posts,
                 "unit": spot.unit.name, "finding": finding.text}}
 
 

@@ -306,3 +306,14 @@ def test_r1_3_card_list_yes_no_filters_read_all_not_unknown(login, users, group,
     for name in ("overdue", "open", "escalated"):
         select = _re.search(rf'<select name="{name}".*?</select>', page, _re.S).group(0)
         assert ">全部<" in select and "未知" not in select, select
+
+
+def test_r1_3_notices_about_a_card_give_its_dates_in_chinese(issue, users, tree):
+    """R1.3 what the liaison reads about a card (issued, extension granted) names dates as 2014年4月20日,
+    never 2014-04-20, whatever language the supervisor's page was in."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        card = issue(due=datetime.date(2014, 4, 20))
+    title = Notification.objects.get(user=users["liaison"], title__contains=card.number).title
+    assert "2014年4月20日" in title and "2014-04-20" not in title
