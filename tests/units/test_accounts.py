@@ -112,6 +112,15 @@ def test_r0_1_office_home_links_to_the_accounts(login, tree, users):
     assert link not in login(users["liaison"]).get(reverse("home")).content.decode()
 
 
+def test_r0_1_the_header_offers_accounts_to_offices_only(login, tree, users):
+    """R0.1 every page's header links to the account pages for an office (账号), never for a role that would
+    be refused them."""
+    page = reverse("units:cadre_list")
+    assert 'id="nav-accounts"' in login(users["county_office"]).get(page).content.decode()
+    for role in ("liaison", "supervisor", "leader"):
+        assert 'id="nav-accounts"' not in login(users[role]).get(page).content.decode(), role
+
+
 def test_r0_1_non_offices_have_no_account_pages(login, tree, users):
     """R0.1 a liaison, supervisor or leader gets 403 on the list and 404 on an account."""
     for role in ("liaison", "supervisor", "leader", "no_role"):
