@@ -164,10 +164,22 @@ class SpotCheckFilter(UnitFilterSet):
 class InspectionFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Title or leader"), method="filter_q")
     unit = django_filters.CharFilter(label=_("Unit name or code"), method="filter_unit")
+    state = django_filters.ChoiceFilter(label=_("State"), method="filter_state", choices=[
+        ("running", _("Under way")), ("upcoming", _("Not started")), ("ended", _("Ended"))])
 
     class Meta:
         model = SpecialInspection
         fields: list[str] = []
+
+    def filter_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "running":
+            return queryset.running(today)
+        if value == "upcoming":
+            return queryset.filter(start_date__gt=today)
+        if value == "ended":
+            return queryset.filter(end_date__lt=today)
+        return queryset
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -112,6 +112,10 @@ class SpecialInspectionQuerySet(models.QuerySet):
         return self.filter(scope_q(user, "organising_unit__")
                            | Q(pk__in=InspectionUnit.objects.filter(scope_q(user, "unit__")).values("inspection_id")))
 
+    def running(self, today) -> "SpecialInspectionQuerySet":
+        """R3.3 inspections under way on ``today`` (between their first and last day)."""
+        return self.filter(start_date__lte=today, end_date__gte=today)
+
 
 class CrossInspectionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CrossInspectionQuerySet":

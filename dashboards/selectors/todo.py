@@ -41,6 +41,7 @@ from supervision.models import (
     CrossInspection,
     ExtensionRequest,
     ExtensionStatus,
+    SpecialInspection,
     SupervisionCard,
 )
 from supervision.querysets import acts_for_group_q
@@ -307,6 +308,20 @@ def _cross_running(user, campaign: Campaign | None, today: datetime.date) -> Tod
                     _url("supervision:cross_list", state="running"), qs, build)
 
 
+def _special_running(user, campaign: Campaign | None, today: datetime.date) -> TodoSection:
+    """R3.3 special inspections organised in or covering the user's scope, under way today, ending first."""
+    qs = (SpecialInspection.objects.visible_to(user).running(today).select_related("organising_unit")
+          .order_by("end_date", "pk") if campaign else SpecialInspection.objects.none())
+    if campaign:
+        qs = qs.filter(campaign=campaign)
+
+    def build(i: SpecialInspection) -> TodoItem:
+        return TodoItem(i.title, i.organising_unit.name, i.get_absolute_url(), i.end_date)
+
+    return _section("special", _("Special inspections under way"), _("No special inspection is under way."),
+                    _url("supervision:inspection_list", state="running"), qs, build)
+
+
 def _overdue_cards(user, today: datetime.date) -> TodoSection:
     """R1.3, R5.4 cards whose unit is late: the next rung of the ladder comes on them, the longest late first."""
     qs = SupervisionCard.objects.visible_to(user).overdue(today).select_related("unit").order_by("due_date", "pk")
@@ -368,7 +383,7 @@ def todo_for(user, *, today: datetime.date) -> TodoPage:
         units = sorted({g.unit_id for g in grants if g.role in WRITE_ROLES})
         sections = [_messages(user, today), _materials(user, campaign), _extensions(user, today),
                     _requests_received(user, campaign), _replies_to_settle(user, campaign), _notices_not_read(user),
-                    _criticisms(user)]
+                    _criticisms(user), _special_running(user, campaign, today)]
         if units:
             sections += [_obligations(user, campaign, units, today), _notices_to_read(user)]
         groups.append(TodoGroup("office", _("Activity office"), sections))
@@ -380,6 +395,7 @@ def todo_for(user, *, today: datetime.date) -> TodoPage:
                    CardStatus.ANSWERED, today),
             _extensions(user, today),
             _cross_running(user, campaign, today),
+            _special_running(user, campaign, today),
             _overdue_cards(user, today),
         ]))
     if "leader" in roles or superuser:

@@ -64,10 +64,10 @@ def test_issue12_r0_1_each_role_sees_its_own_sections(login, users, campaign):
     assert {"obligations", "cards_sign", "cards_answer", "messages", "reports", "replies", "notices"} <= set(liaison)
     office = _keys(_home(login(users["county_office"])))
     assert set(office) == {"office"}
-    assert {"messages", "materials", "extensions", "requests", "notices_unread"} <= set(office["office"])
+    assert {"messages", "materials", "extensions", "requests", "notices_unread", "special"} <= set(office["office"])
     assert set(_keys(_home(login(users["supervisor"])))) == {"supervisor"}
     assert _keys(_home(login(users["supervisor"])))["supervisor"] == ["cards_verify", "extensions", "cross",
-                                                                      "overdue_cards"]
+                                                                      "special", "overdue_cards"]
     assert _keys(_home(login(users["leader"]))) == {"leader": ["approvals", "escalations"]}
     no_role = _home(login(users["no_role"]))
     assert 'id="todo-none"' in no_role.content.decode()
@@ -75,7 +75,7 @@ def test_issue12_r0_1_each_role_sees_its_own_sections(login, users, campaign):
 
 def test_issue12_empty_states_per_section(login, users, campaign):
     page = _home(login(users["supervisor"])).content.decode()
-    assert page.count("todo-empty") == 4
+    assert page.count("todo-empty") == 5
     assert "没有待核查的整改反馈。" in page or "No answer waits for verification." in page
 
 
@@ -403,3 +403,30 @@ def test_issue12_home_queries_do_not_grow_with_data(login, users, issue, tree, c
         _home(client)
     with django_assert_max_num_queries(14):
         client.get(reverse("dashboards:done"))
+
+
+def test_issue12_r3_3_special_inspections_under_way_for_supervisor_and_office(login, users, tree, campaign):
+    """R3.3 a special inspection of 正定县 under way today: the supervisor and the organising city office see it
+    under "special inspections under way", the count is the inspection list filtered to those under way, an
+    inspection that ended is not listed, and 迁安市's office sees none (R0.1)."""
+    from supervision.services.inspections import inspection_create
+    from tests.factories import CadreFactory
+    from units.models import Rank
+
+    today = timezone.localdate()
+    chief = CadreFactory(unit=tree.city_a, name="钱厅长", post="市委常委、组织部部长", rank=Rank.DEPARTMENT)
+
+    def create(title, start, end):
+        return inspection_create(user=users["city_office"], title=title, organising_unit=tree.city_a, leader=chief,
+                                 units=[tree.county_a], start_date=start, end_date=end, campaign=campaign,
+                                 today=start)
+
+    running = create("学习教育环节专题调研", today - datetime.timedelta(days=2), today + datetime.timedelta(days=5))
+    create("上一轮专题调研", today - datetime.timedelta(days=30), today - datetime.timedelta(days=20))
+    for role, group in (("supervisor", "supervisor"), ("city_office", "office")):
+        client = login(users[role])
+        section = _section(_home(client), group, "special")
+        assert [i.title for i in section.items] == [running.title], role
+        assert section.count == 1 == _list_count(client, section.list_url), role
+        assert client.get(section.items[0].url).status_code == 200
+    assert _section(_home(login(users["county_office_b"])), "office", "special").count == 0
