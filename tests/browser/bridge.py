@@ -51,9 +51,19 @@ def bridge(page, client) -> None:
         path = url.path + (f"?{url.query}" if url.query else "")
         extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items()
                  if k.lower().startswith("hx-")}
+        # A page that answers a form with a redirect is followed here, by the client: Chromium does not
+        # always hand the redirected request of a fulfilled POST back to the route (it then goes to the
+        # network and fails), so the browser gets the page the redirect leads to, as a user sees it.
         response = client.generic(request.method, path, data=request.post_data_buffer or b"",
                                   content_type=request.headers.get("content-type", "application/octet-stream"),
                                   **extra)
+        hops = 0
+        while request.is_navigation_request() and response.status_code in (301, 302, 303) and hops < 5:
+            location = urlsplit(response["Location"])
+            if location.netloc not in ("", "testserver"):
+                break
+            response = client.get(location.path + (f"?{location.query}" if location.query else ""))
+            hops += 1
         body = b"".join(response.streaming_content) if response.streaming else response.content
         headers = {k: v for k, v in response.items() if k.lower() not in _HOP_BY_HOP}
         route.fulfill(status=response.status_code, headers=headers, body=body)

@@ -101,7 +101,9 @@ def test_issue12_r5_4_the_leaders_day_approves_an_interview(page, client, users,
     if page.locator("[id^=decide-step-]").count():
         page.locator("[id^=decide-step-]").first.click()
     page.get_by_label(zh("Approve"), exact=True).check()
-    page.get_by_role("button", name=zh("Record the decision")).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=zh("Record the decision")).click()
+    expect(page.locator(".alert-danger")).to_have_count(0)
     settled(page, "todo-leader-approvals", card.number)
 
 
@@ -115,5 +117,7 @@ def test_issue12_r3_2_the_offices_day_reviews_a_material(page, client, users, tr
     expect(section.locator("[data-count]")).to_have_attribute("data-count", "1")
     section.locator("li.list-group-item a").first.click()
     page.locator("#review-form").get_by_label(zh("Approve"), exact=True).check()
-    page.locator("#review-form").get_by_role("button", name=zh("Record the decision")).click()
+    with page.expect_navigation():
+        page.locator("#review-form").get_by_role("button", name=zh("Record the decision")).click()
+    expect(page.locator(".alert-danger")).to_have_count(0)
     settled(page, "todo-office-materials", tree.township_a.name)
