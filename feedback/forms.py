@@ -75,15 +75,6 @@ class BoardForm(forms.Form):
         queryset=Unit.objects.all(), widget=forms.HiddenInput,
         error_messages={"required": _("Choose the unit your message is about: search for it above."),
                         "invalid_choice": _("That unit does not exist; search for it again and choose it.")})
-
-    def clean_unit(self):
-        """R0.1 a unit closed or merged takes no new messages: the citizen is told to write about the unit
-        that took over its work (the search no longer offers it; this catches an old link or page)."""
-        unit = self.cleaned_data["unit"]
-        if unit is not None and unit.closed_on is not None:
-            raise forms.ValidationError(_("%(unit)s has been closed or merged. Search for the unit that took over "
-                                          "its work and write about that one.") % {"unit": unit.name})
-        return unit
     category = forms.ChoiceField(label=_("What is it about?"), choices=Category.choices, widget=forms.RadioSelect)
     text = _text(_("Your message"), help_text=_("At most %(max)s characters. Do not write your phone number here: "
                                                  "use the fields below, which only the office sees.")

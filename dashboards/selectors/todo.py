@@ -296,10 +296,8 @@ def _criticisms(user) -> TodoSection:
 
 def _cross_running(user, campaign: Campaign | None, today: datetime.date) -> TodoSection:
     """R5.3 cross inspections of the user's groups under way today."""
-    qs = (CrossInspection.objects.visible_to(user).running(today).select_related("group").order_by("end_date", "pk")
-          if campaign else CrossInspection.objects.none())
-    if campaign:
-        qs = qs.filter(campaign=campaign)
+    qs = (CrossInspection.objects.visible_to(user).running(today).filter(campaign=campaign).select_related("group")
+          .order_by("end_date", "pk"))
 
     def build(p: CrossInspection) -> TodoItem:
         return TodoItem(str(p), p.group.name, reverse("supervision:cross_detail", args=[p.pk]), p.end_date)
@@ -310,10 +308,8 @@ def _cross_running(user, campaign: Campaign | None, today: datetime.date) -> Tod
 
 def _special_running(user, campaign: Campaign | None, today: datetime.date) -> TodoSection:
     """R3.3 special inspections organised in or covering the user's scope, under way today, ending first."""
-    qs = (SpecialInspection.objects.visible_to(user).running(today).select_related("organising_unit")
-          .order_by("end_date", "pk") if campaign else SpecialInspection.objects.none())
-    if campaign:
-        qs = qs.filter(campaign=campaign)
+    qs = (SpecialInspection.objects.visible_to(user).running(today).filter(campaign=campaign)
+          .select_related("organising_unit").order_by("end_date", "pk"))
 
     def build(i: SpecialInspection) -> TodoItem:
         return TodoItem(i.title, i.organising_unit.name, i.get_absolute_url(), i.end_date)

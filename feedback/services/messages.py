@@ -92,7 +92,7 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
         raise FeedbackError(_("Choose what the message is about."))
     if channel not in Channel.values:
         raise FeedbackError(_("Unknown channel."))
-    if channel == Channel.BOARD and Unit.objects.filter(pk=unit.pk, closed_on__isnull=False).exists():
+    if channel == Channel.BOARD and unit.closed_on is not None:  # R0.1 an old page or link naming a closed unit
         raise FeedbackError(_("%(unit)s has been closed or merged. Search for the unit that took over its work and "
                               "write about that one.") % {"unit": unit.name})
     if channel != Channel.BOARD and received_by is None:

@@ -57,6 +57,7 @@ def test_r4_4_the_public_board_no_longer_offers_a_closed_unit(campaign, tree, us
     from units.services import unit_close
 
     unit_close(user=users["county_office"], unit=tree.village_a, on=TODAY)
+    tree.village_a.refresh_from_db()
     name = tree.village_a.name
     hits = client.get(reverse("feedback:board_units"), {"q": name}).context["hits"]
     assert [hit.unit for hit in hits] == []
