@@ -84,3 +84,17 @@ def build_tree() -> Tree:
                                   is_top_leader=True, is_team_member=True, is_party_secretary=True)
     return Tree(province, city_a, county_a, county_a2, township_a, village_a, city_b, county_b, township_b,
                 cadre_a, cadre_b, cadre_province)
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    """A spreadsheet (.xlsx) holding ``rows``, as a user would upload it to an import page."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

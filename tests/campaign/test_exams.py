@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import datetime
-import io
 import random
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,7 +15,7 @@ from campaign.selectors.exams import exam_candidates
 from campaign.services.exams import exam_create, exam_makeup_record, exam_results_enter
 from campaign.selectors.exams import pass_rate
 from reports.excel import read_table
-from tests.factories import CadreFactory, user_with_role
+from tests.factories import CadreFactory, user_with_role, xlsx_bytes
 
 D = datetime.date
 
@@ -45,15 +43,6 @@ def _scores_post(client, exam, scores: dict, **query):
     url = reverse("campaign:exam_results", args=[exam.pk])
     return client.post(url + (f"?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else ""),
                        {f"score_{c.pk}": s for c, s in scores.items()})
-
-
-def _xlsx(rows: list[list]) -> bytes:
-    wb = openpyxl.Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 # --- creating exams
@@ -187,7 +176,7 @@ def test_r2_6_import_with_bad_rows_writes_nothing_and_names_each_row(login, user
             ["130123", "王正定", "90"],      # row 7: twice
             ["999999", "无名", "60"],        # row 8: no such unit
             ["130123001001", "孙支书", ""]]  # blank score: skipped, not an error
-    response = _upload(client, exam, "scores.xlsx", _xlsx(rows))
+    response = _upload(client, exam, "scores.xlsx", xlsx_bytes(rows))
     plan = response.context["plan"]
     assert not plan.ok
     assert [r.line for r in plan.error_rows] == [3, 4, 5, 6, 7, 8]
@@ -219,7 +208,7 @@ def test_r2_6_import_template_lists_the_cadres_who_sit(login, users, exam, cadre
 
 
 def test_r2_6_import_is_refused_to_other_counties_and_read_only_roles(login, users, exam):
-    data = _xlsx([HEADER, ["130123", "王正定", "88"]])
+    data = xlsx_bytes([HEADER, ["130123", "王正定", "88"]])
     assert _upload(login(users["county_office_b"]), exam, "s.xlsx", data).status_code == 404
     assert _upload(login(users["supervisor"]), exam, "s.xlsx", data).status_code == 403
     assert not ExamResult.objects.exists()

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.factories import xlsx_bytes
 from units import services
 from units.models import AccountProfile, RoleAssignment, RoleChange
 from units.services import ONE_TIME_ALPHABET
@@ -20,17 +21,8 @@ User = get_user_model()
 HEADER = ["用户名", "姓名", "单位编码", "角色"]
 
 
-def _xlsx(rows: list[list[str]]) -> bytes:
-    wb = openpyxl.Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def _upload(client, rows):
-    return client.post(reverse("units:account_import"), {"file": SimpleUploadedFile("accounts.xlsx", _xlsx(rows))})
+    return client.post(reverse("units:account_import"), {"file": SimpleUploadedFile("accounts.xlsx", xlsx_bytes(rows))})
 
 
 def _table(response) -> str:

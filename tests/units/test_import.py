@@ -1,23 +1,12 @@
 """R0.4 spreadsheet import of units and cadres: preview with row errors, all or nothing."""
 from __future__ import annotations
 
-import io
 
-import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import add
+from tests.factories import add, xlsx_bytes
 from units.models import Cadre, Unit
-
-
-def _xlsx(rows: list[list[str]]) -> bytes:
-    wb = openpyxl.Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -42,7 +31,7 @@ def test_r0_4_units_import_with_a_bad_row_writes_nothing_and_names_the_rows(logi
             ["130283002", "越权镇", "130283", "乡镇", "基层党组织", "", ""],    # row 5: parent in another county
             ["130123004", "层级错镇", "130123", "市", "基层党组织", "", "也许"]]  # row 6: level above, bad flag
     before = Unit.objects.count()
-    response = _upload(client, "units", "units.xlsx", _xlsx(rows))
+    response = _upload(client, "units", "units.xlsx", xlsx_bytes(rows))
     assert response.status_code == 200
     plan = response.context["plan"]
     assert not plan.ok
@@ -80,13 +69,13 @@ def test_r0_4_cadres_import_all_or_nothing(login, tree, users):
     good = ["130123001", "陈镇长", "镇长", "科级", "否", "是", "否", "是", "", "13800000001"]
     bad = ["130283001", "越界人", "镇长", "科级", "", "", "", "", "", ""]      # other county
     worse = ["130123001", "赵某", "", "司级", "", "", "", "", "流窜", "abc"]    # rank, group, phone
-    response = _upload(client, "cadres", "cadres.xlsx", _xlsx([CADRE_HEADER, good, bad, worse]))
+    response = _upload(client, "cadres", "cadres.xlsx", xlsx_bytes([CADRE_HEADER, good, bad, worse]))
     plan = response.context["plan"]
     assert [r.line for r in plan.error_rows] == [3, 4]
     assert len(plan.error_rows[1].errors) == 3
     assert not Cadre.objects.filter(name="陈镇长").exists()
 
-    response = _upload(client, "cadres", "cadres.xlsx", _xlsx([CADRE_HEADER, good]))
+    response = _upload(client, "cadres", "cadres.xlsx", xlsx_bytes([CADRE_HEADER, good]))
     assert response.context["plan"].ok
     client.post(reverse("units:import_confirm", args=[response.context["token"]]))
     cadre = Cadre.objects.get(name="陈镇长")
