@@ -21,6 +21,7 @@ urlpatterns = [
     path("campaign/", include("campaign.urls")),
     path("supervision/", include("supervision.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("imports/", include("web.urls")),
     path("", include("feedback.urls")),
 ]
 

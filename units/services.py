@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from web.imports import Column, ImportPlan, ImportRow, map_header, parse_bool, read_plan  # noqa: F401 (re-exported)
+from web.imports import Column, ImportPlan, ImportRow, map_header, plan_failed, parse_bool, read_plan  # noqa: F401 (re-exported)
 
 from .errors import UnitsError
 from .models import (AccountProfile, Cadre, Level, Rank, Role, RoleAssignment, RoleChange, SpecialGroup, Unit, UnitKind,
@@ -178,7 +178,7 @@ def import_apply(*, user, kind: str, table: list[list[str]]) -> int:
         raise PermissionDenied
     plan = import_check(user=user, kind=kind, table=table)
     if not plan.ok:
-        raise UnitsError(_("The file has errors; nothing was imported."))
+        raise UnitsError(plan_failed(plan))
     if kind == "units":
         return _apply_units(plan.rows)
     return _apply_cadres(plan.rows)
@@ -603,7 +603,7 @@ def accounts_import_apply(*, user, table: list[list[str]]) -> list[tuple[str, st
     require(user, "units.manage_accounts")
     plan = accounts_import_check(user=user, table=table)
     if not plan.ok:
-        raise UnitsError(_("The file has errors; nothing was imported."))
+        raise UnitsError(plan_failed(plan))
     units = {u.code: u for u in Unit.objects.filter(code__in={r.values["unit_code"] for r in plan.rows})}
     roles = _role_lookup()
     created = []

@@ -17,6 +17,7 @@ from web.decorators import permission_required
 from web.downloads import XLSX, download
 from web.forms import act, form_once, submit
 from web.lists import configure, filtered, table_list
+from web.models import PendingImport
 
 from . import selectors, services
 from .filters import CadreFilter
@@ -196,10 +197,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """R0.4 write a checked file: checked again, in one transaction, or nothing."""
 
-    def done(count: int, pending: dict) -> HttpResponse:
+    def done(count: int, pending: PendingImport) -> HttpResponse:
         messages.success(request, _("%(count)s rows imported from %(name)s.") % {"count": count,
-                                                                                  "name": pending["name"]})
-        return redirect("units:tree" if pending["kind"] == "units" else "units:cadre_list")
+                                                                                  "name": pending.name})
+        return redirect("units:tree" if pending.kind == "units" else "units:cadre_list")
 
     return imports.confirm(request, token, IMPORTERS, read=read_spreadsheet, again_url=reverse("units:import"),
                            done=done)
@@ -350,9 +351,9 @@ def account_import(request: HttpRequest) -> HttpResponse:
 def account_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """R0.1, R0.4 create the accounts of a checked file, all or none; their one-time passwords shown once."""
 
-    def done(rows: list, pending: dict) -> HttpResponse:
+    def done(rows: list, pending: PendingImport) -> HttpResponse:
         messages.success(request, _("%(count)s accounts created from %(name)s.") % {"count": len(rows),
-                                                                                   "name": pending["name"]})
+                                                                                   "name": pending.name})
         return _show_password(request, rows, reverse("units:account_list"))
 
     return imports.confirm(request, token, ACCOUNT_IMPORTERS, read=read_spreadsheet,

@@ -5,6 +5,10 @@ An app provides an ``Importer`` (which columns, how to check rows, how to write 
 turns an uploaded file into rows of strings; the flow stores the upload, shows the one preview template
 (``web/import_preview.html``) and, on confirmation, hands the same file to ``importer.write``, which checks
 every row again inside its transaction and writes all of them or none.
+
+A file without errors is kept as a ``PendingImport`` of its uploader (not in the session), so one left
+unconfirmed is on the uploader's to-do list (issue 12) and their list of imports waiting, from where it is
+confirmed or discarded; beat forgets it after ``IMPORT_PENDING_DAYS``.
 """
 from __future__ import annotations
 
@@ -17,15 +21,17 @@ from typing import Any, Protocol
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .errors import DomainError
+from .models import PendingImport
 
 PREVIEW_ROWS = 500
-SESSION_KEY = "imports"
 TRUE_WORDS = {"1", "y", "yes", "true", "是", "√", "✓", "x"}
 FALSE_WORDS = {"", "0", "n", "no", "false", "否"}
 
@@ -127,6 +133,20 @@ def read_plan(kind: str, table: list[list[str]], columns: list[Column]) -> Impor
     return ImportPlan(kind, rows, file_errors)
 
 
+def plan_failed(plan: ImportPlan, *, shown: int = 3) -> str:
+    """Why a file checked again at confirmation is refused: the first errors, each with its row, so the user
+    knows what changed since the preview (e.g. the same codes imported meanwhile)."""
+    reasons = list(plan.file_errors)
+    reasons += [_("row %(line)s: %(errors)s") % {"line": r.line, "errors": " ".join(r.errors)}
+                for r in plan.error_rows[:max(shown - len(reasons), 0)]]
+    more = len(plan.file_errors) + len(plan.error_rows) - len(reasons)
+    text = _("The file has errors; nothing was imported.") + " " + "；".join(reasons)
+    if more > 0:
+        text += " " + ngettext("(%(count)s more row with errors)", "(%(count)s more rows with errors)",
+                               more) % {"count": more}
+    return text
+
+
 def parse_bool(value: str, label: str, errors: list[str]) -> bool:
     """A yes/no cell in either language; an error (and ``False``) for anything else."""
     v = value.strip().lower()
@@ -184,8 +204,26 @@ def _import_dir() -> Path:
     return path
 
 
-def _pending(request: HttpRequest) -> dict:
-    return request.session.setdefault(SESSION_KEY, {})
+def _forget(pending: PendingImport) -> None:
+    """Delete a pending import and, once that is committed, its stored file."""
+    path = _import_dir() / pending.file
+    pending.delete()
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def discard(pending: PendingImport) -> None:
+    """The uploader drops a file waiting for confirmation: nothing of it is written."""
+    _forget(pending)
+
+
+def pending_purge(*, days: int | None = None, now=None) -> int:
+    """Forget the imports left unconfirmed for more than ``days`` (``IMPORT_PENDING_DAYS``) days, files and
+    all; return how many."""
+    stale = list(PendingImport.objects.older_than(settings.IMPORT_PENDING_DAYS if days is None else days,
+                                                  now=now or timezone.now()))
+    for pending in stale:
+        _forget(pending)
+    return len(stale)
 
 
 def upload(request: HttpRequest, importers: dict[str, Importer], *, read: Reader, template: str,
@@ -193,8 +231,9 @@ def upload(request: HttpRequest, importers: dict[str, Importer], *, read: Reader
            ) -> HttpResponse:
     """The upload page (``template`` with ``form``) and, for a readable file, the preview of every row.
 
-    A file without errors waits under a token in the user's session (bound to ``scope``, e.g. the exam
-    it is for) until confirmed at ``confirm_url(token)``; nothing is written here."""
+    A file without errors waits as the user's ``PendingImport`` (bound to ``scope``, e.g. the exam it is for;
+    labelled with ``context["heading"]`` when given) until confirmed at ``confirm_url(token)``; nothing else
+    is written here."""
     form = ImportForm(request.POST or None, request.FILES or None,
                       kinds=[(key, importer.label) for key, importer in importers.items()])
     if request.method == "POST" and form.is_valid():
@@ -213,9 +252,11 @@ def upload(request: HttpRequest, importers: dict[str, Importer], *, read: Reader
             form.add_error("file", str(exc))
         else:
             if plan.ok:
-                _pending(request)[token] = {"kind": kind, "file": stored.name, "name": upload_file.name,
-                                            "scope": scope}
-                request.session.modified = True
+                heading = (context or {}).get("heading")
+                label = f"{importer.label} · {heading}" if heading else str(importer.label)
+                PendingImport.objects.create(token=token, user=request.user, kind=kind, scope=scope, label=label,
+                                             file=stored.name, name=upload_file.name[:255], rows=len(plan.rows),
+                                             confirm_url=confirm_url(token), again_url=again_url)
             else:
                 stored.unlink(missing_ok=True)
             listed = plan.error_rows or plan.rows
@@ -233,25 +274,31 @@ def upload(request: HttpRequest, importers: dict[str, Importer], *, read: Reader
 
 
 def confirm(request: HttpRequest, token: str, importers: dict[str, Importer], *, read: Reader, again_url: str,
-            done: Callable[[Any, dict], HttpResponse], scope: str = "") -> HttpResponse:
+            done: Callable[[Any, PendingImport], HttpResponse], scope: str = "") -> HttpResponse:
     """Write a previewed file (POST only): read again, checked again and written in one transaction by its
     importer, or nothing (the error is shown and the user goes back to ``again_url``). A token is spent
-    by its first confirmation; another user's or another scope's token is a 404."""
-    pending = request.session.get(SESSION_KEY, {}).get(token)
-    if pending is None or pending.get("scope", "") != scope or pending["kind"] not in importers:
+    by its first confirmation; another user's or another scope's token is a 404. ``done(result, pending)``
+    gets the ``PendingImport`` (its ``kind`` and ``name``)."""
+    pending = PendingImport.objects.of(request.user).filter(token=token, scope=scope,
+                                                            kind__in=list(importers)).first()
+    if pending is None:
         raise Http404
-    stored = _import_dir() / pending["file"]
     try:
-        result = importers[pending["kind"]].write(user=request.user,
-                                                  table=read(stored.read_bytes(), pending["name"]))
+        table = read((_import_dir() / pending.file).read_bytes(), pending.name)
     except OSError:
+        _forget(pending)
         messages.error(request, _("The uploaded file is gone; upload it again."))
         return redirect(again_url)
+    try:
+        with transaction.atomic():
+            result = importers[pending.kind].write(user=request.user, table=table)
+            # spent with the rows it wrote: a second confirmation (a double click) finds nothing
+            if PendingImport.objects.filter(pk=pending.pk).delete()[0] == 0:
+                raise Http404
     except DomainError as exc:
+        _forget(pending)
         messages.error(request, str(exc))
         return redirect(again_url)
-    finally:
-        request.session[SESSION_KEY].pop(token, None)
-        request.session.modified = True
-    stored.unlink(missing_ok=True)
+    path = _import_dir() / pending.file
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
     return done(result, pending)

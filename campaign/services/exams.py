@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from units.models import RoleAssignment, Unit
-from web.imports import Column, ImportPlan, ImportRow, map_header
+from web.imports import Column, ImportPlan, ImportRow, map_header, plan_failed
 
 from .. import policy
 from ..errors import CampaignError
@@ -259,7 +259,7 @@ def exam_import_apply(*, user, exam: Exam, table: list[list[str]]) -> ResultsEnt
     """R2.6 check the file again and enter all its scores in one transaction, or nothing."""
     plan = exam_import_check(user=user, exam=exam, table=table)
     if not plan.ok:
-        raise CampaignError(_("The file has errors; nothing was imported."))
+        raise CampaignError(plan_failed(plan))
     keys = {(r.values["unit_code"], r.values["name"]): _parse_score(r.values["score"])
             for r in plan.rows if r.values.get("score")}
     ids = {(code, name): pk for pk, code, name in exam_candidates(exam).filter(

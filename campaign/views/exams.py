@@ -20,6 +20,7 @@ from web.decorators import campaign_required, permission_required
 from web.downloads import XLSX, download
 from web.forms import act, form_once, submit
 from web.lists import configure, filtered, table_list
+from web.models import PendingImport
 
 from ..filters import CandidateFilter, ExamFilter, OwedFilter, ResultFilter
 from ..forms.exams import ExamForm, MakeupForm, ScoresForm, score_field_name
@@ -137,9 +138,9 @@ def exam_import(request: HttpRequest, exam: Exam) -> HttpResponse:
 def exam_import_confirm(request: HttpRequest, exam: Exam, token: str) -> HttpResponse:
     """R2.6 enter a checked file's scores: checked again, in one transaction, or nothing."""
 
-    def done(outcome, pending: dict) -> HttpResponse:
+    def done(outcome, pending: PendingImport) -> HttpResponse:
         messages.success(request, _("Results imported from %(name)s: %(created)s new, %(updated)s changed, "
-                                    "%(failed)s failed.") % {"name": pending["name"], "created": outcome.created,
+                                    "%(failed)s failed.") % {"name": pending.name, "created": outcome.created,
                                                              "updated": outcome.updated, "failed": outcome.failed})
         return redirect(exam)
 

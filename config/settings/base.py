@@ -182,6 +182,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+# days a checked spreadsheet waits for its uploader's confirmation before beat forgets it (issue 12)
+IMPORT_PENDING_DAYS = env.int("IMPORT_PENDING_DAYS", default=7)
 
 # --- forms, tables
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

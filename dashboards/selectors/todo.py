@@ -2,7 +2,8 @@
 what they settled. Each section reads through the owning app's scoped queryset and names the list page (with
 its filters) whose rows it counts, so the count on the home page is the length of that list.
 
-R0.1 scope: every section starts from ``visible_to(user)`` or the user's own role rows; R1.3, R2.3–R3.2,
+R0.1 scope: every section starts from ``visible_to(user)`` or the user's own role rows (or, for imports
+waiting, the user's own uploads); R0.4, R1.3, R2.3–R3.2,
 R4.4, R5.1, R5.2, R5.4 and X3 name what waits. A fixed number of queries whatever the size of the tree: at
 most two per section (the first rows, and a count only when there are more than are shown).
 """
@@ -16,7 +17,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaign.models import (
     Campaign,
@@ -47,6 +50,7 @@ from supervision.models import (
 from supervision.querysets import acts_for_group_q
 from supervision.selectors import awaiting_approval
 from units.scoping import WRITE_ROLES, grants_of, scope_paths, scope_q
+from web.models import PendingImport
 
 #: Rows shown per section; the count says how many the list behind it holds.
 ITEMS_SHOWN = 5
@@ -283,6 +287,20 @@ def _extensions(user, today: datetime.date) -> TodoSection:
                     _url("supervision:card_list", extension="true"), qs, build)
 
 
+def _imports(user) -> TodoSection:
+    """R0.4 the user's checked spreadsheets not yet confirmed, the oldest first (only the uploader sees them)."""
+    qs = PendingImport.objects.of(user).order_by("created_at", "pk")
+
+    def build(p: PendingImport) -> TodoItem:
+        rows = ngettext("%(count)s row", "%(count)s rows", p.rows) % {"count": p.rows}
+        uploaded = _("uploaded %(date)s") % {"date": date_format(timezone.localdate(p.created_at))}
+        return TodoItem(p.name, f"{p.label} · {rows} · {uploaded}",
+                        f"{reverse('web:pending_imports')}#import-{p.token}")
+
+    return _section("imports", _("Imports waiting for confirmation"), _("No import waits for your confirmation."),
+                    reverse("web:pending_imports"), qs, build)
+
+
 def _criticisms(user) -> TodoSection:
     """R6.3 public criticisms a leader confirmed that the office has not yet published."""
     qs = criticisms_for(user).filter(published_on__isnull=True).order_by("created_at", "pk")
@@ -378,8 +396,8 @@ def todo_for(user, *, today: datetime.date) -> TodoPage:
     if is_office:
         units = sorted({g.unit_id for g in grants if g.role in WRITE_ROLES})
         sections = [_messages(user, today), _materials(user, campaign), _extensions(user, today),
-                    _requests_received(user, campaign), _replies_to_settle(user, campaign), _notices_not_read(user),
-                    _criticisms(user), _special_running(user, campaign, today)]
+                    _requests_received(user, campaign), _replies_to_settle(user, campaign), _imports(user),
+                    _notices_not_read(user), _criticisms(user), _special_running(user, campaign, today)]
         if units:
             sections += [_obligations(user, campaign, units, today), _notices_to_read(user)]
         groups.append(TodoGroup("office", _("Activity office"), sections))

@@ -116,7 +116,7 @@ def test_r0_4_template_download_has_the_headers(login, tree, users):
 
 
 def test_r0_4_a_token_is_the_uploaders_and_the_confirmation_checks_the_permission_again(login, tree, users, client):
-    """The preview's token lives in the uploader's session: another office cannot confirm it (404), and a
+    """The preview's token is the uploader's pending import: another office cannot confirm it (404), and a
     user who may no longer import gets a 403 at confirmation; nothing is written either way."""
     from django.test import Client
 

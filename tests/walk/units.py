@@ -28,6 +28,10 @@ PAGES = {
     "units:account_import": (lambda c: {}, OFFICES),
     "units:account_import_confirm": (lambda c: {"token": "0" * 32}, POST_ONLY),
     "units:account_import_template": (lambda c: {}, OFFICES),
+    # R0.4 the user's own imports waiting for confirmation (issue 12): everyone logged in has the list (empty
+    # unless they uploaded); discarding is a POST on one of their own
+    "web:pending_imports": (lambda c: {}, LOGGED_IN_OK),
+    "web:pending_import_discard": (lambda c: {"token": "0" * 32}, POST_ONLY),
     "units:whom_to_ask": (lambda c: {}, LOGGED_IN_OK),
     "units:account_detail": (lambda c: {"pk": c.users["liaison"].pk}, ACCOUNT_COUNTY_A),
     "units:account_grant": (lambda c: {"pk": c.users["liaison"].pk}, ACCOUNT_COUNTY_A),
