@@ -30,6 +30,7 @@ from campaign.models import (
     Obligation,
     ObligationKind,
     ProgressReport,
+    PublicCriticism,
     RequestStatus,
 )
 from campaign.selectors.liaison import office_units, owed_reports, own_units
@@ -49,6 +50,7 @@ from supervision.models import (
 )
 from supervision.querysets import acts_for_group_q
 from supervision.selectors import awaiting_approval
+from units.models import Level, Unit
 from units.scoping import WRITE_ROLES, grants_of, scope_paths, scope_q
 from web.models import PendingImport
 
@@ -359,6 +361,26 @@ def _approvals(user, today: datetime.date) -> TodoSection:
                     _url("supervision:approvals"), qs, build)
 
 
+def _criticisms_to_confirm(user, grants, campaign: Campaign | None, today: datetime.date) -> TodoSection:
+    """R6.3 the units a leader leads at province, city or county level that have not yet confirmed their
+    public criticism of the worst-run units below them in the running campaign, due by its end; the item
+    opens the unit's ranking, where the leader picks the units and confirms (which settles it)."""
+    issuers = sorted({g.unit_id for g in grants if g.role == "leader"})
+    qs = (Unit.objects.visible_to(user).filter(pk__in=issuers, level__lte=Level.COUNTY, closed_on__isnull=True)
+          .exclude(Exists(PublicCriticism.objects.filter(campaign=campaign, issuer=OuterRef("pk"))))
+          .order_by("path") if campaign and issuers else Unit.objects.none())
+
+    def build(unit: Unit) -> TodoItem:
+        return TodoItem(_("Public criticism of %(unit)s") % {"unit": unit.name},
+                        _("Pick the worst-run units from the ranking and confirm"),
+                        reverse("dashboards:unit_ranking", args=[unit.pk]), campaign.end_date,
+                        campaign.end_date < today)
+
+    list_url = reverse("dashboards:unit_ranking", args=[issuers[0]]) if issuers else reverse("campaign:criticisms")
+    return _section("criticisms_confirm", _("Public criticisms to confirm"),
+                    _("Every unit you lead has confirmed its public criticism."), list_url, qs, build)
+
+
 def _escalations(user, today: datetime.date) -> TodoSection:
     """R1.3, R5.4 open cards of the user's subtree on which the escalation ladder has started."""
     qs = (SupervisionCard.objects.visible_to(user).open().escalated().select_related("unit")
@@ -413,7 +435,8 @@ def todo_for(user, *, today: datetime.date) -> TodoPage:
             _overdue_cards(user, today),
         ]))
     if "leader" in roles or superuser:
-        groups.append(TodoGroup("leader", _("Leader"), [_approvals(user, today), _escalations(user, today)]))
+        groups.append(TodoGroup("leader", _("Leader"), [_approvals(user, today), _escalations(user, today),
+                                                        _criticisms_to_confirm(user, grants, campaign, today)]))
     return TodoPage(groups)
 
 
@@ -430,7 +453,8 @@ class DoneEntry:
 
 def _done_rows(user) -> QuerySet:
     """One UNION over the tables that record who acted: card events, message events, material reviews,
-    answers to requests, progress reports sent and notices marked read (kind, id, when, what)."""
+    answers to requests, progress reports sent, notices marked read and public criticisms confirmed (kind,
+    id, when, what)."""
     text = CharField()
     cards = CardEvent.objects.filter(actor=user).annotate(
         t=Value("card", output_field=text), oid=F("card_id"), when=F("at"), what=F("kind"))
@@ -447,9 +471,13 @@ def _done_rows(user) -> QuerySet:
     reads = NoticeRecipient.objects.filter(read_by=user, read_at__isnull=False).annotate(
         t=Value("notice", output_field=text), oid=F("notice_id"), when=F("read_at"),
         what=Value("read", output_field=text))
+    criticisms = PublicCriticism.objects.filter(confirmed_by=user, confirmed_at__isnull=False).annotate(
+        t=Value("criticism", output_field=text), oid=F("pk"), when=F("confirmed_at"),
+        what=Value("confirmed", output_field=text))
     fields = ("t", "oid", "when", "what")
     # each part without its model's default ordering (SQL allows ORDER BY only on the whole UNION)
-    first, *rest = [qs.order_by().values_list(*fields) for qs in (cards, msgs, mats, reqs, reports, reads)]
+    first, *rest = [qs.order_by().values_list(*fields)
+                    for qs in (cards, msgs, mats, reqs, reports, reads, criticisms)]
     return first.union(*rest, all=True).order_by("-when", "-oid")
 
 
@@ -471,6 +499,8 @@ def done_for(user, *, page: str | int | None) -> Page:
     reqs = InstructionRequest.objects.filter(pk__in=ids.get("request", ())).select_related("unit").in_bulk()
     reports = ProgressReport.objects.filter(pk__in=ids.get("report", ())).select_related("unit").in_bulk()
     notices = Notice.objects.filter(pk__in=ids.get("notice", ())).in_bulk()
+    criticisms = (PublicCriticism.objects.filter(pk__in=ids["criticism"]).select_related("issuer").in_bulk()
+                  if "criticism" in ids else {})
     entries = []
     for kind, oid, when, what in rows:
         if kind == "card" and oid in cards:
@@ -497,5 +527,9 @@ def done_for(user, *, page: str | int | None) -> Page:
         elif kind == "notice" and oid in notices:
             n = notices[oid]
             entries.append(DoneEntry(when, _("Marked read"), n.number, n.title, n.get_absolute_url()))
+        elif kind == "criticism" and oid in criticisms:
+            c = criticisms[oid]
+            entries.append(DoneEntry(when, _("Public criticism confirmed"), c.number, c.issuer.name,
+                                     reverse("campaign:criticism_detail", args=[c.pk])))
     current.object_list = entries
     return current

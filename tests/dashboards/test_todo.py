@@ -68,7 +68,7 @@ def test_issue12_r0_1_each_role_sees_its_own_sections(login, users, campaign):
     assert set(_keys(_home(login(users["supervisor"])))) == {"supervisor"}
     assert _keys(_home(login(users["supervisor"])))["supervisor"] == ["cards_verify", "extensions", "cross",
                                                                       "special", "overdue_cards"]
-    assert _keys(_home(login(users["leader"]))) == {"leader": ["approvals", "escalations"]}
+    assert _keys(_home(login(users["leader"]))) == {"leader": ["approvals", "escalations", "criticisms_confirm"]}
     no_role = _home(login(users["no_role"]))
     assert 'id="todo-none"' in no_role.content.decode()
 
@@ -237,6 +237,35 @@ def test_issue12_r1_3_leader_sees_proposed_interview(login, users, issue, tree):
     assert client.get(approvals.items[0].url).status_code == 200
     escalations = _section(_home(client), "leader", "escalations")
     assert escalations.count == 1 == _list_count(client, escalations.list_url)
+
+
+def test_issue12_r6_3_leader_confirms_the_public_criticism_then_it_moves_to_done(login, users, tree, campaign):
+    """R6.3 the provincial leader's to-do names the province's public criticism until it is confirmed (due
+    by the campaign's end, one click from the ranking that confirms it); once confirmed, the item leaves the
+    to-do and the confirmation is on the done tab. A city's leader is not asked for the province's."""
+    from campaign.services.criticism import criticism_issue
+    from tests.factories import user_with_role
+
+    client = login(users["leader"])
+    section = _section(_home(client), "leader", "criticisms_confirm")
+    assert section.count == 1 and tree.province.name in section.items[0].title
+    item = section.items[0]
+    assert item.url == reverse("dashboards:unit_ranking", args=[tree.province.pk]) == section.list_url
+    assert item.due == campaign.end_date and client.get(item.url).status_code == 200
+    city_leader = user_with_role("city_leader", "leader", tree.city_a)
+    city = _section(_home(login(city_leader)), "leader", "criticisms_confirm")
+    assert [i.title for i in city.items] == [f"{tree.city_a.name}的通报批评"]
+    client = login(users["leader"])
+    criticism = criticism_issue(user=users["leader"], campaign=campaign, issuer=tree.province,
+                                number="冀群组发〔2014〕41号", title="关于对活动组织不力单位的通报批评", body="",
+                                entries=[(tree.county_a, "学习教育走过场。", 41.5)])
+    section = _section(_home(client), "leader", "criticisms_confirm")
+    assert section.count == 0 and section.empty in client.get(reverse("home")).content.decode()
+    done = client.get(reverse("dashboards:done")).context["page"].object_list
+    assert [(e.title, e.detail) for e in done] == [(criticism.number, tree.province.name)]
+    assert client.get(done[0].url).status_code == 200
+    # the city's own criticism is still owed: the province's does not settle it
+    assert _section(_home(login(city_leader)), "leader", "criticisms_confirm").count == 1
 
 
 def test_issue12_r1_3_extension_requests_for_those_who_decide(login, users, issue, tree):
