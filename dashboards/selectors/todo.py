@@ -25,6 +25,7 @@ from campaign.models import (
     Campaign,
     ComparisonMaterial,
     InstructionRequest,
+    Meeting,
     Notice,
     NoticeRecipient,
     Obligation,
@@ -32,6 +33,7 @@ from campaign.models import (
     ProgressReport,
     PublicCriticism,
     RequestStatus,
+    StudySession,
 )
 from campaign.selectors.liaison import office_units, owed_reports, own_units
 from campaign.selectors.notices import bound_unit_ids
@@ -453,8 +455,8 @@ class DoneEntry:
 
 def _done_rows(user) -> QuerySet:
     """One UNION over the tables that record who acted: card events, message events, material reviews,
-    answers to requests, progress reports sent, notices marked read and public criticisms confirmed (kind,
-    id, when, what)."""
+    answers to requests, progress reports sent, notices marked read, public criticisms confirmed, study
+    sessions and meetings recorded (kind, id, when, what)."""
     text = CharField()
     cards = CardEvent.objects.filter(actor=user).annotate(
         t=Value("card", output_field=text), oid=F("card_id"), when=F("at"), what=F("kind"))
@@ -474,10 +476,17 @@ def _done_rows(user) -> QuerySet:
     criticisms = PublicCriticism.objects.filter(confirmed_by=user, confirmed_at__isnull=False).annotate(
         t=Value("criticism", output_field=text), oid=F("pk"), when=F("confirmed_at"),
         what=Value("confirmed", output_field=text))
+    # R2.2, R2.3 the records that fulfil a unit's obligations: study sessions and meetings the user entered
+    sessions = StudySession.objects.filter(recorded_by=user).annotate(
+        t=Value("session", output_field=text), oid=F("pk"), when=F("created_at"),
+        what=Value("recorded", output_field=text))
+    meetings = Meeting.objects.filter(recorded_by=user).annotate(
+        t=Value("meeting", output_field=text), oid=F("pk"), when=F("created_at"),
+        what=Value("recorded", output_field=text))
     fields = ("t", "oid", "when", "what")
     # each part without its model's default ordering (SQL allows ORDER BY only on the whole UNION)
     first, *rest = [qs.order_by().values_list(*fields)
-                    for qs in (cards, msgs, mats, reqs, reports, reads, criticisms)]
+                    for qs in (cards, msgs, mats, reqs, reports, reads, criticisms, sessions, meetings)]
     return first.union(*rest, all=True).order_by("-when", "-oid")
 
 
@@ -501,6 +510,10 @@ def done_for(user, *, page: str | int | None) -> Page:
     notices = Notice.objects.filter(pk__in=ids.get("notice", ())).in_bulk()
     criticisms = (PublicCriticism.objects.filter(pk__in=ids["criticism"]).select_related("issuer").in_bulk()
                   if "criticism" in ids else {})
+    sessions = (StudySession.objects.filter(pk__in=ids["session"]).select_related("unit").in_bulk()
+                if "session" in ids else {})
+    meetings = (Meeting.objects.filter(pk__in=ids["meeting"]).select_related("unit").in_bulk()
+                if "meeting" in ids else {})
     entries = []
     for kind, oid, when, what in rows:
         if kind == "card" and oid in cards:
@@ -531,5 +544,13 @@ def done_for(user, *, page: str | int | None) -> Page:
             c = criticisms[oid]
             entries.append(DoneEntry(when, _("Public criticism confirmed"), c.number, c.issuer.name,
                                      reverse("campaign:criticism_detail", args=[c.pk])))
+        elif kind == "session" and oid in sessions:
+            ss = sessions[oid]
+            entries.append(DoneEntry(when, _("Study session recorded"), f"{date_format(ss.date)} {ss.topic}",
+                                     ss.unit.name, reverse("campaign:study_session_detail", args=[ss.pk])))
+        elif kind == "meeting" and oid in meetings:
+            mt = meetings[oid]
+            entries.append(DoneEntry(when, _("Meeting recorded"), f"{date_format(mt.date)} {mt.get_kind_display()}",
+                                     mt.unit.name, mt.get_absolute_url()))
     current.object_list = entries
     return current

@@ -99,6 +99,32 @@ def test_issue12_r5_1_liaison_obligations_oldest_first_link_to_forms(login, user
         assert client.get(item.url).status_code == 200, item.url
 
 
+def test_issue12_r2_3_recording_a_meeting_moves_its_obligation_to_done(login, users, campaign, tree):
+    """R2.3, R2.2 the liaison records the unit's enlarged party committee meeting and a study session: the
+    meeting's obligation leaves the to-do, and both records are on the done tab, newest first, each opening
+    its page; another county's office sees none of it."""
+    from campaign.models import Obligation
+    from campaign.services.meetings import meeting_record
+    from campaign.services.study import session_record
+
+    client = login(users["liaison"])
+    before = _section(_home(client), "liaison", "obligations")
+    owed = Obligation.objects.open().filter(campaign=campaign, unit=tree.county_a)
+    assert owed.filter(kind="enlarged_meeting").exists()
+    meeting = meeting_record(user=users["liaison"], campaign=campaign, unit=tree.county_a, kind="enlarged",
+                             date=datetime.date(2014, 3, 10))
+    session_record(campaign=campaign, unit=tree.county_a, kind="collective_study", date=datetime.date(2014, 3, 12),
+                   topic="党的群众路线专题学习", hours=2, attendee_ids=[tree.cadre_a.pk], user=users["liaison"])
+    after = _section(_home(client), "liaison", "obligations")
+    assert not owed.filter(kind="enlarged_meeting").exists()
+    assert after.count == owed.count() < before.count
+    done = client.get(reverse("dashboards:done")).context["page"].object_list
+    assert [(e.what, e.detail) for e in done] == [("学习已记录", tree.county_a.name), ("会议已记录", tree.county_a.name)]
+    assert "党的群众路线专题学习" in done[0].title and done[1].url == meeting.get_absolute_url()
+    assert all(client.get(e.url).status_code == 200 for e in done)
+    assert login(users["county_office_b"]).get(reverse("dashboards:done")).context["page"].paginator.count == 0
+
+
 def test_issue12_r5_1_last_obligation_done_settles_its_reminders(login, users, campaign, tree):
     from campaign.models import Notification, Obligation
     from campaign.services.campaign import obligation_fulfil
