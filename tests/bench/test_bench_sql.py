@@ -1,0 +1,71 @@
+"""Issue 13 item 1: ``make bench`` compares like with like. Its hand-written SQL computes exactly the numbers
+the dashboard shows — every figure of every drill-down row, the breakdowns, the message weeks and opinion
+groups — on varied data (PostgreSQL: the SQL is PostgreSQL's); a rule left out of the SQL is named as a
+difference (which makes bench exit 1 and print no ratio); and bench refuses a database holding other data."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from bench.run import NotScratch, hand_sql, sql_differences, units_loaded
+from dashboards.selectors.dashboard import dashboard
+from tests.dashboards.builders import seed
+from units.models import Cadre, Rank
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("the bench's SQL is PostgreSQL's (CI runs it there)")
+
+
+@pytest.fixture
+def varied(tree, campaign, postgres):
+    """The dashboards' seed, plus what the leading-cadre rule and the closed-unit rule turn on: party-member
+    team members of villages (no minimum: not leading cadres), a provincial-rank leader, a closed township."""
+    seeded = seed(tree, campaign, scale=2)
+    for village in seeded.villages:
+        Cadre.objects.create(unit=village, name=f"{village.name}支书", post="党支部书记", rank=Rank.SECTION,
+                             is_top_leader=True, is_team_member=True, is_party_member=True)
+    Cadre.objects.create(unit=tree.province, name="省委副书记", post="副书记", rank=Rank.PROVINCIAL,
+                         is_team_member=True, is_party_member=True)
+    closed = seeded.townships[-1]
+    closed.closed_on = seeded.today - datetime.timedelta(days=3)
+    closed.save(update_fields=["closed_on"])
+    return seeded
+
+
+@pytest.mark.parametrize("where", ["province", "city_a", "county_a"])
+def test_issue13_the_bench_sql_computes_the_dashboards_numbers(where, tree, users, campaign, varied):
+    unit = getattr(tree, where)
+    dash = dashboard(user=users["leader"], unit=unit, campaign=campaign, today=varied.today)
+    assert dash.total.study_required > 0 and dash.total.cards > 0 and dash.total.messages_answered > 0
+    assert sql_differences(hand_sql(unit, campaign, varied.today), dash) == {}
+
+
+def test_issue13_a_rule_left_out_of_the_sql_is_named(tree, users, campaign, varied):
+    """The SQL of the report (no leading-cadre rule: village team members counted) is caught, by figure
+    and row; so is a moved 'today' (the overdue counts change)."""
+    dash = dashboard(user=users["leader"], unit=tree.province, campaign=campaign, today=varied.today)
+    differences = sql_differences(hand_sql(tree.province, campaign, varied.today, lowest_leading=5), dash)
+    assert differences and all(what.startswith("study_required of ") for what in differences)
+    sql, page = differences[f"study_required of {tree.city_a.path}"]
+    assert sql > page
+    later = hand_sql(tree.province, campaign, varied.today + datetime.timedelta(days=400))
+    assert any(what.startswith(("obligations_overdue", "cards_overdue")) for what in sql_differences(later, dash))
+
+
+def test_issue13_bench_refuses_a_database_holding_other_data(tree):
+    """Bad input: a database with units that are not the province demo bench loads → NotScratch, saying so."""
+    with pytest.raises(NotScratch, match="not the province-scale demo"):
+        units_loaded()
+
+
+def test_issue13_an_empty_database_is_loaded(db):
+    from units.models import Unit
+
+    assert not Unit.objects.exists() and units_loaded() == 0
