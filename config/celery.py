@@ -21,6 +21,8 @@ app.conf.beat_schedule = {
     "messages-flag-overdue": {"task": "feedback.messages_flag_overdue", "schedule": 15 * 60},
     # hourly but idempotent: a week's digest is made once, after the week is over
     "digest-send-weekly": {"task": "feedback.digest_send_weekly", "schedule": 60 * 60},
+    # hourly: expired captchas of the public board (a post no longer deletes them: issue 13)
+    "captchas-purge": {"task": "feedback.captchas_purge", "schedule": 60 * 60},
     # daily: one-time form tokens older than a month are forgotten (web.forms.form_once)
     "form-submissions-purge": {"task": "web.form_submissions_purge", "schedule": 24 * 60 * 60},
     # daily: checked spreadsheets left unconfirmed for IMPORT_PENDING_DAYS are forgotten (web.imports)

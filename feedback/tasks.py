@@ -16,3 +16,11 @@ def digest_send_weekly() -> int:
     from .services.digests import digests_send_weekly as sweep
 
     return sweep()
+
+
+@shared_task(name="feedback.captchas_purge", acks_late=True)
+def captchas_purge() -> int:
+    """Issue 13: expired captchas are deleted here, hourly, not by every post to the board."""
+    from .forms import captchas_purge as purge
+
+    return purge()
