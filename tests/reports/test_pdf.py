@@ -323,3 +323,12 @@ def test_footer_follows_the_active_language(tmp_path: Path) -> None:
         text = text_of(write(tmp_path, render_pdf(META, [paragraph(SENTENCE)])))
     assert "Page 1 of 1" in text
     assert squeeze(META.title) in squeeze(text)  # the data stays Chinese
+
+
+def test_issue13_reportlab_measures_text_with_its_c_accelerator():
+    """Issue 13: the PDFs' string widths are measured by ReportLab's C accelerator (rl_accel in
+    requirements.txt), not by its pure-Python fallback that made a 200-card report take seconds."""
+    from reportlab.lib import rl_accel
+
+    assert rl_accel.instanceStringWidthTTF.__module__ == "_rl_accel"
+    assert rl_accel.escapePDF.__module__ == "_rl_accel"
