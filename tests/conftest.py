@@ -30,6 +30,16 @@ def _tmp_dirs(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_queued_email_sweep():
+    """Each test starts with no e-mail sweep marked as queued (the mark lives in the cache, Redis in CI)."""
+    from django.core.cache import cache
+
+    from campaign.services.notifications import EMAIL_KICK_KEY
+
+    cache.delete(EMAIL_KICK_KEY)
+
+
 @pytest.fixture
 def tree(db):
     return build_tree()

@@ -29,10 +29,24 @@ def notify(*, user_ids: Iterable[int], title: str, body: str = "", url: str = ""
         [Notification(user_id=uid, title=title[:200], body=body, url=url[:300]) for uid in sorted(set(user_ids))])
 
 
+#: Set while an e-mail sweep is queued and has not started: commits meanwhile queue no other (issue 13: a
+#: sweep committing 200 cards one by one queued 200 tasks). Expires on its own should the task be lost.
+EMAIL_KICK_KEY = "campaign:notifications-email-queued"
+EMAIL_KICK_SECONDS = 60
+
+
 def _kick_email_sweep() -> None:
-    """Ask a worker to e-mail now; if the broker is down the beat sweep sends them later anyway."""
+    """Ask a worker to e-mail now — once for however many commits store notifications before it starts; if
+    the broker is down the beat sweep sends them later anyway."""
+    from django.core.cache import cache
+
     from ..tasks import notifications_email_pending
 
+    try:
+        if not cache.add(EMAIL_KICK_KEY, 1, timeout=EMAIL_KICK_SECONDS):
+            return  # one is queued already: it e-mails these too
+    except Exception:  # noqa: BLE001 — without the cache, queue one per commit as before
+        log.warning("cache unavailable; queueing an e-mail sweep for this commit", exc_info=True)
     try:
         notifications_email_pending.delay()
     except Exception:  # noqa: BLE001 — the notification is stored; only the early e-mail is lost
@@ -67,6 +81,12 @@ def notifications_email_pending(*, limit: int = 500) -> int:
     A worker that dies between the claim and the send loses that e-mail (at most once);
     the in-app notification, written with the claim that caused it, is never lost.
     """
+    from django.core.cache import cache
+
+    try:
+        cache.delete(EMAIL_KICK_KEY)  # started: what is committed from now on queues the next sweep
+    except Exception:  # noqa: BLE001 — the key expires by itself
+        log.warning("cache unavailable; the e-mail kick expires on its own", exc_info=True)
     sent = 0
     pending = (Notification.objects.filter(emailed_at__isnull=True).select_related("user")
                .order_by("pk")[:limit])
