@@ -97,26 +97,50 @@ def test_r1_3_a_late_sweep_takes_the_due_step_once_and_skips_none(issue, users):
 
 
 def test_r1_3_a_worker_dying_mid_sweep_loses_and_repeats_nothing(issue, users, tree, monkeypatch):
-    """Each step is claimed in the transaction that records and announces it: a crash leaves no half step."""
+    """Each batch of steps is claimed in the transaction that records and announces it: a crash leaves no
+    half step — the batches before it are kept, the one it hit is not, and the next run takes it once."""
     first, second = issue(due=DUE), issue(tree.county_a2, due=DUE)
-    real_notify = common_svc.notify
+    real_store = svc.store_notifications
     calls = {"n": 0}
 
-    def dying_notify(**kwargs):
+    def dying_store(notes):
         calls["n"] += 1
-        if calls["n"] == 2:  # the second card's announcement
+        if calls["n"] == 2:  # the second batch's announcement
             raise SystemExit("worker killed")
-        return real_notify(**kwargs)
+        return real_store(notes)
 
-    monkeypatch.setattr(common_svc, "notify", dying_notify)
+    monkeypatch.setattr(svc, "store_notifications", dying_store)
     with pytest.raises(SystemExit):
-        svc.cards_escalate_overdue(today=day(1))
+        svc.cards_escalate_overdue(today=day(1), batch_size=1)
     assert rungs(first) == [(StepKind.REMINDER, StepStatus.TAKEN)] and rungs(second) == []
     assert not CardEvent.objects.filter(card=second, kind="escalated").exists()
-    monkeypatch.setattr(common_svc, "notify", real_notify)
+    monkeypatch.setattr(svc, "store_notifications", real_store)
     assert svc.cards_escalate_overdue(today=day(1)) == 1
     assert rungs(first) == rungs(second) == [(StepKind.REMINDER, StepStatus.TAKEN)]
     assert CardEvent.objects.filter(kind="escalated").count() == 2
+
+
+def test_issue13_the_sweep_escalates_many_cards_in_a_fixed_number_of_statements(
+        issue, users, tree, django_assert_max_num_queries):
+    """Issue 13: a batch costs the same statements for 3 cards as for 30 (steps, history, recipients and
+    notifications written in bulk), and says what step_take says, to the same people."""
+    from supervision.services.cards import card_sign
+
+    few = [issue(due=DUE) for _ in range(3)]
+    with django_assert_max_num_queries(14):
+        assert svc.cards_escalate_overdue(today=day(1)) == 3
+    many = [issue(tree.county_a2, due=DUE) for _ in range(30)]
+    with django_assert_max_num_queries(14):
+        assert svc.cards_escalate_overdue(today=day(1)) == 30
+    card_sign(user=users["liaison"], card=few[0], today=TODAY)  # still overdue: the unit owes its answer
+    reference = issue(tree.county_a, due=DUE)
+    svc.step_take(card=reference, kind=StepKind.REMINDER, reason="逾期", automatic=True, today=day(1))
+    swept, by_hand = (set(Notification.objects.filter(url__endswith=f"/{card.pk}/").values_list("user_id", "title"))
+                      for card in (few[1], reference))
+    assert {u for u, _t in swept} == {u for u, _t in by_hand} and len(swept) > 1
+    assert {t.replace(few[1].number, "N") for _u, t in swept} == {t.replace(reference.number, "N")
+                                                                  for _u, t in by_hand}
+    assert all(rungs(card) == [(StepKind.REMINDER, StepStatus.TAKEN)] for card in few + many)
 
 
 def test_r1_3_two_sweeps_racing_for_one_step_take_it_once(issue):
