@@ -16,10 +16,10 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from campaign.models import Campaign
+from campaign.models import Campaign, Notification
 from campaign.services import notifications
 from campaign.services.campaign import add_working_days
-from units.models import Cadre, Unit
+from units.models import Cadre, Role, RoleAssignment, Unit
 from units.permissions import require
 
 from .. import policy
@@ -299,12 +299,18 @@ def message_return(*, message: Message, reason: str, due_date: datetime.date | N
 
 # --- the overdue sweep (beat: feedback.messages_flag_overdue)
 
-def messages_flag_overdue(*, today: datetime.date | None = None) -> int:
+#: Overdue answers reminded per transaction (issue 13: one transaction and six statements per message made
+#: 2,000 take 6.6 s).
+OVERDUE_BATCH = 500
+
+
+def messages_flag_overdue(*, today: datetime.date | None = None, batch_size: int = OVERDUE_BATCH) -> int:
     """R4.4 remind the answering unit and the office of each overdue answer, once per due date.
 
-    Each reminder is claimed by a unique row in the transaction that stores its notifications, so a
-    sweep that runs twice, late, or after a worker died sends each exactly once. Candidates are
-    chosen by state (forwarded, due date passed, not yet claimed), never by a time window.
+    Each batch of reminders is claimed by unique (message, due date) rows in the transaction that stores
+    their notifications and history, so a sweep that runs twice, late, or after a worker died sends each
+    exactly once. Candidates are chosen by state (forwarded, due date passed, not yet claimed), never by a
+    time window.
     """
     today = today or timezone.localdate()
     # the claim is per due date: an answer sent back with a new date is reminded again when that one passes
@@ -314,28 +320,39 @@ def messages_flag_overdue(*, today: datetime.date | None = None) -> int:
         .select_related("unit", "assigned_unit", "office_unit").order_by("due_date", "pk"))
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for message in candidates:
-            if _remind_overdue(message):
-                sent += 1
+        for start in range(0, len(candidates), batch_size):
+            batch = candidates[start:start + batch_size]
+            try:
+                sent += _remind_overdue(batch)
+            except IntegrityError:
+                log.info("overdue reminders from message %s already claimed", batch[0].pk)
     return sent
 
 
-def _remind_overdue(message: Message) -> bool:
-    recipients = policy.answering_user_ids(message.assigned_unit) | policy.office_user_ids(message.office_unit)
-    try:
-        with transaction.atomic():
-            OverdueReminder.objects.create(message=message, due_date=message.due_date)
-            notifications.notify(
-                user_ids=recipients,
-                title=_("Overdue: the answer to message %(code)s (%(unit)s) was due on %(date)s") % {
-                    "code": message.tracking_code, "unit": message.assigned_unit.name,
-                    "date": date_format(message.due_date)},
-                body=message.text[:200], url=reverse("feedback:message_detail", args=[message.pk]))
-            _event(message, EventKind.REMINDED, None, date_format(message.due_date))
-    except IntegrityError:
-        log.info("overdue reminder of message %s already claimed", message.pk)
-        return False
-    return True
+@transaction.atomic
+def _remind_overdue(batch: list[Message]) -> int:
+    """Claim, announce and record the reminders of a batch of overdue answers: a fixed number of statements."""
+    OverdueReminder.objects.bulk_create([OverdueReminder(message=m, due_date=m.due_date) for m in batch])
+    roles: dict[int, dict[str, set[int]]] = {}
+    for unit_id, user_id, role in RoleAssignment.objects.filter(
+            unit_id__in={m.assigned_unit_id for m in batch} | {m.office_unit_id for m in batch},
+            role__in=[Role.LIAISON, Role.OFFICE], user__is_active=True).values_list("unit_id", "user_id", "role"):
+        roles.setdefault(unit_id, {}).setdefault(role, set()).add(user_id)
+    notes = []
+    for m in batch:
+        answering = roles.get(m.assigned_unit_id, {})
+        # policy.answering_user_ids (liaisons and office of the answering unit) | policy.office_user_ids
+        recipients = (answering.get(Role.LIAISON, set()) | answering.get(Role.OFFICE, set())
+                      | roles.get(m.office_unit_id, {}).get(Role.OFFICE, set()))
+        title = _("Overdue: the answer to message %(code)s (%(unit)s) was due on %(date)s") % {
+            "code": m.tracking_code, "unit": m.assigned_unit.name, "date": date_format(m.due_date)}
+        url = reverse("feedback:message_detail", args=[m.pk])
+        notes += [Notification(user_id=uid, title=title[:200], body=m.text[:200], url=url[:300])
+                  for uid in sorted(recipients)]
+    notifications.store_notifications(notes)
+    MessageEvent.objects.bulk_create([MessageEvent(message=m, kind=EventKind.REMINDED, by=None,
+                                                   note=date_format(m.due_date)) for m in batch])
+    return len(batch)
 
 
 # --- a unit closed or merged (units.signals.unit_closed)

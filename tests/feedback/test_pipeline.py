@@ -355,21 +355,21 @@ def test_r4_4_a_sweep_that_first_runs_late_reminds_once(campaign, tree, users, o
 def test_r4_4_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, users, overdue_two, monkeypatch):
     from campaign.services import notifications
 
-    real = notifications.notify
+    real = notifications.store_notifications
     calls = {"n": 0}
 
-    def dying(**kwargs):
+    def dying(notes):
         calls["n"] += 1
         if calls["n"] == 2:
             raise SystemExit("worker killed")
-        return real(**kwargs)
+        return real(notes)
 
     due = overdue_two[0].due_date
-    monkeypatch.setattr(notifications, "notify", dying)
-    with pytest.raises(SystemExit):
-        services.messages_flag_overdue(today=due + datetime.timedelta(days=1))
+    monkeypatch.setattr(notifications, "store_notifications", dying)
+    with pytest.raises(SystemExit):  # batches of one: the second batch dies while announcing its reminder
+        services.messages_flag_overdue(today=due + datetime.timedelta(days=1), batch_size=1)
     assert OverdueReminder.objects.count() == 1  # the second claim rolled back with its notifications
-    monkeypatch.setattr(notifications, "notify", real)
+    monkeypatch.setattr(notifications, "store_notifications", real)
     assert services.messages_flag_overdue(today=due + datetime.timedelta(days=1)) == 1
     titles = _reminders(users["county_office"])
     assert len(titles) == len(set(titles)) == 2
@@ -401,3 +401,28 @@ def test_r4_4_the_beat_task_runs_the_sweep(campaign, tree, users, overdue_two, m
 
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: overdue_two[0].due_date + datetime.timedelta(days=1))
     assert messages_flag_overdue.apply().get() == 2
+
+
+def test_issue13_the_overdue_sweep_reminds_many_in_a_fixed_number_of_statements(
+        campaign, tree, users, overdue_two, django_assert_max_num_queries):
+    """Issue 13: three overdue answers or thirty cost the same statements; each reminder still goes to the
+    answering unit's liaisons and office and to the triaging office (feedback.policy), with its history."""
+    from feedback import policy
+
+    due = overdue_two[0].due_date
+    expected = {m.pk: policy.answering_user_ids(m.assigned_unit) | policy.office_user_ids(m.office_unit)
+                for m in overdue_two}
+    with django_assert_max_num_queries(10):
+        assert services.messages_flag_overdue(today=due + datetime.timedelta(days=1)) == 2
+    for m in overdue_two:
+        told = set(Notification.objects.filter(url=reverse("feedback:message_detail", args=[m.pk]))
+                   .values_list("user_id", flat=True))
+        assert told == expected[m.pk] and told
+        assert m.events.filter(kind=EventKind.REMINDED).count() == 1
+    more = []
+    for i in range(30):
+        message = submit(campaign, tree.township_a, text=f"反映问题{i}")
+        more.append(forward(campaign, message, users["county_office"], today=TODAY))
+    with django_assert_max_num_queries(10):
+        assert services.messages_flag_overdue(today=due + datetime.timedelta(days=1)) == 30
+    assert OverdueReminder.objects.count() == 32
