@@ -196,21 +196,44 @@ def reminders_send_due(*, today: datetime.date | None = None, batch_size: int = 
     recipients = Recipients()
     sent, last_pk = 0, 0
     with translation.override(settings.LANGUAGE_CODE):
+        texts = _ReminderTexts()
         while True:
             batch = list(pending.filter(pk__gt=last_pk)[:batch_size])
             if not batch:
                 return sent
             last_pk = batch[-1].pk
             try:
-                sent += _remind_batch(batch, today, campaign, recipients)
+                sent += _remind_batch(batch, today, campaign, recipients, texts)
             except IntegrityError:
                 # another sweep claimed part of this batch meanwhile: go one by one
-                sent += sum(_remind_batch([ob], today, campaign, recipients, quiet=True) for ob in batch)
+                sent += sum(_remind_batch([ob], today, campaign, recipients, texts, quiet=True) for ob in batch)
+
+
+class _ReminderTexts:
+    """What a reminder's text is made of, worked out once per sweep rather than once per obligation (issue 13:
+    the labels, dates and links of 200,000 reminders cost more than writing them): obligation labels, dates in
+    the portal's format and each unit's progress link. Made inside the sweep's language."""
+
+    def __init__(self) -> None:
+        self.body = _("Record it in the portal once it is done; the reminders then stop.")
+        self.kinds = {value: str(label) for value, label in Obligation._meta.get_field("kind").flatchoices}
+        self.titles = {stage: _(title) for stage, title in STAGE_TITLES.items()}
+        self._dates: dict[datetime.date, str] = {}
+        # the progress link of unit 0, its id swapped in per unit: reverse() resolves the pattern once
+        self._url = reverse("campaign:unit_progress", args=[0]).rsplit("/0/", 1)
+
+    def date(self, day: datetime.date) -> str:
+        if day not in self._dates:
+            self._dates[day] = date_format(day)
+        return self._dates[day]
+
+    def url(self, unit_id: int) -> str:
+        return f"{self._url[0]}/{unit_id}/{self._url[1]}"
 
 
 def _remind_batch(batch: list[Obligation], today: datetime.date, campaign: Campaign, recipients: Recipients,
-                  *, quiet: bool = False) -> int:
-    body = _("Record it in the portal once it is done; the reminders then stop.")
+                  texts: _ReminderTexts, *, quiet: bool = False) -> int:
+    body = texts.body
     try:
         with transaction.atomic():
             already: dict[tuple[int, datetime.date], set[str]] = defaultdict(set)
@@ -224,9 +247,9 @@ def _remind_batch(batch: list[Obligation], today: datetime.date, campaign: Campa
                 claims.append(ReminderClaim(obligation=ob, stage=latest, due_date=ob.due_date, notified=True))
                 superseded += [ReminderClaim(obligation=ob, stage=s, due_date=ob.due_date, notified=False)
                                for s in stages[:-1] if s not in already[ob.pk, ob.due_date]]
-                title = _(STAGE_TITLES[latest]) % {"kind": ob.get_kind_display(), "unit": ob.unit.name,
-                                                   "date": date_format(ob.due_date)}
-                url = reverse("campaign:unit_progress", args=[ob.unit_id])
+                title = texts.titles[latest] % {"kind": texts.kinds.get(ob.kind, ob.kind), "unit": ob.unit.name,
+                                                "date": texts.date(ob.due_date)}
+                url = texts.url(ob.unit_id)
                 notes += [Notification(user_id=uid, title=title[:200], body=body, url=url)
                           for uid in sorted(recipients.for_unit(ob.unit_id, ob.unit.path))]
             ReminderClaim.objects.bulk_create(claims)  # the claim: fails whole if any was taken
