@@ -47,8 +47,12 @@ restore: $(VENV)/.installed
 	bin/restore $(SRC)
 
 ## bench: dashboards, sweeps and the escalation PDF at province scale (DATABASE_URL: a scratch PostgreSQL database)
-bench: $(VENV)/.installed $(VENV)/.installed-postgres
-	$(BIN)/python bench/run.py
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed $(VENV)/.installed-postgres
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## messages: refresh and compile the translation catalogues (commit the .po and .mo files)
 messages: $(VENV)/.installed
