@@ -453,40 +453,37 @@ class DoneEntry:
     url: str
 
 
+def _acts(qs: QuerySet, tag: str, *, when: str, oid: str = "pk", field: str = "", what: str = "") -> QuerySet:
+    """One part of the done tab's UNION: (kind tag, the record's id, when, what was done — a field of the row
+    or a fixed word)."""
+    text = CharField()
+    return qs.annotate(t=Value(tag, output_field=text), oid=F(oid), when=F(when),
+                       what=F(field) if field else Value(what, output_field=text))
+
+
 def _done_rows(user) -> QuerySet:
     """One UNION over the tables that record who acted: card events, message events, material reviews,
     answers to requests, progress reports sent, notices marked read, public criticisms confirmed, study
     sessions and meetings recorded (kind, id, when, what)."""
-    text = CharField()
-    cards = CardEvent.objects.filter(actor=user).annotate(
-        t=Value("card", output_field=text), oid=F("card_id"), when=F("at"), what=F("kind"))
-    msgs = MessageEvent.objects.filter(by=user).annotate(
-        t=Value("message", output_field=text), oid=F("message_id"), when=F("at"), what=F("kind"))
-    mats = ComparisonMaterial.objects.filter(reviewed_by=user, reviewed_at__isnull=False).annotate(
-        t=Value("material", output_field=text), oid=F("pk"), when=F("reviewed_at"), what=F("status"))
-    reqs = InstructionRequest.objects.filter(answered_by=user, answered_at__isnull=False).annotate(
-        t=Value("request", output_field=text), oid=F("pk"), when=F("answered_at"),
-        what=Value("answered", output_field=text))
-    reports = ProgressReport.objects.filter(submitted_by=user).annotate(
-        t=Value("report", output_field=text), oid=F("pk"), when=F("submitted_at"),
-        what=Value("submitted", output_field=text))
-    reads = NoticeRecipient.objects.filter(read_by=user, read_at__isnull=False).annotate(
-        t=Value("notice", output_field=text), oid=F("notice_id"), when=F("read_at"),
-        what=Value("read", output_field=text))
-    criticisms = PublicCriticism.objects.filter(confirmed_by=user, confirmed_at__isnull=False).annotate(
-        t=Value("criticism", output_field=text), oid=F("pk"), when=F("confirmed_at"),
-        what=Value("confirmed", output_field=text))
-    # R2.2, R2.3 the records that fulfil a unit's obligations: study sessions and meetings the user entered
-    sessions = StudySession.objects.filter(recorded_by=user).annotate(
-        t=Value("session", output_field=text), oid=F("pk"), when=F("created_at"),
-        what=Value("recorded", output_field=text))
-    meetings = Meeting.objects.filter(recorded_by=user).annotate(
-        t=Value("meeting", output_field=text), oid=F("pk"), when=F("created_at"),
-        what=Value("recorded", output_field=text))
+    parts = [
+        _acts(CardEvent.objects.filter(actor=user), "card", oid="card_id", when="at", field="kind"),
+        _acts(MessageEvent.objects.filter(by=user), "message", oid="message_id", when="at", field="kind"),
+        _acts(ComparisonMaterial.objects.filter(reviewed_by=user, reviewed_at__isnull=False), "material",
+              when="reviewed_at", field="status"),
+        _acts(InstructionRequest.objects.filter(answered_by=user, answered_at__isnull=False), "request",
+              when="answered_at", what="answered"),
+        _acts(ProgressReport.objects.filter(submitted_by=user), "report", when="submitted_at", what="submitted"),
+        _acts(NoticeRecipient.objects.filter(read_by=user, read_at__isnull=False), "notice", oid="notice_id",
+              when="read_at", what="read"),
+        _acts(PublicCriticism.objects.filter(confirmed_by=user, confirmed_at__isnull=False), "criticism",
+              when="confirmed_at", what="confirmed"),
+        # R2.2, R2.3 the records that fulfil a unit's obligations: study sessions and meetings the user entered
+        _acts(StudySession.objects.filter(recorded_by=user), "session", when="created_at", what="recorded"),
+        _acts(Meeting.objects.filter(recorded_by=user), "meeting", when="created_at", what="recorded"),
+    ]
     fields = ("t", "oid", "when", "what")
     # each part without its model's default ordering (SQL allows ORDER BY only on the whole UNION)
-    first, *rest = [qs.order_by().values_list(*fields)
-                    for qs in (cards, msgs, mats, reqs, reports, reads, criticisms, sessions, meetings)]
+    first, *rest = [qs.order_by().values_list(*fields) for qs in parts]
     return first.union(*rest, all=True).order_by("-when", "-oid")
 
 
