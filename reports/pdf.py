@@ -428,6 +428,7 @@ class _PortalDocTemplate(BaseDocTemplate):
         self._page_label = page_label
         self._created = _created(meta)
         self.page_total = _PageTotal(self)
+        self._footers: list[int] = []
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text",
@@ -450,14 +451,25 @@ class _PortalDocTemplate(BaseDocTemplate):
         self._heading_count = 0
         self._outline_level = -1
 
+    #: set by ``render_pdf`` for a document without contents: laid out once, the footers drawn at the end
+    single_pass = False
+
     def _draw_footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         # The cover counts as page 1 without showing it (issue 12): the printed number is the PDF
         # viewer's page number, so "page 5" in the contents is page 5 everywhere.
         number = self.page
         if number <= self._unnumbered:
             return
+        if self.single_pass:
+            # issue 13: the total is not known while the page is laid out; the page shows a form
+            # (an XObject) that ``_endBuild`` fills in once the last page is done — one layout pass
+            canvas.doForm(self._footer_form(number))
+            self._footers.append(number)
+            return
         # First pass: no total yet; that pass is thrown away by multiBuild.
-        total = self.page_total.previous or self.page
+        self._draw_label(canvas, number, self.page_total.previous or self.page)
+
+    def _draw_label(self, canvas: Canvas, number: int, total: int) -> None:
         canvas.saveState()
         canvas.setFont(CJK_FONT, 10.5)
         canvas.drawCentredString(
@@ -466,6 +478,22 @@ class _PortalDocTemplate(BaseDocTemplate):
             self._page_label % {"page": number, "total": total},
         )
         canvas.restoreState()
+
+    @staticmethod
+    def _footer_form(number: int) -> str:
+        return f"pageFooter{number}"
+
+    def _endBuild(self) -> None:  # noqa: N802 (ReportLab API)
+        if not self.single_pass:
+            return super()._endBuild()
+        self._doSave = 0  # the footers first: every page is finished, so the total is known
+        super()._endBuild()
+        total = self.page
+        for number in self._footers:
+            self.canv.beginForm(self._footer_form(number))
+            self._draw_label(self.canv, number, total)
+            self.canv.endForm()
+        self.canv.save()
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802
         if not isinstance(flowable, Paragraph):
@@ -605,8 +633,13 @@ def render_pdf(
         story += _sign_off(meta)
 
     with _build_lock:
-        # Always multiBuild, even without a TOC: the page total needs a second pass.
-        doc.multiBuild(story)
+        if toc:
+            # the contents need their page numbers: ReportLab lays the document out until they settle
+            doc.multiBuild(story)
+        else:
+            # one pass (issue 13): "page N of M" is filled in once the last page is laid out
+            doc.single_pass = True
+            doc.build(story)
     return buffer.getvalue()
 
 

@@ -332,3 +332,26 @@ def test_issue13_reportlab_measures_text_with_its_c_accelerator():
 
     assert rl_accel.instanceStringWidthTTF.__module__ == "_rl_accel"
     assert rl_accel.escapePDF.__module__ == "_rl_accel"
+
+
+def test_issue13_a_document_without_contents_is_laid_out_once(tmp_path: Path) -> None:
+    """Issue 13: "page N of M" no longer needs a second layout pass — every flowable is drawn once and the
+    footers still carry the right total; a document with contents still settles its page numbers."""
+    from reportlab.platypus import Flowable
+
+    class Counted(Flowable):
+        draws = 0
+
+        def wrap(self, available_width, available_height):
+            return 10, 10
+
+        def draw(self):
+            Counted.draws += 1
+
+    path = write(tmp_path, render_pdf(META, [Counted(), *long_body()]))
+    assert Counted.draws == 1
+    total = page_count(path)
+    assert total >= 3 and all(has_label(text_of(path, page), page, total) for page in (1, total))
+    Counted.draws = 0
+    render_pdf(META, [Counted(), *long_body()], toc=True)
+    assert Counted.draws >= 2  # the contents' page numbers take more passes
