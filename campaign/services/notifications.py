@@ -193,14 +193,15 @@ def reminders_send_due(*, today: datetime.date | None = None, batch_size: int = 
                                                             due_date=OuterRef("due_date"))))
                .select_related("unit").only("pk", "kind", "due_date", "unit__name", "unit__path")
                .order_by("pk"))
-    recipients = Recipients()
+    recipients = texts = None
     sent, last_pk = 0, 0
     with translation.override(settings.LANGUAGE_CODE):
-        texts = _ReminderTexts()
         while True:
             batch = list(pending.filter(pk__gt=last_pk)[:batch_size])
             if not batch:
                 return sent
+            if recipients is None:  # read once there is something to send: a repeat sweep reads nothing else
+                recipients, texts = Recipients(), _ReminderTexts()
             last_pk = batch[-1].pk
             try:
                 sent += _remind_batch(batch, today, campaign, recipients, texts)
