@@ -227,13 +227,13 @@ def pending_purge(*, days: int | None = None, now=None) -> int:
 
 
 def upload(request: HttpRequest, importers: dict[str, Importer], *, read: Reader, template: str,
-           confirm_url: Callable[[str], str], again_url: str, scope: str = "", context: dict | None = None
-           ) -> HttpResponse:
+           confirm_url: Callable[[str], str], again_url: str, scope: str = "", context: dict | None = None,
+           permission: str = "") -> HttpResponse:
     """The upload page (``template`` with ``form``) and, for a readable file, the preview of every row.
 
     A file without errors waits as the user's ``PendingImport`` (bound to ``scope``, e.g. the exam it is for;
-    labelled with ``context["heading"]`` when given) until confirmed at ``confirm_url(token)``; nothing else
-    is written here."""
+    labelled with ``context["heading"]`` when given) until confirmed at ``confirm_url(token)``, whose view
+    checks ``permission``; nothing else is written here."""
     form = ImportForm(request.POST or None, request.FILES or None,
                       kinds=[(key, importer.label) for key, importer in importers.items()])
     if request.method == "POST" and form.is_valid():
@@ -256,7 +256,8 @@ def upload(request: HttpRequest, importers: dict[str, Importer], *, read: Reader
                 label = f"{importer.label} · {heading}" if heading else str(importer.label)
                 PendingImport.objects.create(token=token, user=request.user, kind=kind, scope=scope, label=label,
                                              file=stored.name, name=upload_file.name[:255], rows=len(plan.rows),
-                                             confirm_url=confirm_url(token), again_url=again_url)
+                                             permission=permission, confirm_url=confirm_url(token),
+                                             again_url=again_url)
             else:
                 stored.unlink(missing_ok=True)
             listed = plan.error_rows or plan.rows

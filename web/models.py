@@ -64,6 +64,9 @@ class PendingImport(models.Model):
     file = models.CharField(_("stored file"), max_length=200)
     name = models.CharField(_("file name"), max_length=255)
     rows = models.PositiveIntegerField(_("rows"))
+    #: what confirming needs (checked without an object, as "may import such rows somewhere"): a user who
+    #: lost it is offered only to discard the file, never a button that answers 403
+    permission = models.CharField(_("permission"), max_length=100, blank=True)
     confirm_url = models.CharField(_("confirmation page"), max_length=2000)
     again_url = models.CharField(_("upload page"), max_length=2000)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
@@ -77,3 +80,6 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def may_confirm(self, user) -> bool:
+        return not self.permission or user.has_perm(self.permission)

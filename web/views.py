@@ -19,8 +19,10 @@ from .models import PendingImport
 def pending_imports(request: HttpRequest) -> HttpResponse:
     """R0.4 the user's checked spreadsheets not yet confirmed, oldest first, each to confirm or discard (the
     list the to-do home counts)."""
-    return render(request, "web/pending_imports.html", {
-        "pending": PendingImport.objects.of(request.user), "keep_days": settings.IMPORT_PENDING_DAYS})
+    pending = list(PendingImport.objects.of(request.user))
+    for p in pending:
+        p.confirmable = p.may_confirm(request.user)
+    return render(request, "web/pending_imports.html", {"pending": pending, "keep_days": settings.IMPORT_PENDING_DAYS})
 
 
 @login_required

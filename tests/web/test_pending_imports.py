@@ -160,3 +160,21 @@ def test_issue12_r0_4_imports_left_unconfirmed_are_forgotten_by_beat(login, user
     assert list(PendingImport.objects.values_list("name", flat=True)) == ["新.csv"]
     assert not old_file.exists() and new_file.exists()
     assert "web.pending_imports_purge" in {e["task"] for e in app.conf.beat_schedule.values()}
+
+
+def test_issue12_r0_1_an_uploader_who_lost_the_right_is_offered_only_to_discard(login, users, tree, campaign):
+    """DESIGN: a page never offers an action that then answers 403. The county office uploads, then loses its
+    role: its list still shows the file (to discard), without the button whose confirmation would be refused."""
+    client = login(users["county_office"])
+    _upload(client)
+    pending = PendingImport.objects.get()
+    assert pending.permission == "units.import_units"
+    page = client.get(reverse("web:pending_imports")).content.decode()
+    assert f'action="{pending.confirm_url}"' in page
+    users["county_office"].role_assignments.all().delete()
+    users["county_office"]._dudao_grants = None
+    client = login(users["county_office"].__class__.objects.get(pk=users["county_office"].pk))
+    page = client.get(reverse("web:pending_imports")).content.decode()
+    assert f'action="{pending.confirm_url}"' not in page and "您已无权导入这些数据。" in page
+    assert reverse("web:pending_import_discard", args=[pending.token]) in page
+    assert client.post(pending.confirm_url).status_code == 403  # what the hidden button would have met
