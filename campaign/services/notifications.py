@@ -193,21 +193,24 @@ def reminders_send_due(*, today: datetime.date | None = None, batch_size: int = 
                                                             due_date=OuterRef("due_date"))))
                .select_related("unit").only("pk", "kind", "due_date", "unit__name", "unit__path")
                .order_by("pk"))
-    recipients = texts = None
-    sent, last_pk = 0, 0
+    # the ids first, in one query: each batch then reads its rows by id (checked again: done or claimed
+    # since is left out) instead of the whole pending query again (issue 13: 209 runs of it took 20 s)
+    ids = list(pending.values_list("pk", flat=True))
+    if not ids:  # a repeat sweep reads nothing else
+        return 0
+    recipients, sent = Recipients(), 0
     with translation.override(settings.LANGUAGE_CODE):
-        while True:
-            batch = list(pending.filter(pk__gt=last_pk)[:batch_size])
+        texts = _ReminderTexts()
+        for start in range(0, len(ids), batch_size):
+            batch = list(pending.filter(pk__in=ids[start:start + batch_size]))
             if not batch:
-                return sent
-            if recipients is None:  # read once there is something to send: a repeat sweep reads nothing else
-                recipients, texts = Recipients(), _ReminderTexts()
-            last_pk = batch[-1].pk
+                continue
             try:
                 sent += _remind_batch(batch, today, campaign, recipients, texts)
             except IntegrityError:
                 # another sweep claimed part of this batch meanwhile: go one by one
                 sent += sum(_remind_batch([ob], today, campaign, recipients, texts, quiet=True) for ob in batch)
+    return sent
 
 
 class _ReminderTexts:
