@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from simple_history.utils import bulk_create_with_history
 
 from campaign.models import Campaign, Notification
 from campaign.services.notifications import store_notifications
@@ -226,7 +227,8 @@ def _escalate_batch(ids: list[int], campaign: Campaign, today: datetime.date, no
             taken_on=today, effective_on=None if proposal else today, reason=reason)))
     if not chosen:
         return 0
-    steps = EscalationStep.objects.bulk_create([step for _card, step in chosen])  # the claim
+    # the claim; with their history rows, as step_take's create() writes them
+    steps = bulk_create_with_history([step for _card, step in chosen], EscalationStep)
     CardEvent.objects.bulk_create([CardEvent(card=card, kind=EventKind.ESCALATED, actor=None, at=now,
                                              note=step.reason, step=step)
                                    for (card, _step), step in zip(chosen, steps)])

@@ -127,10 +127,10 @@ def test_issue13_the_sweep_escalates_many_cards_in_a_fixed_number_of_statements(
     from supervision.services.cards import card_sign
 
     few = [issue(due=DUE) for _ in range(3)]
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert svc.cards_escalate_overdue(today=day(1)) == 3
     many = [issue(tree.county_a2, due=DUE) for _ in range(30)]
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert svc.cards_escalate_overdue(today=day(1)) == 30
     card_sign(user=users["liaison"], card=few[0], today=TODAY)  # still overdue: the unit owes its answer
     reference = issue(tree.county_a, due=DUE)
@@ -141,6 +141,9 @@ def test_issue13_the_sweep_escalates_many_cards_in_a_fixed_number_of_statements(
     assert {t.replace(few[1].number, "N") for _u, t in swept} == {t.replace(reference.number, "N")
                                                                   for _u, t in by_hand}
     assert all(rungs(card) == [(StepKind.REMINDER, StepStatus.TAKEN)] for card in few + many)
+    # each swept step has its history from its creation on, as one taken by hand
+    assert all(step.history.filter(history_type="+").count() == 1
+               for step in EscalationStep.objects.filter(card__in=few + many + [reference]))
 
 
 def test_r1_3_two_sweeps_racing_for_one_step_take_it_once(issue):
