@@ -290,6 +290,10 @@ def confirm(request: HttpRequest, token: str, importers: dict[str, Importer], *,
         _forget(pending)
         messages.error(request, _("The uploaded file is gone; upload it again."))
         return redirect(again_url)
+    except DomainError as exc:  # the reader refuses the stored file (it read it at the preview)
+        _forget(pending)
+        messages.error(request, str(exc))
+        return redirect(again_url)
     try:
         with transaction.atomic():
             result = importers[pending.kind].write(user=request.user, table=table)

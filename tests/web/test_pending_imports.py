@@ -178,3 +178,16 @@ def test_issue12_r0_1_an_uploader_who_lost_the_right_is_offered_only_to_discard(
     assert f'action="{pending.confirm_url}"' not in page and "您已无权导入这些数据。" in page
     assert reverse("web:pending_import_discard", args=[pending.token]) in page
     assert client.post(pending.confirm_url).status_code == 403  # what the hidden button would have met
+
+
+def test_issue12_r0_4_a_stored_file_the_reader_now_refuses_is_reported_not_a_500(login, users, tree, campaign):
+    """Bad input: the file waiting was changed on disk (or the reader changed) and cannot be read any more —
+    a message on the upload page, nothing written, the item gone from the to-do."""
+    client = login(users["county_office"])
+    _upload(client)
+    pending = PendingImport.objects.get()
+    (Path(settings.IMPORT_DIR) / pending.file).write_bytes(b"")  # the reader refuses an empty file
+    response = client.post(pending.confirm_url, follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("units:import")
+    assert "乡镇.csv" in response.content.decode()  # the reader's message names the file
+    assert not PendingImport.objects.exists() and not Unit.objects.filter(code="130123002").exists()
