@@ -67,14 +67,30 @@ def office_unit_for(unit: Unit) -> Unit:
 
 def office_user_ids(unit: Unit) -> set[int]:
     """The active office staff bound to ``unit`` itself (the office that owns a queue)."""
-    return set(RoleAssignment.objects.filter(role=Role.OFFICE, unit=unit, user__is_active=True)
-               .values_list("user_id", flat=True))
+    return office_user_ids_of([unit.pk]).get(unit.pk, set())
 
 
 def answering_user_ids(unit: Unit) -> set[int]:
     """Who answers for ``unit``: its liaisons and its own office staff."""
-    return set(RoleAssignment.objects.filter(role__in=[Role.LIAISON, Role.OFFICE], unit=unit, user__is_active=True)
-               .values_list("user_id", flat=True))
+    return answering_user_ids_of([unit.pk]).get(unit.pk, set())
+
+
+def _holders(unit_ids, roles: list[str]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for unit_id, user_id in RoleAssignment.objects.filter(role__in=roles, unit_id__in=set(unit_ids),
+                                                          user__is_active=True).values_list("unit_id", "user_id"):
+        out.setdefault(unit_id, set()).add(user_id)
+    return out
+
+
+def office_user_ids_of(unit_ids) -> dict[int, set[int]]:
+    """``office_user_ids`` of many units in one query (the overdue sweep's batches)."""
+    return _holders(unit_ids, [Role.OFFICE])
+
+
+def answering_user_ids_of(unit_ids) -> dict[int, set[int]]:
+    """``answering_user_ids`` of many units in one query."""
+    return _holders(unit_ids, [Role.LIAISON, Role.OFFICE])
 
 
 # --- R4.1 field research stays

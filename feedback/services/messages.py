@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Notification
 from campaign.services import notifications
 from campaign.services.campaign import add_working_days
-from units.models import Cadre, Role, RoleAssignment, Unit
+from units.models import Cadre, Unit
 from units.permissions import require
 
 from .. import policy
@@ -333,17 +333,11 @@ def messages_flag_overdue(*, today: datetime.date | None = None, batch_size: int
 def _remind_overdue(batch: list[Message]) -> int:
     """Claim, announce and record the reminders of a batch of overdue answers: a fixed number of statements."""
     OverdueReminder.objects.bulk_create([OverdueReminder(message=m, due_date=m.due_date) for m in batch])
-    roles: dict[int, dict[str, set[int]]] = {}
-    for unit_id, user_id, role in RoleAssignment.objects.filter(
-            unit_id__in={m.assigned_unit_id for m in batch} | {m.office_unit_id for m in batch},
-            role__in=[Role.LIAISON, Role.OFFICE], user__is_active=True).values_list("unit_id", "user_id", "role"):
-        roles.setdefault(unit_id, {}).setdefault(role, set()).add(user_id)
+    answering = policy.answering_user_ids_of({m.assigned_unit_id for m in batch})
+    offices = policy.office_user_ids_of({m.office_unit_id for m in batch})
     notes = []
     for m in batch:
-        answering = roles.get(m.assigned_unit_id, {})
-        # policy.answering_user_ids (liaisons and office of the answering unit) | policy.office_user_ids
-        recipients = (answering.get(Role.LIAISON, set()) | answering.get(Role.OFFICE, set())
-                      | roles.get(m.office_unit_id, {}).get(Role.OFFICE, set()))
+        recipients = answering.get(m.assigned_unit_id, set()) | offices.get(m.office_unit_id, set())
         title = _("Overdue: the answer to message %(code)s (%(unit)s) was due on %(date)s") % {
             "code": m.tracking_code, "unit": m.assigned_unit.name, "date": date_format(m.due_date)}
         url = reverse("feedback:message_detail", args=[m.pk])

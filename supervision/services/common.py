@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from campaign.services.notifications import notifications_settle, notify
 from units.models import RoleAssignment, Unit
 
-from ..models import CardEvent, SupervisionCard
+from ..models import CardEvent, SupervisionCard, SupervisionGroup
 
 
 def moment(today: datetime.date | None) -> tuple[datetime.date, datetime.datetime]:
@@ -33,21 +33,50 @@ def event_log(*, card: SupervisionCard, kind: str, actor, at: datetime.datetime,
 
 def unit_answerer_ids(unit: Unit) -> set[int]:
     """The unit's liaisons (and, without one, its own activity office)."""
-    rows = list(RoleAssignment.objects.filter(unit=unit, role__in=["liaison", "office"], user__is_active=True)
-                .values_list("user_id", "role"))
-    liaisons = {uid for uid, role in rows if role == "liaison"}
-    return liaisons or {uid for uid, _role in rows}
+    return answerers_of([unit.pk]).get(unit.pk, set())
+
+
+def answerers_of(unit_ids) -> dict[int, set[int]]:
+    """``unit_answerer_ids`` of many units in one query: each unit's liaisons, else its own office."""
+    rows: dict[int, dict[str, set[int]]] = {}
+    for unit_id, user_id, role in RoleAssignment.objects.filter(
+            unit_id__in=set(unit_ids), role__in=["liaison", "office"], user__is_active=True
+    ).values_list("unit_id", "user_id", "role"):
+        rows.setdefault(unit_id, {}).setdefault(role, set()).add(user_id)
+    return {unit_id: roles.get("liaison") or set().union(*roles.values()) for unit_id, roles in rows.items()}
 
 
 def group_member_ids(card: SupervisionCard) -> set[int]:
     return card.group.member_ids()
 
 
+def group_members_of(group_ids) -> dict[int, set[int]]:
+    """The members of many groups in one query (``SupervisionGroup.member_ids`` adds each group's leader)."""
+    out: dict[int, set[int]] = {}
+    for group_id, user_id in SupervisionGroup.members.through.objects.filter(
+            supervisiongroup_id__in=set(group_ids)).values_list("supervisiongroup_id", "user_id"):
+        out.setdefault(group_id, set()).add(user_id)
+    return out
+
+
 def leader_ids_over(unit: Unit) -> set[int]:
     """Leaders whose scope covers the unit: the unit's own and its ancestors'."""
-    prefixes = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    return set(RoleAssignment.objects.filter(role="leader", unit__path__in=prefixes, user__is_active=True)
-               .values_list("user_id", flat=True))
+    return leaders_over([unit]).get(unit.path, set())
+
+
+def leaders_over(units) -> dict[str, set[int]]:
+    """``leader_ids_over`` of many units in one query: unit path → the leaders of it and its ancestors."""
+    def prefixes(path: str) -> list[str]:
+        return [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+
+    if not units:
+        return {}
+    by_prefix: dict[str, set[int]] = {}
+    for path, user_id in RoleAssignment.objects.filter(
+            role="leader", unit__path__in={p for unit in units for p in prefixes(unit.path)}, user__is_active=True
+    ).values_list("unit__path", "user_id"):
+        by_prefix.setdefault(path, set()).add(user_id)
+    return {unit.path: set().union(*(by_prefix.get(p, set()) for p in prefixes(unit.path))) for unit in units}
 
 
 def card_notify(*, card: SupervisionCard, user_ids: set[int], title: str, body: str = "",

@@ -13,7 +13,6 @@ from simple_history.utils import bulk_create_with_history
 
 from campaign.models import Campaign, Notification
 from campaign.services.notifications import store_notifications
-from units.models import RoleAssignment, Unit
 
 from .. import policy
 from ..errors import SupervisionError
@@ -28,14 +27,16 @@ from ..models import (
     StepKind,
     StepStatus,
     SupervisionCard,
-    SupervisionGroup,
 )
 from .common import (
+    answerers_of,
     card_notify,
     require,
     event_log,
     group_member_ids,
+    group_members_of,
     leader_ids_over,
+    leaders_over,
     moment,
     site_language,
     unit_answerer_ids,
@@ -232,9 +233,10 @@ def _escalate_batch(ids: list[int], campaign: Campaign, today: datetime.date, no
     CardEvent.objects.bulk_create([CardEvent(card=card, kind=EventKind.ESCALATED, actor=None, at=now,
                                              note=step.reason, step=step)
                                    for (card, _step), step in zip(chosen, steps)])
-    answerers = _answerers([card.unit_id for card, _step in chosen])
-    members = _group_members({card.group_id for card, _step in chosen})
-    leaders = _leaders_over([card.unit for card, step in chosen if step.step in NEEDS_APPROVAL])
+    # the people step_take tells, for the whole batch at once (the same rules, read in bulk)
+    answerers = answerers_of([card.unit_id for card, _step in chosen])
+    members = group_members_of({card.group_id for card, _step in chosen})
+    leaders = leaders_over([card.unit for card, step in chosen if step.step in NEEDS_APPROVAL])
     notes: list[Notification] = []
     for card, step in chosen:
         params = {"number": card.number, "unit": card.unit.name}
@@ -249,36 +251,3 @@ def _escalate_batch(ids: list[int], campaign: Campaign, today: datetime.date, no
                       for uid in sorted(leaders.get(card.unit.path, set()))]
     store_notifications(notes)
     return len(chosen)
-
-
-def _answerers(unit_ids: list[int]) -> dict[int, set[int]]:
-    """``unit_answerer_ids`` for many units in one query: each unit's liaisons, else its own office."""
-    rows: dict[int, dict[str, set[int]]] = {}
-    for unit_id, user_id, role in RoleAssignment.objects.filter(
-            unit_id__in=set(unit_ids), role__in=["liaison", "office"], user__is_active=True
-    ).values_list("unit_id", "user_id", "role"):
-        rows.setdefault(unit_id, {}).setdefault(role, set()).add(user_id)
-    return {unit_id: roles.get("liaison") or set().union(*roles.values()) for unit_id, roles in rows.items()}
-
-
-def _group_members(group_ids: set[int]) -> dict[int, set[int]]:
-    """The members of many groups in one query (their leaders are on the cards' groups)."""
-    out: dict[int, set[int]] = {}
-    for group_id, user_id in SupervisionGroup.members.through.objects.filter(
-            supervisiongroup_id__in=group_ids).values_list("supervisiongroup_id", "user_id"):
-        out.setdefault(group_id, set()).add(user_id)
-    return out
-
-
-def _leaders_over(units: list) -> dict[str, set[int]]:
-    """``leader_ids_over`` for many units in one query: path → the leaders of the unit and its ancestors."""
-    if not units:
-        return {}
-    prefixes = {unit.path[:end] for unit in units for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)}
-    by_prefix: dict[str, set[int]] = {}
-    for path, user_id in RoleAssignment.objects.filter(role="leader", unit__path__in=prefixes,
-                                                       user__is_active=True).values_list("unit__path", "user_id"):
-        by_prefix.setdefault(path, set()).add(user_id)
-    return {unit.path: set().union(*(by_prefix.get(unit.path[:end], set())
-                                      for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)))
-            for unit in units}
