@@ -188,7 +188,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     """R0.4 upload a spreadsheet of units or cadres and see every row checked before anything is written."""
     return imports.upload(request, IMPORTERS, read=read_spreadsheet, template="units/import_upload.html",
                           confirm_url=lambda token: reverse("units:import_confirm", args=[token]),
-                          again_url=reverse("units:import"), permission="units.import_units")
+                          again_url=reverse("units:import"))
 
 
 @login_required
@@ -342,7 +342,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
     return imports.upload(request, ACCOUNT_IMPORTERS, read=read_spreadsheet, template="units/account_import.html",
                           confirm_url=lambda token: reverse("units:account_import_confirm", args=[token]),
                           again_url=reverse("units:account_import"), scope="accounts",
-                          context={"roles": Role.choices}, permission="units.manage_accounts")
+                          context={"roles": Role.choices})
 
 
 @login_required

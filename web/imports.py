@@ -25,6 +25,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.shortcuts import redirect, render
+from django.urls import resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -204,16 +205,13 @@ def _import_dir() -> Path:
     return path
 
 
-def _forget(pending: PendingImport) -> None:
-    """Delete a pending import and, once that is committed, its stored file."""
+def discard(pending: PendingImport) -> int:
+    """Forget a pending import (confirmed, refused, dropped by its uploader or left too long) and, once that
+    is committed, its stored file; how many rows went (0: another request spent it first)."""
     path = _import_dir() / pending.file
-    pending.delete()
+    deleted, _by_model = PendingImport.objects.filter(pk=pending.pk).delete()
     transaction.on_commit(lambda: path.unlink(missing_ok=True))
-
-
-def discard(pending: PendingImport) -> None:
-    """The uploader drops a file waiting for confirmation: nothing of it is written."""
-    _forget(pending)
+    return deleted
 
 
 def pending_purge(*, days: int | None = None, now=None) -> int:
@@ -222,18 +220,25 @@ def pending_purge(*, days: int | None = None, now=None) -> int:
     stale = list(PendingImport.objects.older_than(settings.IMPORT_PENDING_DAYS if days is None else days,
                                                   now=now or timezone.now()))
     for pending in stale:
-        _forget(pending)
+        discard(pending)
     return len(stale)
 
 
+def _permission_of(url: str) -> str:
+    """The permission the view at ``url`` checks (``web.decorators.permission_required`` keeps it on the
+    view, as the URL walk reads it), or ``""``."""
+    return getattr(resolve(url).func, "permission", None) or ""
+
+
 def upload(request: HttpRequest, importers: dict[str, Importer], *, read: Reader, template: str,
-           confirm_url: Callable[[str], str], again_url: str, scope: str = "", context: dict | None = None,
-           permission: str = "") -> HttpResponse:
+           confirm_url: Callable[[str], str], again_url: str, scope: str = "", context: dict | None = None
+           ) -> HttpResponse:
     """The upload page (``template`` with ``form``) and, for a readable file, the preview of every row.
 
     A file without errors waits as the user's ``PendingImport`` (bound to ``scope``, e.g. the exam it is for;
-    labelled with ``context["heading"]`` when given) until confirmed at ``confirm_url(token)``, whose view
-    checks ``permission``; nothing else is written here."""
+    labelled with ``context["heading"]`` when given) until confirmed at ``confirm_url(token)``; it keeps the
+    permission that page's view checks, so a list never offers a confirmation that would answer 403; nothing
+    else is written here."""
     form = ImportForm(request.POST or None, request.FILES or None,
                       kinds=[(key, importer.label) for key, importer in importers.items()])
     if request.method == "POST" and form.is_valid():
@@ -254,10 +259,10 @@ def upload(request: HttpRequest, importers: dict[str, Importer], *, read: Reader
             if plan.ok:
                 heading = (context or {}).get("heading")
                 label = f"{importer.label} · {heading}" if heading else str(importer.label)
+                url = confirm_url(token)
                 PendingImport.objects.create(token=token, user=request.user, kind=kind, scope=scope, label=label,
                                              file=stored.name, name=upload_file.name[:255], rows=len(plan.rows),
-                                             permission=permission, confirm_url=confirm_url(token),
-                                             again_url=again_url)
+                                             permission=_permission_of(url), confirm_url=url, again_url=again_url)
             else:
                 stored.unlink(missing_ok=True)
             listed = plan.error_rows or plan.rows
@@ -285,25 +290,16 @@ def confirm(request: HttpRequest, token: str, importers: dict[str, Importer], *,
     if pending is None:
         raise Http404
     try:
+        # the reader may refuse the stored file now (it read it at the preview), the importer its rows
         table = read((_import_dir() / pending.file).read_bytes(), pending.name)
-    except OSError:
-        _forget(pending)
-        messages.error(request, _("The uploaded file is gone; upload it again."))
-        return redirect(again_url)
-    except DomainError as exc:  # the reader refuses the stored file (it read it at the preview)
-        _forget(pending)
-        messages.error(request, str(exc))
-        return redirect(again_url)
-    try:
         with transaction.atomic():
             result = importers[pending.kind].write(user=request.user, table=table)
             # spent with the rows it wrote: a second confirmation (a double click) finds nothing
-            if PendingImport.objects.filter(pk=pending.pk).delete()[0] == 0:
+            if not discard(pending):
                 raise Http404
-    except DomainError as exc:
-        _forget(pending)
-        messages.error(request, str(exc))
+    except (OSError, DomainError) as exc:
+        discard(pending)
+        messages.error(request, _("The uploaded file is gone; upload it again.") if isinstance(exc, OSError)
+                       else str(exc))
         return redirect(again_url)
-    path = _import_dir() / pending.file
-    transaction.on_commit(lambda: path.unlink(missing_ok=True))
     return done(result, pending)

@@ -128,7 +128,6 @@ def exam_import(request: HttpRequest, exam: Exam) -> HttpResponse:
         request, _results_import(exam), read=read_spreadsheet, template="campaign/exams/import_upload.html",
         confirm_url=lambda token: reverse("campaign:exam_import_confirm", args=[exam.pk, token]),
         again_url=reverse("campaign:exam_import", args=[exam.pk]), scope=f"exam:{exam.pk}",
-        permission="campaign.manage_exam",
         context={"exam": exam, "column_labels": labels, "heading": exam.title,
                  "crumbs": [(reverse("campaign:exams"), _("Exams")), (exam.get_absolute_url(), exam.title)]})
 

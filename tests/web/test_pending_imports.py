@@ -139,6 +139,8 @@ def test_issue12_r0_4_exam_results_waiting_name_the_exam(login, users, tree, cam
     assert response.status_code == 200
     item = _imports_section(client).items[0]
     assert "第一次应知应会测试" in item.detail
+    # what the confirmation page checks is read from its view, so the list knows whom to offer it
+    assert PendingImport.objects.get().permission == "campaign.manage_exam"
 
 
 def test_issue12_r0_4_imports_left_unconfirmed_are_forgotten_by_beat(login, users, tree, campaign,
