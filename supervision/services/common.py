@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from campaign.services.notifications import notifications_settle, notify
 from units.models import RoleAssignment, Unit
 
-from ..models import CardEvent, SupervisionCard, SupervisionGroup
+from ..models import CardEvent, SupervisionCard
 
 
 def moment(today: datetime.date | None) -> tuple[datetime.date, datetime.datetime]:
@@ -48,15 +48,6 @@ def answerers_of(unit_ids) -> dict[int, set[int]]:
 
 def group_member_ids(card: SupervisionCard) -> set[int]:
     return card.group.member_ids()
-
-
-def group_members_of(group_ids) -> dict[int, set[int]]:
-    """The members of many groups in one query (``SupervisionGroup.member_ids`` adds each group's leader)."""
-    out: dict[int, set[int]] = {}
-    for group_id, user_id in SupervisionGroup.members.through.objects.filter(
-            supervisiongroup_id__in=set(group_ids)).values_list("supervisiongroup_id", "user_id"):
-        out.setdefault(group_id, set()).add(user_id)
-    return out
 
 
 def leader_ids_over(unit: Unit) -> set[int]:

@@ -27,6 +27,7 @@ from ..models import (
     StepKind,
     StepStatus,
     SupervisionCard,
+    SupervisionGroup,
 )
 from .common import (
     answerers_of,
@@ -34,7 +35,6 @@ from .common import (
     require,
     event_log,
     group_member_ids,
-    group_members_of,
     leader_ids_over,
     leaders_over,
     moment,
@@ -106,14 +106,22 @@ def step_take(*, card: SupervisionCard, kind: int, reason: str, user=None, chann
         document=document or "", document_name=(document.name[:200] if document else ""))
     event_log(card=card, kind=EventKind.ESCALATED, actor=user, at=now, note=step.reason, step=step)
     with site_language():
-        params = {"number": card.number, "unit": card.unit.name}
-        card_notify(card=card, user_ids=unit_answerer_ids(card.unit) | group_member_ids(card),
-                    title=_(STEP_TITLES[StepKind(kind)]) % params, body=step.reason, exclude=getattr(user, "pk", None))
-        if proposal:
-            card_notify(card=card, user_ids=leader_ids_over(card.unit), exclude=getattr(user, "pk", None),
-                        title=_("Approve or refuse: %(step)s for %(unit)s (card %(number)s)")
-                        % {**params, "step": StepKind(kind).label}, body=step.reason)
+        for user_ids, title in _announcements(card, step, unit_answerer_ids(card.unit) | group_member_ids(card),
+                                              leader_ids_over(card.unit) if proposal else set()):
+            card_notify(card=card, user_ids=user_ids, title=title, body=step.reason, exclude=getattr(user, "pk", None))
     return step
+
+
+def _announcements(card: SupervisionCard, step: EscalationStep, told: set[int], leaders: set[int]
+                   ) -> list[tuple[set[int], str]]:
+    """R1.3 who hears of a step and what: the unit's answerers and the group, and — for an interview or
+    accountability proposal — the leaders over the unit, asked to decide. In the site's language."""
+    params = {"number": card.number, "unit": card.unit.name}
+    out = [(told, _(STEP_TITLES[StepKind(step.step)]) % params)]
+    if step.step in NEEDS_APPROVAL:
+        out.append((leaders, _("Approve or refuse: %(step)s for %(unit)s (card %(number)s)")
+                    % {**params, "step": StepKind(step.step).label}))
+    return out
 
 
 @transaction.atomic
@@ -235,19 +243,14 @@ def _escalate_batch(ids: list[int], campaign: Campaign, today: datetime.date, no
                                    for (card, _step), step in zip(chosen, steps)])
     # the people step_take tells, for the whole batch at once (the same rules, read in bulk)
     answerers = answerers_of([card.unit_id for card, _step in chosen])
-    members = group_members_of({card.group_id for card, _step in chosen})
+    members = SupervisionGroup.member_ids_of({card.group_id: card.group for card, _step in chosen}.values())
     leaders = leaders_over([card.unit for card, step in chosen if step.step in NEEDS_APPROVAL])
     notes: list[Notification] = []
     for card, step in chosen:
-        params = {"number": card.number, "unit": card.unit.name}
         url = reverse("supervision:card_detail", args=[card.pk])
-        told = answerers.get(card.unit_id, set()) | members.get(card.group_id, set()) | {card.group.leader_id}
-        notes += [Notification(user_id=uid, title=(_(STEP_TITLES[StepKind(step.step)]) % params)[:200],
-                               body=step.reason, url=url) for uid in sorted(told - {None})]
-        if step.step in NEEDS_APPROVAL:
-            title = _("Approve or refuse: %(step)s for %(unit)s (card %(number)s)") % {
-                **params, "step": StepKind(step.step).label}
+        told = answerers.get(card.unit_id, set()) | members[card.group_id]
+        for user_ids, title in _announcements(card, step, told, leaders.get(card.unit.path, set())):
             notes += [Notification(user_id=uid, title=title[:200], body=step.reason, url=url)
-                      for uid in sorted(leaders.get(card.unit.path, set()))]
+                      for uid in sorted(user_ids - {None})]
     store_notifications(notes)
     return len(chosen)
