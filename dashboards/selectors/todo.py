@@ -487,67 +487,55 @@ def _done_rows(user) -> QuerySet:
     return first.union(*rest, all=True).order_by("-when", "-oid")
 
 
-def done_for(user, *, page: str | int | None) -> Page:
-    """Issue 12: the user's settled items, newest first, one page (a fixed number of queries)."""
+def _done_sources() -> dict:
+    """Per kind of the done tab's UNION: the records' queryset and how one of them reads as an entry
+    (given the record, when and what)."""
+    from campaign.models import MaterialStatus
     from feedback.models import EventKind as MessageEventKind
     from supervision.models import EventKind as CardEventKind
-    from campaign.models import MaterialStatus
 
+    return {
+        "card": (SupervisionCard.objects.select_related("unit"), lambda c, when, what: DoneEntry(
+            when, str(CardEventKind(what).label), c.number, c.unit.name, c.get_absolute_url())),
+        "message": (Message.objects.select_related("unit"), lambda m, when, what: DoneEntry(
+            when, str(MessageEventKind(what).label), m.tracking_code, m.unit.name, m.get_absolute_url())),
+        "material": (ComparisonMaterial.objects.select_related("unit"), lambda m, when, what: DoneEntry(
+            when, str(MaterialStatus(what).label), f"{m.get_subject_display()} · v{m.version}", m.unit.name,
+            reverse("campaign:material_detail", args=[m.pk]))),
+        "request": (InstructionRequest.objects.select_related("unit"), lambda r, when, what: DoneEntry(
+            when, _("Replied"), r.title, r.unit.name, r.get_absolute_url())),
+        "report": (ProgressReport.objects.select_related("unit"), lambda r, when, what: DoneEntry(
+            when, _("Progress report sent"), f"{date_format(r.period_start)}–{date_format(r.period_end)}",
+            r.unit.name, r.get_absolute_url())),
+        "notice": (Notice.objects.all(), lambda n, when, what: DoneEntry(
+            when, _("Marked read"), n.number, n.title, n.get_absolute_url())),
+        "criticism": (PublicCriticism.objects.select_related("issuer"), lambda c, when, what: DoneEntry(
+            when, _("Public criticism confirmed"), c.number, c.issuer.name,
+            reverse("campaign:criticism_detail", args=[c.pk]))),
+        "session": (StudySession.objects.select_related("unit"), lambda ss, when, what: DoneEntry(
+            when, _("Study session recorded"), f"{date_format(ss.date)} {ss.topic}", ss.unit.name,
+            reverse("campaign:study_session_detail", args=[ss.pk]))),
+        "meeting": (Meeting.objects.select_related("unit"), lambda mt, when, what: DoneEntry(
+            when, _("Meeting recorded"), f"{date_format(mt.date)} {mt.get_kind_display()}", mt.unit.name,
+            mt.get_absolute_url())),
+    }
+
+
+def done_for(user, *, page: str | int | None) -> Page:
+    """Issue 12: the user's settled items, newest first, one page (a fixed number of queries: the page, and
+    one per kind of record on it)."""
     paginator = Paginator(_done_rows(user), DONE_PER_PAGE)
     current = paginator.get_page(page)
     rows = list(current.object_list)
     ids: dict[str, set[int]] = {}
     for kind, oid, _when, _what in rows:
         ids.setdefault(kind, set()).add(oid)
-    cards = SupervisionCard.objects.filter(pk__in=ids.get("card", ())).select_related("unit").in_bulk()
-    msgs = Message.objects.filter(pk__in=ids.get("message", ())).select_related("unit").in_bulk()
-    mats = ComparisonMaterial.objects.filter(pk__in=ids.get("material", ())).select_related("unit").in_bulk()
-    reqs = InstructionRequest.objects.filter(pk__in=ids.get("request", ())).select_related("unit").in_bulk()
-    reports = ProgressReport.objects.filter(pk__in=ids.get("report", ())).select_related("unit").in_bulk()
-    notices = Notice.objects.filter(pk__in=ids.get("notice", ())).in_bulk()
-    criticisms = (PublicCriticism.objects.filter(pk__in=ids["criticism"]).select_related("issuer").in_bulk()
-                  if "criticism" in ids else {})
-    sessions = (StudySession.objects.filter(pk__in=ids["session"]).select_related("unit").in_bulk()
-                if "session" in ids else {})
-    meetings = (Meeting.objects.filter(pk__in=ids["meeting"]).select_related("unit").in_bulk()
-                if "meeting" in ids else {})
+    sources = _done_sources()
+    records = {kind: sources[kind][0].filter(pk__in=pks).in_bulk() for kind, pks in ids.items()}
     entries = []
     for kind, oid, when, what in rows:
-        if kind == "card" and oid in cards:
-            c = cards[oid]
-            entries.append(DoneEntry(when, str(CardEventKind(what).label), c.number, c.unit.name,
-                                     c.get_absolute_url()))
-        elif kind == "message" and oid in msgs:
-            m = msgs[oid]
-            entries.append(DoneEntry(when, str(MessageEventKind(what).label), m.tracking_code, m.unit.name,
-                                     m.get_absolute_url()))
-        elif kind == "material" and oid in mats:
-            m = mats[oid]
-            entries.append(DoneEntry(when, str(MaterialStatus(what).label),
-                                     f"{m.get_subject_display()} · v{m.version}", m.unit.name,
-                                     reverse("campaign:material_detail", args=[m.pk])))
-        elif kind == "request" and oid in reqs:
-            r = reqs[oid]
-            entries.append(DoneEntry(when, _("Replied"), r.title, r.unit.name, r.get_absolute_url()))
-        elif kind == "report" and oid in reports:
-            r = reports[oid]
-            entries.append(DoneEntry(when, _("Progress report sent"),
-                                     f"{date_format(r.period_start)}–{date_format(r.period_end)}", r.unit.name,
-                                     r.get_absolute_url()))
-        elif kind == "notice" and oid in notices:
-            n = notices[oid]
-            entries.append(DoneEntry(when, _("Marked read"), n.number, n.title, n.get_absolute_url()))
-        elif kind == "criticism" and oid in criticisms:
-            c = criticisms[oid]
-            entries.append(DoneEntry(when, _("Public criticism confirmed"), c.number, c.issuer.name,
-                                     reverse("campaign:criticism_detail", args=[c.pk])))
-        elif kind == "session" and oid in sessions:
-            ss = sessions[oid]
-            entries.append(DoneEntry(when, _("Study session recorded"), f"{date_format(ss.date)} {ss.topic}",
-                                     ss.unit.name, reverse("campaign:study_session_detail", args=[ss.pk])))
-        elif kind == "meeting" and oid in meetings:
-            mt = meetings[oid]
-            entries.append(DoneEntry(when, _("Meeting recorded"), f"{date_format(mt.date)} {mt.get_kind_display()}",
-                                     mt.unit.name, mt.get_absolute_url()))
+        record = records[kind].get(oid)
+        if record is not None:
+            entries.append(sources[kind][1](record, when, what))
     current.object_list = entries
     return current
