@@ -428,7 +428,6 @@ class _PortalDocTemplate(BaseDocTemplate):
         self._page_label = page_label
         self._created = _created(meta)
         self.page_total = _PageTotal(self)
-        self._footers: list[int] = []
         frame = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height,
             leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text",
@@ -464,7 +463,6 @@ class _PortalDocTemplate(BaseDocTemplate):
             # issue 13: the total is not known while the page is laid out; the page shows a form
             # (an XObject) that ``_endBuild`` fills in once the last page is done — one layout pass
             canvas.doForm(self._footer_form(number))
-            self._footers.append(number)
             return
         # First pass: no total yet; that pass is thrown away by multiBuild.
         self._draw_label(canvas, number, self.page_total.previous or self.page)
@@ -489,7 +487,7 @@ class _PortalDocTemplate(BaseDocTemplate):
         self._doSave = 0  # the footers first: every page is finished, so the total is known
         super()._endBuild()
         total = self.page
-        for number in self._footers:
+        for number in range(self._unnumbered + 1, total + 1):  # every page that shows a footer
             self.canv.beginForm(self._footer_form(number))
             self._draw_label(self.canv, number, total)
             self.canv.endForm()
