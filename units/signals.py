@@ -7,6 +7,10 @@
 - ``unit_closed``: sent inside the closing transaction (kwargs ``unit``, ``on``, ``by``, ``cards``:
   "transfer" or "close" or None, ``merged_into``); receivers cancel, transfer or close what the unit
   still owes.
+- ``figures_changed``: records were written in bulk (no model signal) in a way that may change the
+  dashboards' figures of some units (kwargs ``unit_ids``, ``units``: querysets of unit ids); sent inside
+  the writing transaction through ``figures_touched`` (issue 13: ``dashboards.rollups`` marks them).
+- ``tree_moved``: units were moved in the tree (their paths changed).
 """
 from __future__ import annotations
 
@@ -15,6 +19,14 @@ from django.dispatch import Signal
 unit_added = Signal()
 unit_open_items = Signal()
 unit_closed = Signal()
+figures_changed = Signal()
+tree_moved = Signal()
+
+
+def figures_touched(unit_ids=(), *units) -> None:
+    """Issue 13: tell the dashboards' rollups that these units' records changed (ids and querysets of unit
+    ids); call it in the transaction that wrote them in bulk."""
+    figures_changed.send(sender=None, unit_ids=unit_ids, units=units)
 
 
 def open_items(unit) -> dict[str, int]:

@@ -126,12 +126,14 @@ class OwedState:
 
 
 def owed_all(user, campaign: Campaign) -> QuerySet[ExamResult]:
-    """R2.6 failed results in the user's scope, each with the cadre's next result (the re-sit) if any.
+    """R2.6 failed results in the user's scope (``None``: everywhere, for the dashboards' rollups), each with
+    the cadre's next result (the re-sit) if any.
 
     One query for the page, whatever the number of cadres; ``owed_in_state`` narrows it.
     """
     later = _later_results()
-    return (ExamResult.objects.filter(scope_q(user, "cadre__unit__"), exam__campaign=campaign, passed=False)
+    scope = scope_q(user, "cadre__unit__") if user is not None else Q()
+    return (ExamResult.objects.filter(scope, exam__campaign=campaign, passed=False)
             .select_related("cadre__unit", "exam__unit")
             .annotate(has_later=Exists(later),
                       resit_score=Subquery(later.values("score")[:1]),

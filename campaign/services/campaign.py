@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.models import Level, Unit
+from units.signals import figures_touched
 
 from .. import policy
 from ..errors import CampaignError
@@ -127,6 +128,7 @@ def deadline_set(*, deadline: Deadline, due_date: datetime.date, by=None) -> Dea
     governed = Obligation.objects.open().filter(campaign=campaign, kind=deadline.kind, unit__level=deadline.level)
     moved = list(governed.exclude(due_date=due_date).values_list("unit_id", "unit__path"))
     governed.update(due_date=due_date)
+    figures_touched(unit_id for unit_id, _path in moved)  # issue 13: overdue or not, by the new date
     if moved and old_date != due_date:
         _announce_moved_deadline(deadline, old_date, moved)
     return deadline
@@ -185,6 +187,7 @@ def obligations_generate(*, campaign: Campaign, units=None, ahead_of: datetime.d
 
     def flush() -> None:
         created = Obligation.objects.bulk_create(batch, ignore_conflicts=True)
+        figures_touched({ob.unit_id for ob in batch})  # issue 13
         result.count += len(created)
         for ob in created:
             result.units.add(ob.unit_id)
@@ -234,6 +237,7 @@ def obligations_for_new_unit(*, unit: Unit, today: datetime.date) -> Generated:
 def obligations_cancel_for_unit(*, unit: Unit, on: datetime.date) -> int:
     """R0.1 a unit closed or merged owes nothing more: its open obligations are cancelled (kept, marked),
     so they are neither overdue for ever nor reminded nor counted; done ones stay as history."""
+    figures_touched([unit.pk])  # issue 13
     return Obligation.objects.open().filter(unit=unit).update(cancelled_on=on)
 
 
@@ -245,6 +249,8 @@ def obligation_fulfil(*, campaign: Campaign, unit: Unit, kind: str, on: datetime
     """
     updated = Obligation.objects.open().filter(campaign=campaign, unit=unit, kind=kind).update(
         completed_on=on, evidence_note=note[:200], evidence_url=url[:200])
+    if updated:
+        figures_touched([unit.pk])  # issue 13
     if updated and not Obligation.objects.open().filter(campaign=campaign, unit=unit).exists():
         _reminders_settle(unit)
     return bool(updated)
@@ -264,8 +270,9 @@ def _reminders_settle(unit: Unit) -> int:
 
 def obligation_reopen(*, campaign: Campaign, unit: Unit, kind: str) -> None:
     """Undo a completion whose record was withdrawn (e.g. a material returned after approval)."""
-    Obligation.objects.live().filter(campaign=campaign, unit=unit, kind=kind).update(
-        completed_on=None, evidence_note="", evidence_url="")
+    if Obligation.objects.live().filter(campaign=campaign, unit=unit, kind=kind).update(
+            completed_on=None, evidence_note="", evidence_url=""):
+        figures_touched([unit.pk])  # issue 13
 
 
 # --- working-day calendar

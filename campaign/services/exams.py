@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from units.models import RoleAssignment, Unit
+from units.models import Cadre, RoleAssignment, Unit
+from units.signals import figures_touched
 from web.imports import Column, ImportPlan, ImportRow, map_header, plan_failed
 
 from .. import policy
@@ -149,6 +150,9 @@ def exam_results_enter(*, user, exam: Exam, scores: dict[int, Decimal]) -> Resul
             changed.append(result)
     bulk_create_with_history(new_rows, ExamResult, default_user=_history_user(user))
     bulk_update_with_history(changed, ExamResult, ["score", "passed"], default_user=_history_user(user))
+    # issue 13: sittings count for the exam's unit, make-up owed for each cadre's
+    figures_touched([exam.unit_id],
+                    Cadre.objects.filter(pk__in=[r.cadre_id for r in (*new_rows, *changed)]).values("unit_id"))
     outcome.created, outcome.updated, outcome.failed = len(new_rows), len(changed), len(newly_failed)
     obligation_fulfil(campaign=campaign, unit=exam.unit, kind=ObligationKind.EXAM, on=exam.date,
                       note=f"{exam.title} {_d(exam.date)}", url=_exam_url(exam))

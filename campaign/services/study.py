@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.models import Cadre, Unit
+from units.signals import figures_touched
 from web.errors import AlreadyRecorded
 
 from .. import policy
@@ -124,6 +125,7 @@ def session_record(*, campaign: Campaign, unit: Unit, kind: str, date: datetime.
                                           topic=topic, content=content, hours=hours,
                                           recorded_by=user if getattr(user, "is_authenticated", False) else None)
     Attendance.objects.bulk_create([Attendance(session=session, cadre_id=pk) for pk in cadre_ids])
+    figures_touched((), Cadre.objects.filter(pk__in=list(cadre_ids)).values("unit_id"))  # issue 13
     _fulfil(session)
     return session
 
@@ -198,6 +200,7 @@ def session_update(*, session: StudySession, kind: str, date: datetime.date, top
     session.__dict__.pop("_change_reason", None)
     session.attendance.filter(cadre_id__in=before - after).delete()
     Attendance.objects.bulk_create([Attendance(session=session, cadre_id=pk) for pk in cadre_ids if pk not in before])
+    figures_touched((), Cadre.objects.filter(pk__in=list(after - before)).values("unit_id"))  # issue 13
     # the obligation the session fulfilled (its old form) is handed over again: its date, topic or form
     # may have changed, and the first session of the form counts; then its new form's obligation
     _hand_over(campaign=campaign, unit=unit, kind=old_kind, url=_session_url(session))

@@ -22,7 +22,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Quer
 from django.db.models.functions import Substr
 
 from campaign.models import Attendance, Campaign, ExamResult, Obligation
-from campaign.selectors.exams import owed_for
+from campaign.selectors.exams import owed_all, owed_in_state
 from campaign.selectors.study import HAS_STUDY_MINIMUM, cadres_with_study_counts
 from feedback.models import OPEN_STATUSES, FieldResearchStay, Message, MessageStatus, OpinionSession, TargetGroup
 from feedback.policy import research_required_q
@@ -136,12 +136,31 @@ def _branch(path_field: str, depth: int) -> Substr:
     return Substr(path_field, 1, depth * Unit.steplen)
 
 
-def _grouped(qs: QuerySet, path_field: str, root: Unit, depth: int, keys: Iterable[str] = (),
-             **aggregates) -> QuerySet:
-    """``qs`` within ``root``'s subtree, grouped by the branch at ``depth`` (and ``keys``): one query."""
-    return (qs.filter(**{f"{path_field}__startswith": root.path})
-            .annotate(branch=_branch(path_field, depth)).order_by()
+def _grouped(qs: QuerySet, path_field: str, scope: "Scope", keys: Iterable[str] = (), **aggregates) -> QuerySet:
+    """``qs`` within ``scope``, grouped by branch (and ``keys``): one query."""
+    return (qs.filter(scope.q(path_field)).annotate(branch=scope.branch(path_field)).order_by()
             .values("branch", *keys).annotate(**aggregates))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where the figures are counted and how records are grouped: ``root``'s subtree by the branch at
+    ``depth`` (absolute tree depth), or — for ``dashboards.rollups`` — the records of the units at
+    ``paths`` (``None``: of every unit), each unit apart."""
+
+    root: Unit | None = None
+    depth: int = 0
+    paths: tuple[str, ...] | None = ()
+
+    def q(self, path_field: str) -> Q:
+        if self.root is None:
+            return Q() if self.paths is None else Q(**{f"{path_field}__in": self.paths})
+        return Q(**{f"{path_field}__startswith": self.root.path})
+
+    def branch(self, path_field: str):
+        if self.root is None:
+            return F(path_field)
+        return _branch(path_field, self.depth)
 
 
 @dataclass
@@ -155,6 +174,9 @@ class Collected:
     card_status: dict[str, int] = field(default_factory=dict)
     # unit level → (units, opinion_covered) (with ``detail``)
     by_level: dict[int, list[int]] = field(default_factory=dict)
+    # the same breakdowns per branch (with ``detail``): {"kind": …, "status": …, "level": …}
+    branch_detail: dict[str, dict] = field(default_factory=lambda: defaultdict(
+        lambda: {"kind": {}, "status": {}, "level": {}}))
 
     def total(self) -> Figures:
         result = Figures()
@@ -178,41 +200,50 @@ class Collected:
         return result
 
 
-def collect(*, user, root: Unit, depth: int, campaign: Campaign, today: datetime.date,
-            detail: bool = False) -> Collected:
+def collect(*, user, root: Unit | None = None, depth: int = 0, campaign: Campaign, today: datetime.date,
+            detail: bool = False, paths: Iterable[str] | None = ()) -> Collected:
     """R2–R5 the figures of ``root``'s subtree grouped by branch at ``depth`` (absolute tree depth),
     in seven queries; ``detail`` adds the breakdowns by obligation kind, card status and unit level
-    to the same queries (more rows, no more queries)."""
+    to the same queries (more rows, no more queries). Without ``root``, the own records of the units at
+    ``paths`` (``None``: of every unit), each its own branch (``dashboards.rollups``); ``user`` ``None``
+    counts without scope."""
+    if root is not None:
+        scope = Scope(root=root, depth=depth)
+    else:
+        scope = Scope(paths=None if paths is None else tuple(paths))
     out = Collected()
 
     def take(qs: QuerySet, path_field: str, breakdown: str = "", sink=None, **aggregates) -> None:
         """Run one grouped query; with ``detail``, also group by ``breakdown`` and hand each row to ``sink``."""
         key = breakdown if detail and breakdown else ""
-        for row in _grouped(qs, path_field, root, depth, (key,) if key else (), **aggregates):
+        for row in _grouped(qs, path_field, scope, (key,) if key else (), **aggregates):
             value = row.pop(key) if key else None
-            out.branches[row.pop("branch")].add(row)
+            branch = row.pop("branch")
+            out.branches[branch].add(row)
             if key:
-                sink(value, row)
+                sink(out.branch_detail[branch], value, row)
 
     # units and R4.2 opinion coverage: a unit is covered once it asked every target group
-    covered = (OpinionSession.objects.filter(campaign=campaign, unit__path__startswith=root.path).order_by()
+    covered = (OpinionSession.objects.filter(scope.q("unit__path"), campaign=campaign).order_by()
                .values("unit_id").annotate(groups=Count("target_group", distinct=True))
                .filter(groups__gte=len(TargetGroup.values)).values("unit_id"))
 
-    def level_sink(level: int, row: dict) -> None:
-        units, done = out.by_level.get(level, (0, 0))
-        out.by_level[level] = [units + row["units"], done + row["opinion_covered"]]
+    def level_sink(branch: dict, level: int, row: dict) -> None:
+        for into in (out.by_level, branch["level"]):
+            units, done = into.get(level, (0, 0))
+            into[level] = [units + row["units"], done + row["opinion_covered"]]
 
     # R0.1 closed units owe nothing and leave the denominators: their units, obligations and cadres
     take(Unit.objects.active(), "path", "level", level_sink,
          units=Count("pk"), opinion_covered=Count("pk", filter=Q(pk__in=covered)))
 
     # R5.1 obligations (as campaign.selectors.core.subtree_progress counts them)
-    def kind_sink(kind: str, row: dict) -> None:
-        counts = out.by_kind.setdefault(kind, {"done": 0, "overdue": 0, "due": 0})
-        counts["done"] += row["obligations_done"]
-        counts["overdue"] += row["obligations_overdue"]
-        counts["due"] += row["obligations"] - row["obligations_done"] - row["obligations_overdue"]
+    def kind_sink(branch: dict, kind: str, row: dict) -> None:
+        for into in (out.by_kind, branch["kind"]):
+            counts = into.setdefault(kind, {"done": 0, "overdue": 0, "due": 0})
+            counts["done"] += row["obligations_done"]
+            counts["overdue"] += row["obligations_overdue"]
+            counts["due"] += row["obligations"] - row["obligations_done"] - row["obligations_overdue"]
 
     take(Obligation.objects.live().filter(campaign=campaign, unit__closed_on__isnull=True), "unit__path", "kind",
          kind_sink,
@@ -224,7 +255,7 @@ def collect(*, user, root: Unit, depth: int, campaign: Campaign, today: datetime
     # cadres who attended anything (nobody meets a minimum without attending). R4.1 the top leaders who
     # must stay, one stay of the campaign's minimum days fulfilling it (feedback.policy).
     attended = Attendance.objects.filter(session__campaign=campaign).values("cadre_id")
-    met = (cadres_with_study_counts(Cadre.objects.filter(pk__in=attended, unit__path__startswith=root.path),
+    met = (cadres_with_study_counts(Cadre.objects.filter(scope.q("unit__path"), pk__in=attended),
                                     campaign).filter(attended__gte=F("minimum")).order_by().values("pk"))
     stayed = (FieldResearchStay.objects.filter(campaign=campaign, days__gte=campaign.min_field_research_days)
               .order_by().values("cadre_id"))
@@ -239,15 +270,16 @@ def collect(*, user, root: Unit, depth: int, campaign: Campaign, today: datetime
     take(ExamResult.objects.filter(exam__campaign=campaign, exam__is_resit=False), "exam__unit__path",
          exam_sat=Count("pk"), exam_passed=Count("pk", filter=Q(passed=True)))
     # failures still owing make-up study or a passed re-sit (the make-up list, by the cadre's unit)
-    take(owed_for(user, campaign), "cadre__unit__path", exam_owed=Count("pk"))
+    take(owed_in_state(owed_all(user, campaign)), "cadre__unit__path", exam_owed=Count("pk"))
 
     # R1.3 supervision cards: open, overdue (the unit owes the next move after the due date), escalated
     is_open = ~Q(status=CardStatus.CLOSED)
     overdue = Q(status__in=UNIT_OWES, due_date__lt=today)
     escalated = Q(pk__in=EscalationStep.objects.order_by().values("card_id"))
 
-    def status_sink(status: str, row: dict) -> None:
-        out.card_status[status] = out.card_status.get(status, 0) + row["cards"]
+    def status_sink(branch: dict, status: str, row: dict) -> None:
+        for into in (out.card_status, branch["status"]):
+            into[status] = into.get(status, 0) + row["cards"]
 
     take(SupervisionCard.objects.filter(campaign=campaign), "unit__path", "status", status_sink,
          cards=Count("pk"), cards_open=Count("pk", filter=is_open), cards_overdue=Count("pk", filter=overdue),

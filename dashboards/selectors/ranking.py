@@ -52,6 +52,7 @@ from campaign.models import Campaign, Exam, Meeting, ProgressReport, PublicCriti
 from feedback.models import FieldResearchStay, OpinionSession
 from units.models import Level, Unit, UnitKind
 
+from .. import rollups
 from .figures import Figures, collect
 
 #: R6.3 "city- and county-level units": their party committees are ranked.
@@ -332,7 +333,9 @@ def ranking(*, user, issuer: Unit, campaign: Campaign, today: datetime.date) -> 
     by_level: dict[int, list[RankedUnit]] = defaultdict(list)
     if units:
         depth = max(u.depth for u in units)
-        by_unit = collect(user=user, root=issuer, depth=depth, campaign=campaign, today=today).rolled_up(units)
+        by_unit = rollups.subtree_figures(campaign=campaign, under=issuer, units=units, today=today)
+        if by_unit is None:
+            by_unit = collect(user=user, root=issuer, depth=depth, campaign=campaign, today=today).rolled_up(units)
         recording = _rolled_up(_recording_units(issuer, depth, campaign), units)
         for u in units:
             figures = by_unit[u.pk]

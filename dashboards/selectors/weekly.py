@@ -13,6 +13,7 @@ from feedback.models import FieldResearchStay, Message, OpinionSession
 from supervision.models import SupervisionCard
 from units.models import Unit
 
+from .. import rollups
 from .dashboard import Branch, branch_rows
 from .figures import Figures, collect
 
@@ -66,7 +67,8 @@ def weekly_report(*, user, unit: Unit, campaign: Campaign, today: datetime.date)
     """The weekly progress report of ``unit``'s office over its subtree (a fixed number of queries)."""
     start = today - datetime.timedelta(days=REPORT_DAYS - 1)
     children = list(Unit.objects.get_children(unit))
-    collected = collect(user=user, root=unit, depth=unit.depth + 1, campaign=campaign, today=today)
+    collected = (rollups.collected(campaign=campaign, root=unit, children=children, today=today)
+                 or collect(user=user, root=unit, depth=unit.depth + 1, campaign=campaign, today=today))
     subtree = Q(unit__path__startswith=unit.path)
     return WeeklyReport(
         unit=unit, campaign=campaign, start=start, end=today, total=collected.total(),

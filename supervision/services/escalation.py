@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from campaign.models import Campaign, Notification
+from units.signals import figures_touched
 from campaign.services.notifications import store_notifications
 
 from .. import policy
@@ -238,6 +239,7 @@ def _escalate_batch(ids: list[int], campaign: Campaign, today: datetime.date, no
         return 0
     # the claim; with their history rows, as step_take's create() writes them
     steps = bulk_create_with_history([step for _card, step in chosen], EscalationStep)
+    figures_touched({card.unit_id for card, _step in chosen})  # issue 13: escalated cards
     CardEvent.objects.bulk_create([CardEvent(card=card, kind=EventKind.ESCALATED, actor=None, at=now,
                                              note=step.reason, step=step)
                                    for (card, _step), step in zip(chosen, steps)])

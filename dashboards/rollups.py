@@ -1,0 +1,321 @@
+"""Issue 13 (R2–R5 figures at province scale): per-unit rollups of the dashboards' figures.
+
+``dashboards.selectors.figures.collect`` counts the records of a whole subtree on every view: at province
+scale (51,000 units, 300,000 cadres) that is half a second. Here each unit keeps, per campaign, a
+``UnitRollup`` row with the figures of its own records (``own``) and of its subtree (``subtree``), so the
+dashboard of a unit reads its row and its children's.
+
+How they stay equal to the live figures:
+
+- **Counted by the same code.** A unit's ``own`` document is ``collect`` over that unit's records alone
+  (``collect(paths=…)``); a ``subtree`` is the sum of the ``own`` documents below it. No rule is written
+  twice.
+- **Marked in the writer's transaction.** Every write that can change a unit's figures marks the unit's
+  rows ``dirty`` (``dashboards.signals`` for saves and deletes; ``mark`` called by the services that write
+  in bulk). The mark is an UPDATE of the row, so it waits for a refresh that holds the row and is never
+  lost to one.
+- **Refreshed before they are read.** A dashboard first counts again the own records of the dirty units
+  below it (a fixed number of queries for all of them), with the rows locked, and carries each
+  difference up to every ancestor's ``subtree``.
+- **Only for their day.** Overdue figures depend on the day; the rows serve the day they were built for
+  (``RollupState.as_of``). On any other day, or before the first build, pages count live. Beat rebuilds
+  every campaign's rows after midnight (``dashboards.rollups_refresh``), and settles the dirty ones in
+  between.
+- **Checked.** ``manage.py rollups_verify`` compares every row with a fresh count, names the units that
+  differ and, with ``--repair``, writes the right figures.
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from campaign.models import Campaign
+from units.models import Unit
+
+from .models import RollupState, UnitRollup
+from .selectors.figures import _FIELD_NAMES, Collected, Figures, collect
+
+#: Rows written per statement when a whole campaign is built.
+BATCH = 2000
+
+
+# --- documents: a unit's figures and breakdowns as JSON, added and subtracted exactly
+
+
+def document(figures: Figures, detail: dict | None) -> dict:
+    """The JSON document of one unit's figures (``f``) and breakdowns (``kind``, ``status``, ``level``).
+    Zeros are left out, so equal figures make equal documents; the answer time is kept in whole
+    microseconds, so sums and differences are exact."""
+    f = {}
+    for name in _FIELD_NAMES:
+        value = getattr(figures, name)
+        if name == "answer_seconds":
+            value = round(value * 1_000_000)
+        if value:
+            f[name] = value
+    doc = {"f": f}
+    if detail:
+        doc["kind"] = detail.get("kind", {})
+        doc["status"] = detail.get("status", {})
+        doc["level"] = {str(level): list(pair) for level, pair in detail.get("level", {}).items()}
+    return _clean(doc)
+
+
+def _clean(doc: dict) -> dict:
+    out = {}
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            value = _clean(value)
+        elif isinstance(value, list) and not any(value):
+            value = None
+        if value:
+            out[key] = value
+    return out
+
+
+def combined(a: dict, b: dict, sign: int = 1) -> dict:
+    """``a`` + ``sign`` × ``b``, key by key (nested documents, pairs element-wise)."""
+    out = dict(a)
+    for key, value in b.items():
+        if isinstance(value, dict):
+            out[key] = combined(out.get(key, {}), value, sign)
+        elif isinstance(value, list):
+            mine = out.get(key) or [0] * len(value)
+            out[key] = [x + sign * y for x, y in zip(mine, value)]
+        else:
+            out[key] = out.get(key, 0) + sign * value
+    return _clean(out)
+
+
+def figures_of(doc: dict) -> Figures:
+    values = dict(doc.get("f", {}))
+    if "answer_seconds" in values:
+        values["answer_seconds"] = values["answer_seconds"] / 1_000_000
+    return Figures(**values)
+
+
+def _own_documents(collected: Collected) -> dict[str, dict]:
+    return {path: document(figures, collected.branch_detail.get(path))
+            for path, figures in collected.branches.items()}
+
+
+def _ancestors(path: str) -> list[str]:
+    """The path itself and every ancestor's."""
+    return [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+
+
+# --- marks, in the writer's transaction
+
+
+def mark(unit_ids: Iterable[int] = (), *units: QuerySet) -> None:
+    """Mark the rollups of these units (ids, and querysets of unit ids) for counting again. One UPDATE;
+    no row, no cost. Call it inside the transaction that changes the records."""
+    q = Q()
+    ids = sorted({pk for pk in unit_ids if pk})
+    if ids:
+        q |= Q(unit_id__in=ids)
+    for qs in units:
+        q |= Q(unit_id__in=qs)
+    if q:
+        UnitRollup.objects.filter(q).update(dirty=True)
+
+
+def unit_added(unit: Unit) -> None:
+    """A new unit gets a (dirty) row in every built campaign: it counts as a unit from now on."""
+    campaigns = list(RollupState.objects.values_list("campaign_id", flat=True))
+    UnitRollup.objects.bulk_create([UnitRollup(campaign_id=c, unit=unit, dirty=True) for c in campaigns],
+                                   ignore_conflicts=True)
+
+
+def invalidate(campaign_ids: Iterable[int] | None = None) -> None:
+    """The rows no longer follow the tree (a unit moved or deleted) or the rules (a campaign's minimums
+    changed): pages count live until the next build."""
+    states = RollupState.objects.all() if campaign_ids is None else RollupState.objects.filter(
+        campaign_id__in=list(campaign_ids))
+    states.update(as_of=None)
+
+
+# --- building and refreshing
+
+
+def state_for(campaign: Campaign, today: datetime.date) -> RollupState | None:
+    """The campaign's rollups when they serve ``today`` (one query)."""
+    return RollupState.objects.filter(campaign=campaign, as_of=today).first()
+
+
+def _expected(campaign: Campaign, today: datetime.date) -> tuple[dict[int, str], dict[str, dict], dict[str, dict]]:
+    """A fresh count of every unit: (unit id → path, path → own document, path → subtree document)."""
+    paths = dict(Unit.objects.order_by().values_list("pk", "path"))
+    own = _own_documents(collect(user=None, campaign=campaign, today=today, detail=True, paths=None))
+    subtree: dict[str, dict] = {}
+    for path, doc in own.items():
+        for prefix in _ancestors(path):
+            subtree[prefix] = combined(subtree.get(prefix, {}), doc)
+    return paths, own, subtree
+
+
+def build(campaign: Campaign, *, today: datetime.date | None = None) -> int:
+    """Count every unit of the campaign afresh and store its rows for ``today`` (the nightly build).
+    The rows are locked first, so a write that commits meanwhile marks its unit after the build."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        RollupState.objects.get_or_create(campaign=campaign)
+        RollupState.objects.select_for_update().filter(campaign=campaign).get()
+        stored = {unit_id: pk for pk, unit_id in UnitRollup.objects.select_for_update()
+                  .filter(campaign=campaign).values_list("pk", "unit_id")}
+        paths, own, subtree = _expected(campaign, today)
+        rows = [UnitRollup(pk=stored.get(unit_id), campaign=campaign, unit_id=unit_id, dirty=False,
+                           own=own.get(path, {}), subtree=subtree.get(path, {}))
+                for unit_id, path in paths.items()]
+        UnitRollup.objects.bulk_update([r for r in rows if r.pk], ["dirty", "own", "subtree"], batch_size=BATCH)
+        UnitRollup.objects.bulk_create([r for r in rows if not r.pk], batch_size=BATCH, ignore_conflicts=True)
+        RollupState.objects.filter(campaign=campaign).update(as_of=today, built_at=timezone.now())
+    return len(rows)
+
+
+def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | None = None) -> int:
+    """Count again the own records of the dirty units (below ``under``) and carry each difference up to
+    every ancestor's subtree. A fixed number of queries, however many units are dirty."""
+    dirty = UnitRollup.objects.filter(campaign=campaign, dirty=True)
+    if under is not None:
+        dirty = dirty.filter(unit__path__startswith=under.path)
+    dirty_paths = set(dirty.values_list("unit__path", flat=True))
+    if not dirty_paths:
+        return 0
+    wanted = {prefix for path in dirty_paths for prefix in _ancestors(path)}
+    with transaction.atomic():
+        # the rows are locked in one order (by id) by every refresh; marks wait for the refresh to end
+        rows = list(UnitRollup.objects.select_for_update(of=("self",)).select_related("unit")
+                    .filter(campaign=campaign, unit__path__in=wanted).order_by("pk"))
+        by_path = {row.unit.path: row for row in rows}
+        todo = [row for row in rows if row.dirty and row.unit.path in dirty_paths]
+        if not todo:
+            return 0
+        fresh = _own_documents(collect(user=None, campaign=campaign, today=today, detail=True,
+                                       paths=[row.unit.path for row in todo]))
+        changed = {}
+        for row in todo:
+            doc = fresh.get(row.unit.path, {})
+            delta = combined(doc, row.own, -1)
+            row.own, row.dirty = doc, False
+            changed[row.pk] = row
+            if delta:
+                for prefix in _ancestors(row.unit.path):
+                    above = by_path.get(prefix)
+                    if above is not None:
+                        above.subtree = combined(above.subtree, delta)
+                        changed[above.pk] = above
+        UnitRollup.objects.bulk_update(list(changed.values()), ["dirty", "own", "subtree"], batch_size=BATCH)
+    return len(todo)
+
+
+# --- reading
+
+
+def collected(*, campaign: Campaign, root: Unit, children: list[Unit], today: datetime.date) -> Collected | None:
+    """What ``collect(root=root, depth=root.depth + 1, detail=True)`` returns, read from the rollups of
+    ``root`` and its ``children``; ``None`` when the rollups do not serve ``today`` (count live)."""
+    if state_for(campaign, today) is None:
+        return None
+    refresh_dirty(campaign, today=today, under=root)
+    rows = {row.unit_id: row for row in UnitRollup.objects.filter(
+        campaign=campaign, unit_id__in=[root.pk, *(child.pk for child in children)])}
+    if root.pk not in rows or any(child.pk not in rows for child in children):
+        return None
+    out = Collected()
+    own = rows[root.pk].own
+    if own:
+        out.branches[root.path] = figures_of(own)
+    for child in children:
+        if rows[child.pk].subtree:
+            out.branches[child.path] = figures_of(rows[child.pk].subtree)
+    total = rows[root.pk].subtree
+    out.by_kind = {kind: {"done": 0, "overdue": 0, "due": 0} | counts for kind, counts in total.get("kind", {}).items()}
+    out.card_status = dict(total.get("status", {}))
+    out.by_level = {int(level): pair for level, pair in total.get("level", {}).items()}
+    return out
+
+
+def subtree_figures(*, campaign: Campaign, under: Unit, units: list[Unit],
+                    today: datetime.date) -> dict[int, Figures] | None:
+    """Each unit's subtree figures (the ranking's), from the rollups; ``None`` when they do not serve
+    ``today``."""
+    if state_for(campaign, today) is None:
+        return None
+    refresh_dirty(campaign, today=today, under=under)
+    rows = {row.unit_id: row.subtree for row in UnitRollup.objects.filter(
+        campaign=campaign, unit_id__in=[u.pk for u in units])}
+    if any(u.pk not in rows for u in units):
+        return None
+    return {u.pk: figures_of(rows[u.pk]) for u in units}
+
+
+# --- checking
+
+
+@dataclass
+class Drift:
+    """A unit whose stored rollup differs from a fresh count."""
+
+    unit_id: int
+    path: str
+    fields: list[str]  # the figures (or "kind"/"status"/"level") that differ, in own or subtree
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.unit_id}): {', '.join(self.fields)}"
+
+
+def _differing(stored: dict, expected: dict) -> list[str]:
+    names = []
+    for key in sorted(set(stored) | set(expected)):
+        a, b = stored.get(key, {}), expected.get(key, {})
+        if key == "f":
+            names += [name for name in sorted(set(a) | set(b)) if a.get(name, 0) != b.get(name, 0)]
+        elif a != b:
+            names.append(key)
+    return names
+
+
+def verify(campaign: Campaign, *, today: datetime.date | None = None, repair: bool = False) -> list[Drift]:
+    """Compare every unit's rows with a fresh count (after settling the dirty ones, as a page would);
+    return the units that differ and, with ``repair``, store the fresh figures for them."""
+    today = today or timezone.localdate()
+    refresh_dirty(campaign, today=today)
+    with transaction.atomic():
+        stored = {row.unit_id: row for row in UnitRollup.objects.select_for_update().filter(campaign=campaign)}
+        paths, own, subtree = _expected(campaign, today)
+        drifts, fixed, missing = [], [], []
+        for unit_id, path in sorted(paths.items(), key=lambda item: item[1]):
+            want_own, want_subtree = own.get(path, {}), subtree.get(path, {})
+            row = stored.get(unit_id)
+            if row is None:
+                drifts.append(Drift(unit_id, path, ["missing"]))
+                missing.append(UnitRollup(campaign=campaign, unit_id=unit_id, own=want_own, subtree=want_subtree))
+                continue
+            names = sorted(set(_differing(row.own, want_own)) | set(_differing(row.subtree, want_subtree)))
+            if names:
+                drifts.append(Drift(unit_id, path, names))
+                row.own, row.subtree, row.dirty = want_own, want_subtree, False
+                fixed.append(row)
+        if repair:
+            UnitRollup.objects.bulk_update(fixed, ["own", "subtree", "dirty"], batch_size=BATCH)
+            UnitRollup.objects.bulk_create(missing, batch_size=BATCH, ignore_conflicts=True)
+    return drifts
+
+
+def refresh(*, today: datetime.date | None = None) -> dict[str, int]:
+    """The beat's sweep over the active campaigns: build the rows of a campaign whose rows do not serve
+    today (a new day, a moved unit, changed minimums), else settle its dirty rows."""
+    today = today or timezone.localdate()
+    done = {"built": 0, "refreshed": 0}
+    for campaign in Campaign.objects.filter(is_active=True).order_by("pk"):
+        if state_for(campaign, today) is None:
+            done["built"] += build(campaign, today=today)
+        else:
+            done["refreshed"] += refresh_dirty(campaign, today=today)
+    return done

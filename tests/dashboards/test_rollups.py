@@ -1,0 +1,326 @@
+"""Issue 13: the dashboards' per-unit rollups. The dashboard, the weekly report and the ranking read one row per
+unit instead of counting the records, and what they read equals the live count after any writes (R1.3, R2.2,
+R2.6, R4.1, R4.2, R4.4, R5.1, R6.3); a row that drifts is named and repaired by ``rollups_verify``."""
+from __future__ import annotations
+
+import datetime
+import io
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from campaign.models import Attendance, ExamResult, Obligation, StudySession
+from campaign.services.campaign import obligation_fulfil, obligation_reopen
+from campaign.services.study import session_record
+from dashboards import rollups
+from dashboards.models import RollupState, UnitRollup
+from dashboards.selectors.dashboard import dashboard
+from dashboards.selectors.figures import Figures, collect
+from dashboards.selectors.ranking import ranking
+from dashboards.tasks import rollups_refresh
+from feedback.models import FieldResearchStay, Message, MessageStatus, OpinionSession, TargetGroup
+from supervision.models import CardStatus, EscalationStep, StepKind, StepStatus, SupervisionCard
+from tests.dashboards.builders import seed
+from tests.factories import add
+from units.models import Cadre, Level, Unit, UnitKind
+from units.services import unit_move
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(tree, campaign):
+    return seed(tree, campaign)
+
+
+@pytest.fixture
+def built(seeded, campaign):
+    """The seeded campaign with its rollups built for today."""
+    rollups.build(campaign, today=seeded.today)
+    return seeded
+
+
+def _live(unit, campaign, today, user=None):
+    return collect(user=user, root=unit, depth=unit.depth + 1, campaign=campaign, today=today, detail=True)
+
+
+def _nonempty(collected) -> dict[str, Figures]:
+    return {path: f for path, f in collected.branches.items() if f != Figures()}
+
+
+def assert_same(unit, campaign, today) -> None:
+    """The figures the rollups give the dashboard of ``unit`` are the live count, branch by branch."""
+    children = list(Unit.objects.get_children(unit))
+    stored = rollups.collected(campaign=campaign, root=unit, children=children, today=today)
+    assert stored is not None, "the rollups should serve today"
+    live = _live(unit, campaign, today)
+    assert _nonempty(stored) == _nonempty(live)
+    assert stored.by_kind == live.by_kind
+    assert {k: v for k, v in stored.card_status.items() if v} == live.card_status
+    assert stored.by_level == live.by_level
+
+
+def test_issue13_the_dashboard_reads_the_rollups_and_they_equal_the_live_count(tree, users, campaign, built, login):
+    """R1.3, R2.2, R2.6, R4.1, R4.2, R4.4, R5.1 the page's figures, read from the rows, are those counted live."""
+    for unit in (tree.province, tree.city_a, tree.county_a2, built.townships[0]):
+        assert_same(unit, campaign, built.today)
+    response = login(users["leader"]).get(reverse("dashboards:unit", args=[tree.county_a2.pk]))
+    f = response.context["f"]
+    # the figures test_dashboard asserts on the same seed, now from the rollups
+    assert (f.units, f.opinion_covered, f.study_required, f.study_met) == (4, 1, 4, 2)
+    assert (f.exam_sat, f.exam_passed, f.exam_owed, f.research_required, f.research_met) == (4, 2, 2, 2, 1)
+    assert (f.cards, f.cards_open, f.cards_overdue, f.cards_escalated) == (8, 6, 4, 2)
+    assert (f.messages, f.messages_open, f.messages_overdue, f.messages_answered, f.answer_days) == (8, 6, 2, 4, 2.0)
+
+
+def test_issue13_a_write_marks_its_unit_and_the_next_page_shows_it(tree, users, campaign, built, login):
+    """R1.3 a card closed and a new escalation: the unit's row is marked in the writing transaction and the
+    dashboard above it counts the unit again before it reads."""
+    township = built.townships[0]
+    client = login(users["leader"])
+    before = client.get(reverse("dashboards:unit", args=[tree.county_a.pk])).context["f"]
+    card = SupervisionCard.objects.filter(unit=township, status=CardStatus.SIGNED).first()
+    card.status = CardStatus.CLOSED
+    card.save()
+    assert UnitRollup.objects.get(campaign=campaign, unit=township).dirty
+    after = client.get(reverse("dashboards:unit", args=[tree.county_a.pk])).context["f"]
+    assert (after.cards_open, after.cards_overdue) == (before.cards_open - 1, before.cards_overdue - 1)
+    assert not UnitRollup.objects.filter(campaign=campaign, dirty=True, unit__path__startswith=tree.county_a.path)
+    # the province's row took the difference too
+    assert_same(tree.province, campaign, built.today)
+
+
+def test_issue13_services_that_write_in_bulk_mark_their_units(tree, users, campaign, built):
+    """R2.2, R5.1 a study session recorded with its attendance (bulk) and an obligation fulfilled (an UPDATE):
+    no model signal, the service marks the units."""
+    county = tree.county_a2
+    cadre = Cadre.objects.filter(unit=county, is_top_leader=True).first()
+    session_record(campaign=campaign, unit=county, kind="collective_study", date=campaign.start_date + datetime.timedelta(days=3),
+                   topic="补学", hours=Decimal("2"), attendee_ids=[cadre.pk])
+    ob = Obligation.objects.filter(campaign=campaign, unit=built.townships[1], completed_on__isnull=True).first()
+    obligation_fulfil(campaign=campaign, unit=ob.unit, kind=ob.kind, on=built.today)
+    assert set(UnitRollup.objects.filter(campaign=campaign, dirty=True).values_list("unit_id", flat=True)) >= {
+        county.pk, ob.unit_id}
+    assert_same(tree.province, campaign, built.today)
+    assert rollups.verify(campaign, today=built.today) == []
+
+
+def test_issue13_a_cadre_transferred_counts_for_both_units(tree, campaign, built):
+    """R2.2 a leader moved from one county to another leaves the first's figures and joins the second's."""
+    cadre = Cadre.objects.filter(unit=tree.county_a2, is_team_member=True, is_top_leader=False).first()
+    cadre.unit = tree.county_b
+    cadre.save()
+    dirty = set(UnitRollup.objects.filter(campaign=campaign, dirty=True).values_list("unit_id", flat=True))
+    assert {tree.county_a2.pk, tree.county_b.pk} <= dirty
+    assert_same(tree.province, campaign, built.today)
+
+
+def test_issue13_a_unit_added_or_closed_mid_campaign(tree, campaign, built):
+    """R0.1 a unit added mid-campaign gets its row and counts at once; a closed one leaves the denominators."""
+    new = add(built.townships[0], name="新村", code="NEWVILLAGE1", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
+    assert UnitRollup.objects.get(campaign=campaign, unit=new).dirty
+    before = rollups.collected(campaign=campaign, root=tree.province, children=list(Unit.objects.get_children(tree.province)),
+                               today=built.today).total()
+    assert before.units == _live(tree.province, campaign, built.today).total().units
+    closing = built.townships[1]
+    closing.closed_on = built.today
+    closing.save()
+    after = rollups.collected(campaign=campaign, root=tree.province, children=list(Unit.objects.get_children(tree.province)),
+                              today=built.today).total()
+    assert after.units == before.units - 1
+    assert_same(tree.province, campaign, built.today)
+
+
+def test_issue13_rollups_serve_only_their_day_and_a_move_sends_pages_back_to_live(tree, users, campaign, built):
+    """Overdue figures depend on the day: tomorrow the rows are not used until the beat rebuilds them; a unit
+    moved in the tree stops them too, and the beat's sweep rebuilds."""
+    tomorrow = built.today + datetime.timedelta(days=1)
+    assert rollups.collected(campaign=campaign, root=tree.province, children=[], today=tomorrow) is None
+    page = dashboard(user=users["admin"], unit=tree.province, campaign=campaign, today=tomorrow)
+    assert page.total.obligations_overdue == _live(tree.province, campaign, tomorrow).total().obligations_overdue
+    unit_move(unit=built.townships[0], parent=tree.county_a2, user=users["admin"])
+    assert RollupState.objects.get(campaign=campaign).as_of is None
+    assert rollups.collected(campaign=campaign, root=tree.province, children=[], today=built.today) is None
+    rollups_refresh.apply()
+    state = RollupState.objects.get(campaign=campaign)
+    assert state.as_of == timezone.localdate() and state.built_at is not None
+    assert_same(tree.county_a2, campaign, state.as_of)
+
+
+def test_issue13_the_ranking_reads_the_rollups(tree, users, campaign, built):
+    """R6.3 the ranking's figures of every ranked unit are the same from the rows as counted live."""
+    from_rows = ranking(user=users["admin"], issuer=tree.province, campaign=campaign, today=built.today)
+    RollupState.objects.filter(campaign=campaign).update(as_of=None)
+    live = ranking(user=users["admin"], issuer=tree.province, campaign=campaign, today=built.today)
+    assert [[(r.unit, r.figures, r.score) for r in peers.rows] for peers in from_rows.lists] == \
+        [[(r.unit, r.figures, r.score) for r in peers.rows] for peers in live.lists]
+    assert any(peers.rows for peers in from_rows.lists)
+
+
+@pytest.mark.parametrize("scale", [1, 4])
+def test_issue13_the_dashboard_from_rollups_makes_a_fixed_number_of_queries(
+        tree, users, campaign, login, django_assert_max_num_queries, scale):
+    """The rollup path: state, dirty units (counted again together), the unit's and children's rows; the
+    same bound whatever the data and however many units were marked."""
+    seeded = seed(tree, campaign, scale=scale)
+    rollups.build(campaign, today=seeded.today)
+    for township in seeded.townships:  # every township marked: counted again in one pass
+        Cadre.objects.filter(unit=township).first().save()
+    client = login(users["leader"])
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("dashboards:unit", args=[tree.province.pk]))
+    assert response.status_code == 200
+    assert not UnitRollup.objects.filter(dirty=True).exists()
+
+
+def test_issue13_rollups_verify_names_the_units_that_drift_and_repairs_them(tree, campaign, built):
+    """Bad input: a row that differs from the records (here written behind the code's back) is reported by
+    unit and repaired; --dry-run only reports, and exits 1."""
+    row = UnitRollup.objects.get(campaign=campaign, unit=tree.county_b)
+    row.own = rollups.combined(row.own, {"f": {"cards": 5}})
+    row.save()
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("rollups_verify", "--dry-run", stdout=out)
+    assert exit_.value.code == 1
+    assert f"{tree.county_b.path} ({tree.county_b.pk}): cards" in out.getvalue()
+    assert rollups.verify(campaign, today=built.today)  # still there
+    out = io.StringIO()
+    call_command("rollups_verify", stdout=out)
+    assert "1 units differ" in out.getvalue() and "repaired" in out.getvalue()
+    assert rollups.verify(campaign, today=built.today) == []
+    out = io.StringIO()
+    call_command("rollups_verify", stdout=out)
+    assert "equal a fresh count" in out.getvalue()
+
+
+# --- the property: after any writes, the rows equal the live count
+
+
+def _pick(qs, k):
+    n = qs.count()
+    return qs.order_by("pk")[k % n] if n else None
+
+
+def _op_attend(campaign, today, k):
+    session = _pick(StudySession.objects.filter(campaign=campaign), k)
+    cadre = _pick(Cadre.objects.all(), k // 7)
+    Attendance.objects.get_or_create(session=session, cadre=cadre)
+
+
+def _op_unattend(campaign, today, k):
+    row = _pick(Attendance.objects.all(), k)
+    if row:
+        row.delete()
+
+
+def _op_transfer(campaign, today, k):
+    cadre = _pick(Cadre.objects.all(), k)
+    cadre.unit = _pick(Unit.objects.all(), k // 3)
+    cadre.save()
+
+
+def _op_leader(campaign, today, k):
+    cadre = _pick(Cadre.objects.all(), k)
+    cadre.is_top_leader = not cadre.is_top_leader
+    cadre.save()
+
+
+def _op_fulfil(campaign, today, k):
+    ob = _pick(Obligation.objects.filter(campaign=campaign), k)
+    if ob.completed_on:
+        obligation_reopen(campaign=campaign, unit=ob.unit, kind=ob.kind)
+    else:
+        obligation_fulfil(campaign=campaign, unit=ob.unit, kind=ob.kind, on=today)
+
+
+def _op_card(campaign, today, k):
+    card = _pick(SupervisionCard.objects.filter(campaign=campaign), k)
+    card.status = list(CardStatus.values)[k % len(CardStatus.values)]
+    card.due_date = today + datetime.timedelta(days=k % 5 - 2)
+    card.save()
+
+
+def _op_escalate(campaign, today, k):
+    card = _pick(SupervisionCard.objects.filter(campaign=campaign), k)
+    step = EscalationStep.objects.filter(card=card).first()
+    if step:
+        step.delete()
+    else:
+        EscalationStep.objects.create(card=card, step=StepKind.REMINDER, status=StepStatus.TAKEN, automatic=True,
+                                      created_at=timezone.now(), taken_on=today, effective_on=today, reason="逾期")
+
+
+def _op_message(campaign, today, k):
+    message = _pick(Message.objects.filter(campaign=campaign), k)
+    if k % 3 == 0:
+        message.unit = _pick(Unit.objects.all(), k // 3)
+    elif k % 3 == 1:
+        message.status, message.due_date = MessageStatus.FORWARDED, today - datetime.timedelta(days=1)
+        message.forwarded_at, message.answered_at = timezone.now() - datetime.timedelta(days=3), None
+    else:
+        message.status, message.answered_at = MessageStatus.ANSWERED, timezone.now()
+    message.save()
+
+
+def _op_exam(campaign, today, k):
+    result = _pick(ExamResult.objects.all(), k)
+    if k % 2:
+        result.passed = not result.passed
+    else:
+        result.makeup_done_on = None if result.makeup_done_on else today
+    result.save()
+
+
+def _op_stay(campaign, today, k):
+    stay = _pick(FieldResearchStay.objects.all(), k)
+    stay.days = 1 + k % 5
+    stay.save()
+
+
+def _op_opinion(campaign, today, k):
+    unit = _pick(Unit.objects.all(), k)
+    group = TargetGroup.values[k % len(TargetGroup.values)]
+    session = OpinionSession.objects.filter(campaign=campaign, unit=unit, target_group=group).first()
+    if session:
+        session.delete()
+    else:
+        OpinionSession.objects.create(campaign=campaign, unit=unit, target_group=group, held_on=today,
+                                      people_count=5, opinion_count=1)
+
+
+def _op_unit(campaign, today, k):
+    parent = _pick(Unit.objects.filter(level__lt=Level.VILLAGE, closed_on__isnull=True), k)
+    if k % 2:
+        n = next(_new_units)
+        add(parent, name=f"新单位{n}", code=f"NEW{n:07d}", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
+    elif parent.level > Level.CITY:
+        parent.closed_on = today
+        parent.save()
+
+
+_new_units = itertools.count(1)
+
+OPS = [_op_attend, _op_unattend, _op_transfer, _op_leader, _op_fulfil, _op_card, _op_escalate, _op_message,
+       _op_exam, _op_stay, _op_opinion, _op_unit]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 10_000)), min_size=1, max_size=10))
+def test_issue13_property_after_random_writes_the_rollups_equal_the_live_count(tree, campaign, built, writes):
+    """After any sequence of writes (saves, deletes, services that write in bulk), settling the marked rows
+    leaves every unit's rollup equal to a fresh count of its records — own and subtree — and the
+    province's dashboard equal to the live one."""
+    with transaction.atomic():
+        for op, k in writes:
+            op(campaign, built.today, k)
+        assert_same(tree.province, campaign, built.today)
+        assert rollups.verify(campaign, today=built.today) == []
+        transaction.set_rollback(True)
