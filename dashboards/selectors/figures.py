@@ -149,7 +149,7 @@ class Scope:
     ``paths`` (``None``: of every unit), each unit apart."""
 
     root: Unit | None = None
-    depth: int = 0
+    depth: int | None = 0  # None: each unit of root's subtree apart
     paths: tuple[str, ...] | None = ()
 
     def q(self, path_field: str) -> Q:
@@ -158,7 +158,7 @@ class Scope:
         return Q(**{f"{path_field}__startswith": self.root.path})
 
     def branch(self, path_field: str):
-        if self.root is None:
+        if self.root is None or self.depth is None:
             return F(path_field)
         return _branch(path_field, self.depth)
 
@@ -200,10 +200,10 @@ class Collected:
         return result
 
 
-def collect(*, user, root: Unit | None = None, depth: int = 0, campaign: Campaign, today: datetime.date,
+def collect(*, user, root: Unit | None = None, depth: int | None = 0, campaign: Campaign, today: datetime.date,
             detail: bool = False, paths: Iterable[str] | None = ()) -> Collected:
     """R2–R5 the figures of ``root``'s subtree grouped by branch at ``depth`` (absolute tree depth),
-    in seven queries; ``detail`` adds the breakdowns by obligation kind, card status and unit level
+    in seven queries (``depth`` ``None``: each unit apart); ``detail`` adds the breakdowns by obligation kind, card status and unit level
     to the same queries (more rows, no more queries). Without ``root``, the own records of the units at
     ``paths`` (``None``: of every unit), each its own branch (``dashboards.rollups``); ``user`` ``None``
     counts without scope."""
