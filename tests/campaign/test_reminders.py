@@ -73,23 +73,47 @@ def test_r5_1_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree,
     """
     _, liaison = county_users
     day = COUNTY_DUE - datetime.timedelta(days=7)
-    real_store = svc.store_notifications
+    real_insert = svc.insert_rows
     calls = {"n": 0}
 
-    def dying_store(notes):
-        calls["n"] += 1
-        if calls["n"] == 3 or batch_size > 1:
-            raise SystemExit("worker killed")
-        return real_store(notes)
+    def dying_insert(model, fields, rows, **kwargs):
+        # the notifications of a batch are written last, after its claims
+        if model is Notification:
+            calls["n"] += 1
+            if calls["n"] == 3 or batch_size > 1:
+                raise SystemExit("worker killed")
+        return real_insert(model, fields, rows, **kwargs)
 
-    monkeypatch.setattr(svc, "store_notifications", dying_store)
+    monkeypatch.setattr(svc, "insert_rows", dying_insert)
     with pytest.raises(SystemExit):
         svc.reminders_send_due(today=day, batch_size=batch_size)
     assert ReminderClaim.objects.count() == claimed_before_crash
-    monkeypatch.setattr(svc, "store_notifications", real_store)
+    monkeypatch.setattr(svc, "insert_rows", real_insert)
     svc.reminders_send_due(today=day, batch_size=batch_size)
     titles = _titles(liaison)
     assert len(titles) == len(set(titles)) == 4
+
+
+def test_r5_1_a_sweep_racing_another_sends_what_the_other_did_not_claim(campaign, tree, county_users, monkeypatch):
+    """Issue 13: claims are written as plain rows; one obligation claimed by another sweep after this one
+    listed it makes the batch's claim fail whole (IntegrityError, as Django raises it on every database),
+    and the batch is sent one by one: the other three reminders go out once, the claimed one not again."""
+    _, liaison = county_users
+    day = COUNTY_DUE - datetime.timedelta(days=7)
+    ob = tree.county_a.obligations.filter(campaign=campaign, due_date=COUNTY_DUE).order_by("pk").first()
+    real_batch = svc._remind_batch
+
+    def racing(batch, *args, **kwargs):
+        if not kwargs.get("quiet") and not ReminderClaim.objects.filter(obligation=ob).exists():
+            # the other sweep commits its claim for ``ob`` now (same stage, same announced date)
+            ReminderClaim.objects.create(obligation=ob, stage="first", due_date=ob.due_date)
+        return real_batch(batch, *args, **kwargs)
+
+    monkeypatch.setattr(svc, "_remind_batch", racing)
+    svc.reminders_send_due(today=day)
+    titles = _titles(liaison)
+    assert len(titles) == len(set(titles)) == 3
+    assert ReminderClaim.objects.filter(obligation=ob).count() == 1
 
 
 def test_r5_1_done_obligations_are_not_reminded(campaign, tree, county_users):
@@ -147,3 +171,18 @@ def test_r5_1_a_sweep_in_small_batches_sends_the_same(campaign, tree, county_use
     assert svc.reminders_send_due(today=COUNTY_DUE, batch_size=3) == 20  # 2 cities and 3 counties × 4
     assert svc.reminders_send_due(today=COUNTY_DUE, batch_size=3) == 0
     assert len(_titles(liaison)) == 4
+
+
+@pytest.mark.django_db
+def test_issue13_rows_written_in_bulk_keep_every_character(users):
+    """The sweep's plain-row insert (COPY on PostgreSQL) stores text as given: tabs, line breaks,
+    backslashes, quotes and an empty body; missing values stay NULL; times keep their zone."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    title = "第1\t列\\N \\ \"引号\" 'x'\r\n下一行"
+    svc.insert_rows(Notification, ["user", "title", "body", "url", "created_at", "read_at", "emailed_at"],
+                    [(users["liaison"].pk, title, "", "/x/?a=1&b=2", now, None, None)])
+    note = Notification.objects.get(user=users["liaison"])
+    assert (note.title, note.body, note.url, note.read_at) == (title, "", "/x/?a=1&b=2", None)
+    assert abs(note.created_at - now) < datetime.timedelta(seconds=5)  # elsewhere bulk_create stamps it anew
