@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
-
 from campaign.models import Campaign
+from units.demo import analyze
 
 from . import rollups
 
 
 def build_all(*, scale: str, today: datetime.date, seed: int) -> dict[str, int]:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # the other apps' demo records were just bulk loaded
+    analyze()  # the other apps' demo records were just bulk loaded
     counts = {}
     for campaign in Campaign.objects.filter(is_active=True):
         counts["unit_rollups"] = counts.get("unit_rollups", 0) + rollups.build(campaign, today=today)

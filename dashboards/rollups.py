@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from campaign.models import Campaign
 from units.models import Unit
+from units.signals import figures_are_quiet
 
 from .models import RollupState, UnitRollup
 from .selectors.figures import _FIELD_NAMES, Collected, Figures, collect
@@ -127,7 +128,10 @@ def _ancestors(path: str) -> list[str]:
 
 def mark(unit_ids: Iterable[int] = (), *units: QuerySet) -> None:
     """Mark the rollups of these units (ids, and querysets of unit ids) for counting again. One UPDATE;
-    no row, no cost. Call it inside the transaction that changes the records."""
+    no row, no cost. Call it inside the transaction that changes the records. Nothing while a bulk loader
+    that rebuilds the rollups afterwards runs (``units.signals.figures_quiet``)."""
+    if figures_are_quiet():
+        return
     q = Q()
     ids = sorted({pk for pk in unit_ids if pk})
     if ids:

@@ -11,8 +11,14 @@
   dashboards' figures of some units (kwargs ``unit_ids``, ``units``: querysets of unit ids); sent inside
   the writing transaction through ``figures_touched`` (issue 13: ``dashboards.rollups`` marks them).
 - ``tree_moved``: units were moved in the tree (their paths changed).
+
+``figures_quiet()``: a bulk loader that rebuilds the rollups itself afterwards (``demo_data``) asks the
+receivers not to mark units one write at a time meanwhile.
 """
 from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.dispatch import Signal
 
@@ -21,6 +27,22 @@ unit_open_items = Signal()
 unit_closed = Signal()
 figures_changed = Signal()
 tree_moved = Signal()
+
+_quiet: ContextVar[bool] = ContextVar("figures_quiet", default=False)
+
+
+@contextmanager
+def figures_quiet():
+    """Within: writes mark no figures (the caller rebuilds the rollups once it is done)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def figures_are_quiet() -> bool:
+    return _quiet.get()
 
 
 def figures_touched(unit_ids=(), *units) -> None:

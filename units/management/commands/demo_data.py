@@ -13,11 +13,12 @@ from typing import TextIO
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from units import demo
 from units.models import Unit
+from units.signals import figures_quiet
 
 
 def _width(text: str) -> int:
@@ -77,14 +78,6 @@ class ProgressBar:
         self.out.flush()
 
 
-def analyze() -> None:
-    """Fresh planner statistics after a bulk load (PostgreSQL; autovacuum would gather them only later):
-    without them the queries that follow plan for empty tables and take seconds instead of milliseconds."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 class Command(BaseCommand):
     help = (
         "Load demo data (R0.1 units of Hebei, R0.2 cadres, R0.3 special groups) and one demo account "
@@ -127,8 +120,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 counts = demo.build(scale, seed=seed, progress=progress)
                 accounts = demo.create_demo_accounts()
-                analyze()  # the apps below query what was just bulk loaded
-                extra = self._build_other_apps(scale, seed)
+                demo.analyze()  # the apps below query what was just bulk loaded
+                with figures_quiet():  # dashboards' demo builds the rollups once, last
+                    extra = self._build_other_apps(scale, seed)
         except demo.DemoDataError as error:  # another loader won the race
             raise CommandError(f"{error}; use a fresh database.") from error
         elapsed = time.perf_counter() - started
