@@ -8,7 +8,7 @@ province's table of children costs no more than a few string joins per cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.urls import reverse
 
@@ -53,14 +53,18 @@ class ListLinks:
     """Reverses the list pages once; ``for_unit`` adds a unit's filters."""
 
     def __init__(self) -> None:
-        self._bases = {name: (reverse(url_name), extra) for name, url_name, extra in _LISTS}
+        # each list's URL up to the unit's code, and its fixed filters after it (urlencode's output for
+        # ``{WITHIN: code, **extra}``): a unit then costs one quoted code per link (issue 13: a province's
+        # ranking encoded 2,500 query strings)
+        self._bases = {name: (f"{reverse(url_name)}?{WITHIN}=", f"&{urlencode(extra)}" if extra else "")
+                       for name, url_name, extra in _LISTS}
         # pk-based pages: reversed with a marker once, the pk substituted per unit
         self._progress = reverse("campaign:unit_progress", args=[0]).replace("/0/", "/{pk}/")
         self._dashboard = reverse("dashboards:unit", args=[0]).replace("/0/", "/{pk}/")
 
     def for_unit(self, unit: Unit) -> UnitLinks:
-        urls = {name: f"{base}?{urlencode({WITHIN: unit.code, **extra})}"
-                for name, (base, extra) in self._bases.items()}
+        code = quote_plus(unit.code)
+        urls = {name: f"{base}{code}{extra}" for name, (base, extra) in self._bases.items()}
         urls["progress"] = self._progress.format(pk=unit.pk)
         urls["dashboard"] = self._dashboard.format(pk=unit.pk)
         return UnitLinks(urls)

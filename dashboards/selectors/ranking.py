@@ -39,6 +39,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -137,6 +138,20 @@ class Component:
     @property
     def weighted_loss(self) -> float:
         return self.weight * (100 - self.score)
+
+    # the score as the table shows it (as ``floatformat``, half up, without its per-call locale lookups:
+    # a province's table has 900 scores, issue 13)
+    @property
+    def score_shown(self) -> str:
+        return _fixed(self.score, 0)
+
+    @property
+    def score_value(self) -> str:
+        return _fixed(self.score, 1)
+
+
+def _fixed(value: float, places: int) -> str:
+    return str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 @dataclass
