@@ -246,8 +246,10 @@ def _store(rows: list[UnitRollup]) -> None:
             values = ", ".join(["(%s, %s::jsonb, %s::jsonb, %s)"] * len(chunk))
             params = [value for row in chunk
                       for value in (row.pk, json.dumps(row.own), json.dumps(row.subtree), row.dirty)]
-            cursor.execute(f"UPDATE {table} AS t SET own = v.own, subtree = v.subtree, dirty = v.dirty "
-                           f"FROM (VALUES {values}) AS v(id, own, subtree, dirty) WHERE t.id = v.id", params)
+            # the table's name comes from the model, quoted; every value is a parameter
+            sql = (f"UPDATE {table} AS t SET own = v.own, subtree = v.subtree, dirty = v.dirty "  # nosec B608
+                   f"FROM (VALUES {values}) AS v(id, own, subtree, dirty) WHERE t.id = v.id")
+            cursor.execute(sql, params)
 
 
 def build(campaign: Campaign, *, today: datetime.date | None = None) -> int:

@@ -248,8 +248,9 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
     columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
     with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg2's errors as Django's
         if ignore_conflicts:
-            execute_values(cursor.cursor, f"INSERT INTO {table} ({columns}) VALUES %s ON CONFLICT DO NOTHING",
-                           rows, page_size=2000)
+            # table and column names come from the model, quoted; the values are parameters
+            sql = f"INSERT INTO {table} ({columns}) VALUES %s ON CONFLICT DO NOTHING"  # nosec B608
+            execute_values(cursor.cursor, sql, rows, page_size=2000)
         else:  # COPY: the fastest way in; a duplicate still fails the whole statement
             text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
