@@ -16,11 +16,15 @@ How they stay equal to the live figures:
   lost to one.
 - **Refreshed before they are read.** A dashboard first counts again the own records of the dirty units
   below it (a fixed number of queries for all of them), with the rows locked, and carries each
-  difference up to every ancestor's ``subtree``.
+  difference up to every ancestor's ``subtree``. It waits at most half a second for a row a writer still
+  holds, then counts live: a page never holds up a save, and PostgreSQL's deadlock check (after 1 s) never
+  picks the writer. Refreshes and builds of a campaign take turns on its ``RollupState`` row.
 - **Only for their day.** Overdue figures depend on the day; the rows serve the day they were built for
-  (``RollupState.as_of``). On any other day, or before the first build, pages count live. Beat rebuilds
-  every campaign's rows after midnight (``dashboards.rollups_refresh``), and settles the dirty ones in
-  between.
+  (``RollupState.as_of``). On any other day, before the first build, after a unit moved to another parent
+  (treebeard's ``path_updated``, the services' moves and the admin's alike) or a campaign's minimums
+  changed, pages count live. Beat rebuilds every campaign's rows after midnight
+  (``dashboards.rollups_refresh``), and settles the dirty ones in between. A build leaves the marks: a unit
+  written while it counts is counted again by the next refresh, against what the build stored.
 - **Checked.** ``manage.py rollups_verify`` compares every row with a fresh count, names the units that
   differ and, with ``--repair``, writes the right figures.
 """
@@ -28,10 +32,11 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -41,6 +46,8 @@ from units.signals import figures_are_quiet
 
 from .models import RollupState, UnitRollup
 from .selectors.figures import _FIELD_NAMES, Collected, Figures, collect
+
+log = logging.getLogger(__name__)
 
 #: Rows written per statement when a whole campaign is built.
 BATCH = 2000
@@ -206,9 +213,10 @@ def _fresh_parts(campaign: Campaign, today: datetime.date):
     yield dict(roots), own, subtree
 
 
-def _reconcile(campaign: Campaign, today: datetime.date, *, write: bool, settle: bool = False) -> list[Drift]:
-    """Compare every unit's row with a fresh count, part by part; return the units that differ and, with
-    ``write``, store the fresh figures of those (and, with ``settle``, of rows still marked)."""
+def _reconcile(campaign: Campaign, today: datetime.date, *, write: bool) -> list[Drift]:
+    """Compare every unit's row with a fresh count, part by part; return the units that differ (a row still
+    marked is stale by design and not reported) and, with ``write``, store the fresh figures of every row
+    that differs, marked or not (its mark stays: the next refresh counts it against what is stored)."""
     drifts: list[Drift] = []
     for units, own, subtree in _fresh_parts(campaign, today):
         stored = {unit_id: (pk, dirty, own_doc, subtree_doc) for pk, unit_id, dirty, own_doc, subtree_doc in
@@ -224,80 +232,116 @@ def _reconcile(campaign: Campaign, today: datetime.date, *, write: bool, settle:
                 continue
             names = sorted(set(_differing(row[2], want_own)) | set(_differing(row[3], want_subtree)))
             if names:
-                drifts.append(Drift(unit_id, path, names))
-            if names or (settle and row[1]):
-                changed.append(UnitRollup(pk=row[0], own=want_own, subtree=want_subtree, dirty=False))
+                if not row[1]:
+                    drifts.append(Drift(unit_id, path, names))
+                changed.append(UnitRollup(pk=row[0], own=want_own, subtree=want_subtree))
         if write:
-            _store(changed)
+            _store(changed, flags=False)
             UnitRollup.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     return drifts
 
 
-def _store(rows: list[UnitRollup]) -> None:
-    """Write the documents and flags of many rows. On PostgreSQL one ``UPDATE … FROM (VALUES …)`` per
-    batch (``bulk_update``'s CASE per row costs a minute for a province); elsewhere ``bulk_update``."""
+def _store(rows: list[UnitRollup], *, flags: bool) -> None:
+    """Write the documents (and, with ``flags``, the dirty flags) of many rows. On PostgreSQL one
+    ``UPDATE … FROM (VALUES …)`` per batch (``bulk_update``'s CASE per row costs a minute for a province);
+    elsewhere ``bulk_update``."""
+    fields = ["own", "subtree", *(["dirty"] if flags else [])]
     if connection.vendor != "postgresql":
-        UnitRollup.objects.bulk_update(rows, ["dirty", "own", "subtree"], batch_size=500)
+        UnitRollup.objects.bulk_update(rows, fields, batch_size=500)
         return
     table = connection.ops.quote_name(UnitRollup._meta.db_table)
+    placeholder = "(%s, %s::jsonb, %s::jsonb" + (", %s)" if flags else ")")
+    columns = ", ".join(["id", *fields])
+    assignments = ", ".join(f"{name} = v.{name}" for name in fields)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             chunk = rows[start:start + BATCH]
-            values = ", ".join(["(%s, %s::jsonb, %s::jsonb, %s)"] * len(chunk))
-            params = [value for row in chunk
-                      for value in (row.pk, json.dumps(row.own), json.dumps(row.subtree), row.dirty)]
-            # the table's name comes from the model, quoted; every value is a parameter
-            sql = (f"UPDATE {table} AS t SET own = v.own, subtree = v.subtree, dirty = v.dirty "  # nosec B608
-                   f"FROM (VALUES {values}) AS v(id, own, subtree, dirty) WHERE t.id = v.id")
+            values = ", ".join([placeholder] * len(chunk))
+            params = [value for row in chunk for value in
+                      (row.pk, json.dumps(row.own), json.dumps(row.subtree), *([row.dirty] if flags else []))]
+            # the table's and columns' names are the code's; every value is a parameter
+            sql = (f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) "  # nosec B608
+                   f"AS v({columns}) WHERE t.id = v.id")
             cursor.execute(sql, params)
 
 
 def build(campaign: Campaign, *, today: datetime.date | None = None) -> int:
-    """Count every unit of the campaign afresh and store its rows for ``today`` (the nightly build); only
-    the rows whose figures changed are written. The rows are locked first, so a write that commits
-    meanwhile marks its unit after the build (a row is never deleted: a mark waiting on it would be lost)."""
+    """Count every unit of the campaign afresh and store its figures for ``today`` (the nightly build); only
+    rows whose figures changed are written. Refreshes wait meanwhile (the campaign's state row is held).
+    The build leaves the dirty flags alone: a unit written while it counts stays marked and is counted
+    again by the next refresh, against the figures the build stored, so nothing is lost or counted twice."""
     today = today or timezone.localdate()
     with transaction.atomic():
         RollupState.objects.get_or_create(campaign=campaign)
         RollupState.objects.select_for_update().filter(campaign=campaign).get()
-        locked = len(UnitRollup.objects.select_for_update().filter(campaign=campaign).values_list("pk", flat=True))
-        _reconcile(campaign, today, write=True, settle=True)
+        _reconcile(campaign, today, write=True)
         RollupState.objects.filter(campaign=campaign).update(as_of=today, built_at=timezone.now())
-    return max(locked, Unit.objects.count())
+    return Unit.objects.count()
 
 
-def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | None = None) -> int:
+#: How long a page's refresh waits for a row a writer holds (PostgreSQL) before it counts live instead: less
+#: than PostgreSQL's deadlock check (1 s), so a writer marking several units is never the one aborted.
+PAGE_LOCK_WAIT_MS = 500
+
+
+def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | None = None,
+                  wait_ms: int = PAGE_LOCK_WAIT_MS) -> int | None:
     """Count again the own records of the dirty units (below ``under``) and carry each difference up to
-    every ancestor's subtree. A fixed number of queries, however many units are dirty."""
+    every ancestor's subtree. A fixed number of queries, however many units are dirty. ``None``: the
+    rows do not serve ``today`` (a build came first), or a writer held a row longer than ``wait_ms``."""
     # few rows, read through the partial index; the subtree is picked here rather than by a join on paths
     dirty_paths = {path for path in UnitRollup.objects.filter(campaign=campaign, dirty=True)
                    .values_list("unit__path", flat=True) if under is None or path.startswith(under.path)}
     if not dirty_paths:
         return 0
     wanted = {prefix for path in dirty_paths for prefix in _ancestors(path)}
-    with transaction.atomic():
-        # the rows are locked in one order (by id) by every refresh; marks wait for the refresh to end
-        rows = list(UnitRollup.objects.select_for_update(of=("self",)).select_related("unit")
-                    .filter(campaign=campaign, unit__path__in=wanted).order_by("pk"))
-        by_path = {row.unit.path: row for row in rows}
-        todo = [row for row in rows if row.dirty and row.unit.path in dirty_paths]
-        if not todo:
-            return 0
-        fresh = _own_documents(collect(user=None, campaign=campaign, today=today, detail=True,
-                                       paths=[row.unit.path for row in todo]))
-        changed = {}
-        for row in todo:
-            doc = fresh.get(row.unit.path, {})
-            delta = combined(doc, row.own, -1)
-            row.own, row.dirty = doc, False
-            changed[row.pk] = row
-            if delta:
-                for prefix in _ancestors(row.unit.path):
-                    above = by_path.get(prefix)
-                    if above is not None:
-                        above.subtree = combined(above.subtree, delta)
-                        changed[above.pk] = above
-        _store(list(changed.values()))
+    restore = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            restore = cursor.fetchone()[0]
+    try:
+        with transaction.atomic():
+            return _settle(campaign, today, dirty_paths, wanted, wait_ms)
+    except OperationalError:  # a writer held a row (or a deadlock was broken here): the page counts live
+        log.info("rollups of campaign %s busy; counted live", campaign.pk)
+        return None
+    finally:
+        if restore is not None and connection.in_atomic_block:  # SET LOCAL outlives a released savepoint
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = %s", [restore])
+
+
+def _settle(campaign: Campaign, today: datetime.date, dirty_paths: set[str], wanted: set[str],
+            wait_ms: int) -> int | None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(wait_ms)}ms"])
+    # one refresh (or build) of a campaign at a time, and only for the day the rows serve
+    if not RollupState.objects.select_for_update().filter(campaign=campaign, as_of=today).exists():
+        return None
+    # marks wait for the rows until this transaction ends, so none is lost to it
+    rows = list(UnitRollup.objects.select_for_update(of=("self",)).select_related("unit")
+                .filter(campaign=campaign, unit__path__in=wanted).order_by("pk"))
+    by_path = {row.unit.path: row for row in rows}
+    todo = [row for row in rows if row.dirty and row.unit.path in dirty_paths]
+    if not todo:
+        return 0
+    fresh = _own_documents(collect(user=None, campaign=campaign, today=today, detail=True,
+                                   paths=[row.unit.path for row in todo]))
+    changed = {}
+    for row in todo:
+        doc = fresh.get(row.unit.path, {})
+        delta = combined(doc, row.own, -1)
+        row.own, row.dirty = doc, False
+        changed[row.pk] = row
+        if delta:
+            for prefix in _ancestors(row.unit.path):
+                above = by_path.get(prefix)
+                if above is not None:
+                    above.subtree = combined(above.subtree, delta)
+                    changed[above.pk] = above
+    _store(list(changed.values()), flags=True)
     return len(todo)
 
 
@@ -307,9 +351,8 @@ def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | Non
 def collected(*, campaign: Campaign, root: Unit, children: list[Unit], today: datetime.date) -> Collected | None:
     """What ``collect(root=root, depth=root.depth + 1, detail=True)`` returns, read from the rollups of
     ``root`` and its ``children``; ``None`` when the rollups do not serve ``today`` (count live)."""
-    if state_for(campaign, today) is None:
+    if state_for(campaign, today) is None or refresh_dirty(campaign, today=today, under=root) is None:
         return None
-    refresh_dirty(campaign, today=today, under=root)
     rows = {row.unit_id: row for row in UnitRollup.objects.filter(
         campaign=campaign, unit_id__in=[root.pk, *(child.pk for child in children)])}
     if root.pk not in rows or any(child.pk not in rows for child in children):
@@ -332,9 +375,8 @@ def subtree_figures(*, campaign: Campaign, under: Unit, units: list[Unit],
                     today: datetime.date) -> dict[int, Figures] | None:
     """Each unit's subtree figures (the ranking's), from the rollups; ``None`` when they do not serve
     ``today``."""
-    if state_for(campaign, today) is None:
+    if state_for(campaign, today) is None or refresh_dirty(campaign, today=today, under=under) is None:
         return None
-    refresh_dirty(campaign, today=today, under=under)
     rows = {row.unit_id: row.subtree for row in UnitRollup.objects.filter(
         campaign=campaign, unit_id__in=[u.pk for u in units])}
     if any(u.pk not in rows for u in units):
@@ -369,13 +411,12 @@ def _differing(stored: dict, expected: dict) -> list[str]:
 
 
 def verify(campaign: Campaign, *, today: datetime.date | None = None, repair: bool = False) -> list[Drift]:
-    """Compare every unit's rows with a fresh count (after settling the dirty ones, as a page would);
-    return the units that differ and, with ``repair``, store the fresh figures for them."""
+    """Compare every unit's rows with a fresh count (after settling the marked ones, as a page would);
+    return the units that differ and, with ``repair``, store the fresh figures. Refreshes wait meanwhile."""
     today = today or timezone.localdate()
-    refresh_dirty(campaign, today=today)
+    refresh_dirty(campaign, today=today, wait_ms=5000)
     with transaction.atomic():
-        if repair:
-            len(UnitRollup.objects.select_for_update().filter(campaign=campaign).values_list("pk", flat=True))
+        RollupState.objects.select_for_update().filter(campaign=campaign).first()
         return _reconcile(campaign, today, write=repair)
 
 
@@ -384,9 +425,12 @@ def refresh(*, today: datetime.date | None = None) -> dict[str, int]:
     today (a new day, a moved unit, changed minimums), else settle its dirty rows."""
     today = today or timezone.localdate()
     done = {"built": 0, "refreshed": 0}
+    units = Unit.objects.count()
     for campaign in Campaign.objects.filter(is_active=True).order_by("pk"):
-        if state_for(campaign, today) is None:
+        # a unit without a row (loaded behind the signals' back) would be missing from its ancestors too
+        if (state_for(campaign, today) is None
+                or UnitRollup.objects.filter(campaign=campaign).count() != units):
             done["built"] += build(campaign, today=today)
         else:
-            done["refreshed"] += refresh_dirty(campaign, today=today)
+            done["refreshed"] += refresh_dirty(campaign, today=today) or 0
     return done

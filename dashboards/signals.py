@@ -9,12 +9,13 @@ unit. A record that moves to another unit marks the unit it left too (the unit i
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_init, post_save
+from treebeard.mp_tree import path_updated
 
 from campaign.models import Attendance, Campaign, Exam, ExamResult, Obligation
 from feedback.models import FieldResearchStay, Message, OpinionSession
 from supervision.models import EscalationStep, SupervisionCard
 from units.models import Cadre, Unit
-from units.signals import figures_changed, tree_moved
+from units.signals import figures_changed
 
 from . import rollups
 
@@ -49,7 +50,8 @@ def _by_card(sender, instance, **kwargs) -> None:
 
 
 def _unit_saved(sender, instance, created, raw=False, **kwargs) -> None:
-    if raw:
+    if raw:  # loaddata: no row to mark; count live until the next build
+        rollups.invalidate()
         return
     if created:
         rollups.unit_added(instance)
@@ -61,22 +63,35 @@ def _unit_deleted(sender, instance, **kwargs) -> None:
     rollups.invalidate()
 
 
+#: The campaign's fields the figures depend on (the study minimums, the field-research days).
+RULE_FIELDS = ("min_study_provincial", "min_study_other", "min_field_research_days")
+
+
+def _campaign_loaded(sender, instance, **kwargs) -> None:
+    instance.__dict__["_rollup_rules_were"] = tuple(instance.__dict__.get(f) for f in RULE_FIELDS)
+
+
 def _campaign_saved(sender, instance, created, raw=False, **kwargs) -> None:
-    if not created and not raw:
-        rollups.invalidate([instance.pk])  # its minimums or days may have changed
+    rules = tuple(instance.__dict__.get(f) for f in RULE_FIELDS)
+    if not created and (raw or rules != instance.__dict__.get("_rollup_rules_were")):
+        rollups.invalidate([instance.pk])  # counted live until rebuilt under the new rules
+    instance.__dict__["_rollup_rules_were"] = rules
+
+
+def _paths_rewritten(sender, old_path, new_path, **kwargs) -> None:
+    """treebeard rewrote a subtree's paths: a move to another parent (by the services or the admin's
+    drag and drop) changes which ancestors count it; a re-sort among siblings changes nothing."""
+    if old_path[:-Unit.steplen] != new_path[:-Unit.steplen]:
+        rollups.invalidate()
 
 
 def _figures_changed(sender, unit_ids=(), units=(), **kwargs) -> None:
     rollups.mark(unit_ids, *units)
 
 
-def _tree_moved(sender, **kwargs) -> None:
-    rollups.invalidate()
-
-
 def connect() -> None:
     figures_changed.connect(_figures_changed, dispatch_uid="dashboards.rollups.figures")
-    tree_moved.connect(_tree_moved, dispatch_uid="dashboards.rollups.tree")
+    path_updated.connect(_paths_rewritten, sender=Unit, dispatch_uid="dashboards.rollups.tree")
     for model in BY_UNIT:
         uid = f"dashboards.rollups.{model._meta.label_lower}"
         post_init.connect(_loaded_unit, sender=model, dispatch_uid=uid)
@@ -90,4 +105,5 @@ def connect() -> None:
     post_delete.connect(_by_card, sender=EscalationStep, dispatch_uid="dashboards.rollups.step")
     post_save.connect(_unit_saved, sender=Unit, dispatch_uid="dashboards.rollups.unit")
     post_delete.connect(_unit_deleted, sender=Unit, dispatch_uid="dashboards.rollups.unit")
+    post_init.connect(_campaign_loaded, sender=Campaign, dispatch_uid="dashboards.rollups.campaign")
     post_save.connect(_campaign_saved, sender=Campaign, dispatch_uid="dashboards.rollups.campaign")

@@ -19,7 +19,7 @@ from .errors import UnitsError
 from .models import (AccountProfile, Cadre, Level, Rank, Role, RoleAssignment, RoleChange, SpecialGroup, Unit, UnitKind,
                      placement_error)
 from .permissions import require
-from .signals import figures_touched, open_items, tree_moved, unit_added, unit_closed
+from .signals import figures_touched, open_items, unit_added, unit_closed
 
 IMPORT_KINDS = {"units": gettext_lazy("Units"), "cadres": gettext_lazy("Cadres")}
 
@@ -291,7 +291,6 @@ def unit_move(*, user, unit: Unit, parent: Unit) -> Unit:
         raise UnitsError(_("%(unit)s is closed; it takes no new sub-units.") % {"unit": parent.name})
     _check_placement(unit.level, parent)
     Unit.objects.move(unit, parent, pos="sorted-child")
-    tree_moved.send(sender=Unit)  # issue 13: the dashboards' rollups follow the tree
     unit.refresh_from_db()
     return unit
 
@@ -339,8 +338,6 @@ def unit_close(*, user, unit: Unit, on, merged_into: Unit | None = None, cards: 
                                "into; choose that unit, or close the cards."))
     for child in children:
         Unit.objects.move(Unit.objects.get(pk=child.pk), Unit.objects.get(pk=merged_into.pk), pos="sorted-child")
-    if children:
-        tree_moved.send(sender=Unit)  # issue 13: the dashboards' rollups follow the tree
     unit = Unit.objects.get(pk=unit.pk)
     unit.closed_on, unit.merged_into = on, merged_into
     unit.save(update_fields=["closed_on", "merged_into"])

@@ -10,7 +10,6 @@
 - ``figures_changed``: records were written in bulk (no model signal) in a way that may change the
   dashboards' figures of some units (kwargs ``unit_ids``, ``units``: querysets of unit ids); sent inside
   the writing transaction through ``figures_touched`` (issue 13: ``dashboards.rollups`` marks them).
-- ``tree_moved``: units were moved in the tree (their paths changed).
 
 ``figures_quiet()``: a bulk loader that rebuilds the rollups itself afterwards (``demo_data``) asks the
 receivers not to mark units one write at a time meanwhile.
@@ -26,7 +25,6 @@ unit_added = Signal()
 unit_open_items = Signal()
 unit_closed = Signal()
 figures_changed = Signal()
-tree_moved = Signal()
 
 _quiet: ContextVar[bool] = ContextVar("figures_quiet", default=False)
 

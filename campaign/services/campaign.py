@@ -128,7 +128,7 @@ def deadline_set(*, deadline: Deadline, due_date: datetime.date, by=None) -> Dea
     governed = Obligation.objects.open().filter(campaign=campaign, kind=deadline.kind, unit__level=deadline.level)
     moved = list(governed.exclude(due_date=due_date).values_list("unit_id", "unit__path"))
     governed.update(due_date=due_date)
-    figures_touched(unit_id for unit_id, _path in moved)  # issue 13: overdue or not, by the new date
+    figures_touched([unit_id for unit_id, _path in moved])  # issue 13: overdue or not, by the new date
     if moved and old_date != due_date:
         _announce_moved_deadline(deadline, old_date, moved)
     return deadline
