@@ -105,14 +105,6 @@ def load_data() -> float | None:
     return time.perf_counter() - started
 
 
-def analyze() -> None:
-    """Fresh statistics, as autovacuum would gather after a bulk load: plans depend on them."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def timed(fn: Callable[[], object], runs: int) -> list[float]:
     times = []
     for _ in range(runs):
@@ -588,7 +580,9 @@ def main() -> int:
     except NotScratch as exc:
         print(f"bench stops: {exc}.", file=sys.stderr)
         return 2
-    analyze()
+    from units.demo import analyze
+
+    analyze()  # fresh statistics, as autovacuum would gather after a bulk load: plans depend on them
 
     from django.db import connection
     from django.test import Client
@@ -632,7 +626,7 @@ def main() -> int:
                             "rollups.build(Campaign.objects.current())")
     report.info("rollups rebuilt for every unit (beat, after midnight), time and peak memory",
                 f"{seconds:.1f} s, {rss_mb:.0f} MB")
-    analyze()  # as autovacuum would after rewriting rows
+    analyze()  # as autovacuum would after rewriting rows (units.demo.analyze, as demo_data does)
 
     print(f"\nPostgreSQL {connection.pg_version // 10000}, {Unit.objects.count():,} units, "
           f"{Cadre.objects.count():,} cadres, campaign “{campaign.name}”, {os.cpu_count()} CPUs, "

@@ -30,6 +30,7 @@ How they stay equal to the live figures:
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import logging
@@ -87,30 +88,24 @@ def _clean(doc: dict) -> dict:
     return out
 
 
-def combined(a: dict, b: dict, sign: int = 1) -> dict:
-    """``a`` + ``sign`` × ``b``, key by key (nested documents, pairs element-wise)."""
-    out = dict(a)
-    for key, value in b.items():
-        if isinstance(value, dict):
-            out[key] = combined(out.get(key, {}), value, sign)
-        elif isinstance(value, list):
-            mine = out.get(key) or [0] * len(value)
-            out[key] = [x + sign * y for x, y in zip(mine, value)]
-        else:
-            out[key] = out.get(key, 0) + sign * value
-    return _clean(out)
-
-
-def _accumulate(into: dict, doc: dict) -> None:
-    """``into`` += ``doc`` in place (building many subtrees: no copies, no cleaning)."""
+def _accumulate(into: dict, doc: dict, sign: int = 1) -> None:
+    """``into`` += ``sign`` × ``doc`` in place, key by key (nested documents, pairs element-wise); zeros are
+    kept until ``_clean``."""
     for key, value in doc.items():
         if isinstance(value, dict):
-            _accumulate(into.setdefault(key, {}), value)
+            _accumulate(into.setdefault(key, {}), value, sign)
         elif isinstance(value, list):
-            mine = into.get(key)
-            into[key] = [x + y for x, y in zip(mine, value)] if mine else list(value)
+            mine = into.get(key) or [0] * len(value)
+            into[key] = [x + sign * y for x, y in zip(mine, value)]
         else:
-            into[key] = into.get(key, 0) + value
+            into[key] = into.get(key, 0) + sign * value
+
+
+def combined(a: dict, b: dict, sign: int = 1) -> dict:
+    """A new document ``a`` + ``sign`` × ``b``, zeros left out."""
+    out = copy.deepcopy(a)
+    _accumulate(out, b, sign)
+    return _clean(out)
 
 
 def figures_of(doc: dict) -> Figures:
@@ -348,14 +343,22 @@ def _settle(campaign: Campaign, today: datetime.date, dirty_paths: set[str], wan
 # --- reading
 
 
+def _settled_rows(campaign: Campaign, under: Unit, units: list[Unit],
+                  today: datetime.date) -> dict[int, UnitRollup] | None:
+    """The rows of ``units`` once the marked units below ``under`` are counted again; ``None`` when the
+    rollups do not serve ``today``, are busy, or lack one of the units (count live)."""
+    if state_for(campaign, today) is None or refresh_dirty(campaign, today=today, under=under) is None:
+        return None
+    rows = {row.unit_id: row for row in UnitRollup.objects.filter(campaign=campaign,
+                                                                   unit_id__in=[u.pk for u in units])}
+    return rows if all(u.pk in rows for u in units) else None
+
+
 def collected(*, campaign: Campaign, root: Unit, children: list[Unit], today: datetime.date) -> Collected | None:
     """What ``collect(root=root, depth=root.depth + 1, detail=True)`` returns, read from the rollups of
     ``root`` and its ``children``; ``None`` when the rollups do not serve ``today`` (count live)."""
-    if state_for(campaign, today) is None or refresh_dirty(campaign, today=today, under=root) is None:
-        return None
-    rows = {row.unit_id: row for row in UnitRollup.objects.filter(
-        campaign=campaign, unit_id__in=[root.pk, *(child.pk for child in children)])}
-    if root.pk not in rows or any(child.pk not in rows for child in children):
+    rows = _settled_rows(campaign, root, [root, *children], today)
+    if rows is None:
         return None
     out = Collected()
     own = rows[root.pk].own
@@ -375,13 +378,8 @@ def subtree_figures(*, campaign: Campaign, under: Unit, units: list[Unit],
                     today: datetime.date) -> dict[int, Figures] | None:
     """Each unit's subtree figures (the ranking's), from the rollups; ``None`` when they do not serve
     ``today``."""
-    if state_for(campaign, today) is None or refresh_dirty(campaign, today=today, under=under) is None:
-        return None
-    rows = {row.unit_id: row.subtree for row in UnitRollup.objects.filter(
-        campaign=campaign, unit_id__in=[u.pk for u in units])}
-    if any(u.pk not in rows for u in units):
-        return None
-    return {u.pk: figures_of(rows[u.pk]) for u in units}
+    rows = _settled_rows(campaign, under, units, today)
+    return None if rows is None else {u.pk: figures_of(rows[u.pk].subtree) for u in units}
 
 
 # --- checking
