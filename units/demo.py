@@ -711,6 +711,7 @@ def _cadres_for(node: Node, spec: ScaleSpec, namer: _Namer) -> Iterator[Cadre]:
             is_team = False
         yield Cadre(
             unit_id=node.pk,
+            unit_path=node.path,
             name=namer.person(),
             post=post,
             rank=team_rank if is_team or is_top else _LOWER_RANK[team_rank],

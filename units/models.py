@@ -137,17 +137,32 @@ class Cadre(models.Model):
         _("special group"), max_length=16, choices=SpecialGroup.choices, default=SpecialGroup.NONE, blank=True
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    #: issue 13: the unit's materialized path, kept on the cadre so the list (300,000 cadres of a province)
+    #: is scoped, sorted and paged by one index of this table, never by a join to every unit. Written by
+    #: ``save`` and by the bulk loaders; a move rewrites it with the units' paths (``units.receivers``).
+    unit_path = models.CharField(max_length=255, default="", editable=False)
 
     objects = CadreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
-        ordering = ["unit__path", "-is_top_leader", "-is_team_member", "name"]
-        indexes = [models.Index(fields=["rank"]), models.Index(fields=["name"])]
+        ordering = ["unit_path", "-is_top_leader", "-is_team_member", "name", "id"]
+        indexes = [models.Index(fields=["rank"]), models.Index(fields=["name"]),
+                   # the list's order; ``post`` included so a search by name or post reads the index alone
+                   models.Index(fields=["unit_path", "-is_top_leader", "-is_team_member", "name", "id"],
+                                include=["post"], name="units_cadre_list_order")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # the unit's path as it is in the database now (a unit object held since may have moved)
+        self.unit_path = Unit.objects.filter(pk=self.unit_id).values_list("path", flat=True).first() or ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ("unit" in update_fields or "unit_id" in update_fields):
+            kwargs["update_fields"] = {*update_fields, "unit_path"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

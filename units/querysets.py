@@ -53,10 +53,11 @@ class UnitManager(MP_NodeManager):
 
 class CadreQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CadreQuerySet":
-        return self.filter(scope_q(user, "unit__"))
+        # on the cadre's own copy of its unit's path (``Cadre.unit_path``): no join to the units
+        return self.filter(scope_q(user, "unit_"))
 
     def in_subtree_of(self, unit) -> "CadreQuerySet":
-        return self.filter(unit__path__startswith=unit.path)
+        return self.filter(unit_path__startswith=unit.path)
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

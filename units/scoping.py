@@ -74,12 +74,13 @@ def scope_paths(user, roles: frozenset[str] | set[str] | None = None) -> list[st
 
 
 def scope_q(user, prefix: str = "", roles=None) -> Q:
-    """Q limiting ``<prefix>path`` to the user's subtrees (nothing for a user without roles)."""
+    """Q limiting ``<prefix>path`` to the user's subtrees (nothing for a user without roles). ``prefix`` is a
+    relation (``"unit__"``) or the start of a field holding a copy of the path (``"unit_"``: ``Cadre.unit_path``)."""
     paths = scope_paths(user, roles)
     if paths is None:
         return Q()
     if not paths:
-        return Q(**{f"{prefix}pk__in": []})
+        return Q(pk__in=[])  # nothing (on the model's own key: ``prefix`` may name a copied path field)
     q = Q()
     for path in paths:
         q |= Q(**{f"{prefix}path__startswith": path})

@@ -210,7 +210,7 @@ def _apply_cadres(rows: list[ImportRow]) -> int:
     for row in rows:
         v = row.values
         cadres.append(Cadre(
-            unit=units[v["unit_code"]], name=v["name"], post=v.get("post", ""),
+            unit=units[v["unit_code"]], unit_path=units[v["unit_code"]].path, name=v["name"], post=v.get("post", ""),
             rank=ranks[v["rank"].lower()],
             is_top_leader=_bool(v.get("is_top_leader", ""), "", []),
             is_team_member=_bool(v.get("is_team_member", ""), "", []),

@@ -30,7 +30,7 @@ class CadreTable(Table):
     """R0.2 the cadre list; R0.4 its Excel export (unit code, party member and phone are export-only)."""
 
     name = tables.Column(linkify=True, verbose_name=gettext_lazy("Name"))
-    unit = tables.Column(linkify=True, order_by=("unit__path",), verbose_name=gettext_lazy("Unit"))
+    unit = tables.Column(linkify=True, order_by=("unit_path",), verbose_name=gettext_lazy("Unit"))
     unit_code = tables.Column(accessor="unit__code", visible=False, verbose_name=gettext_lazy("Unit code"))
     post = tables.Column(verbose_name=gettext_lazy("Post"))
     rank = tables.Column(verbose_name=gettext_lazy("Rank"))
@@ -46,6 +46,7 @@ class CadreTable(Table):
         fields = ("name", "unit", "unit_code", "post", "rank", "is_top_leader", "is_team_member",
                   "is_party_secretary", "is_party_member", "special_group", "phone")
         empty_text = gettext_lazy("No cadres match these filters.")
+        template_name = "units/cadre_table.html"
 
     def render_special_group(self, record: Cadre) -> str:
         # "—" rather than the label of the empty choice: most cadres belong to no special group

@@ -6,10 +6,12 @@ import django_filters
 import django_tables2 as tables
 from django.conf import settings
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_tables2.paginators import LazyPaginator
+from django_tables2.rows import BoundRows
 
 from reports.excel import Sheet, write_xlsx
 
@@ -58,13 +60,43 @@ def filtered(request: HttpRequest, filterset_class, queryset: QuerySet, **kwargs
     return filterset, filterset.rows()
 
 
+class _IdsFirst:
+    """A table's rows sliced for a deep page: the page's ids first (an index-only scan where an index holds
+    the ordering: the cadre list's ``units_cadre_list_order``), then those rows with their joins. Reading
+    OFFSET 299,000 through the join to the units cost 210 ms; the ids alone 40 ms (issue 13)."""
+
+    def __init__(self, rows, deep: int) -> None:
+        self.rows, self.deep = rows, deep
+
+    def __getitem__(self, key):
+        rows = self.rows  # django-tables2's BoundRows over its TableData over the queryset
+        queryset = getattr(getattr(rows, "data", None), "data", None)
+        if (isinstance(rows, BoundRows) and isinstance(key, slice) and (key.start or 0) >= self.deep
+                and isinstance(queryset, QuerySet) and queryset._iterable_class is ModelIterable):
+            ids = list(queryset.values_list("pk", flat=True)[key])
+            found = queryset.order_by().in_bulk(ids)
+            return BoundRows(data=[found[pk] for pk in ids if pk in found], table=rows.table,
+                             pinned_data=rows.pinned_data)
+        return rows[key]
+
+
+class DeepPaginator(LazyPaginator):
+    """django-tables2's lazy paginator (no count of the whole table), reading pages past the first
+    ``deep`` rows ids first (``_IdsFirst``)."""
+
+    deep = 1000
+
+    def __init__(self, object_list, per_page, **kwargs) -> None:
+        super().__init__(_IdsFirst(object_list, self.deep), per_page, **kwargs)
+
+
 def configure(request: HttpRequest, table: tables.Table, *, per_page: int | None = None,
               lazy: bool = True) -> tables.Table:
     """Sorting from ``?sort=`` and pagination from ``?page=``. ``lazy`` pages never count the whole
     table (a deep page of 300,000 cadres reads one page and one row more)."""
     paginate = {"per_page": per_page or settings.PAGE_SIZE}
     if lazy:
-        paginate["paginator_class"] = LazyPaginator
+        paginate["paginator_class"] = DeepPaginator
     tables.RequestConfig(request, paginate=paginate).configure(table)
     return table
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from campaign.models import Campaign
 from dashboards import rollups
 from dashboards.models import RollupState
+from units.receivers import cadre_paths_repair
 
 #: Units named in full; the rest are counted.
 SHOWN = 50
@@ -14,7 +15,8 @@ SHOWN = 50
 
 class Command(BaseCommand):
     help = ("Compare every unit's dashboard rollups with a fresh count of its records, list the units that "
-            "differ and store the right figures (--dry-run: only list them, and exit 1 if any differ).")
+            "differ and store the right figures (--dry-run: only list them, and exit 1 if any differ); the same "
+            "for the cadres' copies of their units' paths (the cadre list's order).")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--campaign", type=int, help="campaign id (default: every active campaign)")
@@ -24,7 +26,11 @@ class Command(BaseCommand):
         campaigns = Campaign.objects.filter(pk=campaign) if campaign else Campaign.objects.filter(is_active=True)
         if not campaigns.exists():
             raise CommandError("No such campaign." if campaign else "No campaign is running.")
-        drifted = 0
+        # the cadre list's copy of each cadre's unit path (``Cadre.unit_path``), denormalised as the rollups are
+        drifted = cadre_paths_repair(dry_run=dry_run)
+        if drifted:
+            self.stdout.write(self.style.WARNING(f"{drifted} cadres hold another path than their unit's"
+                                                 + ("." if dry_run else "; repaired.")))
         for c in campaigns.order_by("pk"):
             state = RollupState.objects.filter(campaign=c).first()
             if state is None or state.as_of is None:
