@@ -237,6 +237,42 @@ def content_width(pagesize: tuple[float, float] = A4) -> float:
     return pagesize[0] - MARGIN_LEFT - MARGIN_RIGHT
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width. ReportLab's tables wrap every cell to size the rows
+    and wrap it again to draw it; the result depends only on the width (issue 13: a city's escalation report
+    of 200 cards wrapped 23,000 paragraphs, half of them a second time for nothing)."""
+
+    _memo: tuple | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab API)
+        memo = self._memo
+        if memo is not None and memo[0] == availWidth:
+            _width, self.width, self.height, self.blPara, self._wrapWidths = memo
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara"):  # not where nothing fits (ReportLab returns early)
+            self._memo = (availWidth, self.width, self.height, self.blPara, self._wrapWidths)
+        return size
+
+
+#: issue 13: the parsed fragments of the paragraphs built so far, by (markup, style). ReportLab parses every
+#: paragraph's markup with an HTML parser; a report repeats the same dates, names and statuses hundreds of
+#: times. Each paragraph gets its own copies of the fragments, as a parse would give it.
+_FRAGS: dict[tuple[str, ParagraphStyle], list] = {}
+_FRAGS_MAX = 20_000
+
+
+def _para(markup: str, style: ParagraphStyle) -> _Paragraph:
+    frags = _FRAGS.get((markup, style))
+    if frags is not None:
+        return _Paragraph(markup, style, frags=[f.clone() for f in frags])
+    made = _Paragraph(markup, style)
+    if len(_FRAGS) >= _FRAGS_MAX:
+        _FRAGS.clear()
+    _FRAGS[(markup, style)] = [f.clone() for f in made.frags]  # before any layout touches them
+    return made
+
+
 def _markup(text: str) -> str:
     """Escape plain text for Paragraph markup, keeping line breaks.
 
@@ -248,7 +284,7 @@ def _markup(text: str) -> str:
 
 def paragraph(text: str, style: ParagraphStyle | None = None) -> Paragraph:
     """A paragraph of *plain text* (escaped; newlines kept) in the body style by default."""
-    return Paragraph(_markup(text), style or document_styles().body)
+    return _para(_markup(text), style or document_styles().body)
 
 
 def heading(text: str, level: int = 1) -> Paragraph:
@@ -257,7 +293,7 @@ def heading(text: str, level: int = 1) -> Paragraph:
     styles = {1: s.heading1, 2: s.heading2, 3: s.heading3}
     if level not in styles:
         raise ValueError(f"heading level must be 1, 2 or 3, not {level!r}")
-    return Paragraph(_markup(text), styles[level])
+    return _para(_markup(text), styles[level])
 
 
 def _cell_text(value: Any) -> str:
@@ -325,22 +361,33 @@ def data_table(
         # table fits portrait and landscape pages.
         col_widths = [f"{100 * w / total:.3f}%" for w in weights]
 
-    def cell(value: Any, text: str) -> Paragraph:
+    # issue 13: a text that fits on one line of its column, even on the narrowest page (A4 portrait), is drawn
+    # as it is; only longer texts (and line breaks) become Paragraphs, which ReportLab parses as markup and
+    # breaks into lines one by one (most of a 140-page escalation report's time)
+    fits = _one_line_widths(col_widths, len(header_texts))
+    right_cells: list[tuple[int, int]] = []
+
+    def cell(value: Any, text: str, row: int, col: int) -> Any:
         right = numeric_right and isinstance(value, (int, float, Decimal)) and not isinstance(
             value, bool
         )
-        return Paragraph(_markup(text), s.table_cell_right if right else s.table_cell)
+        if "\n" not in text and "\r" not in text and stringWidth(text, CJK_FONT, 10) <= fits[col]:
+            if right:
+                right_cells.append((col, row))
+            return text
+        return _para(_markup(text), s.table_cell_right if right else s.table_cell)
 
-    data: list[list[Any]] = [[Paragraph(_markup(h), s.table_header) for h in header_texts]]
-    data += [[cell(v, t) for v, t in zip(raw, texts)] for raw, texts in zip(raw_rows, text_rows)]
+    data: list[list[Any]] = [[_para(_markup(h), s.table_header) for h in header_texts]]
+    data += [[cell(v, t, r, c) for c, (v, t) in enumerate(zip(raw, texts))]
+             for r, (raw, texts) in enumerate(zip(raw_rows, text_rows), start=1)]
 
     table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
     table.setStyle(
         TableStyle(
             [
-                # Cells are Paragraphs, but Table still sets its cell font on the canvas:
-                # left at Helvetica it would be listed as an unembedded font.
-                ("FONT", (0, 0), (-1, -1), CJK_FONT, 10),
+                # Text cells are drawn in this font (Paragraph cells bring their own); a font left at
+                # Helvetica would also be listed as an unembedded font.
+                ("FONT", (0, 0), (-1, -1), CJK_FONT, 10, 14),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6E6E6")),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F7F7F7")]),
@@ -348,9 +395,28 @@ def data_table(
                 ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ]
+            + [("ALIGN", at, at, "RIGHT") for at in right_cells]
         )
     )
     return table
+
+
+#: a cell's left and right padding in ``data_table`` (ReportLab's default), and a margin for rounding
+_CELL_PADDING = 6 + 6 + 1
+
+
+def _one_line_widths(col_widths: Sequence[float | str] | None, columns: int) -> list[float]:
+    """How wide (points) a text may be to stay on one line in each column on the narrowest page, A4 portrait
+    (wider pages only give more room); 0 where the width is not known beforehand."""
+    if col_widths is None:
+        return [0.0] * columns
+    frame = content_width(A4)
+    widths = []
+    for width in col_widths:
+        if isinstance(width, str) and width.endswith("%"):
+            width = frame * float(width[:-1]) / 100
+        widths.append(max(0.0, float(width) - _CELL_PADDING) if isinstance(width, (int, float)) else 0.0)
+    return widths + [0.0] * (columns - len(widths))
 
 
 # --------------------------------------------------------------------------- template

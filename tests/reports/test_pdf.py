@@ -355,3 +355,22 @@ def test_issue13_a_document_without_contents_is_laid_out_once(tmp_path: Path) ->
     Counted.draws = 0
     render_pdf(META, [Counted(), *long_body()], toc=True)
     assert Counted.draws >= 2  # the contents' page numbers take more passes
+
+
+def test_issue_13_short_cells_drawn_as_text_long_ones_wrapped_and_repeats_parsed_once(tmp_path: Path) -> None:
+    """issue 13: cells that fit on one line are drawn as plain text (numbers still right-aligned, user text
+    never parsed as markup); longer ones still wrap inside their column; a text repeated on 300 rows (its
+    parse reused) is printed 300 times, each row in its place."""
+    long_text = "此单位的整改措施需要进一步细化落实到人，" * 6
+    rows = [[n, "已签收", "a<b & c", long_text if n == 7 else "短"] for n in range(300)]
+    table = data_table(["序号", "状态", "备注", "说明"], rows)
+    cells = table._cellvalues
+    assert cells[1][1] == "已签收" and cells[1][2] == "a<b & c" and cells[1][0] == "0"
+    assert not isinstance(cells[8][3], str)  # the long text is a paragraph that wraps in its column
+    assert table._cellStyles[1][0].alignment == "RIGHT" and table._cellStyles[1][1].alignment != "RIGHT"
+    path = write(tmp_path, render_pdf(META, [table]))
+    text = "".join(text_of(path, page) for page in range(1, page_count(path) + 1))
+    assert text.count("已签收") == 300
+    assert text.count("a<b & c") == 300
+    assert "此单位的整改措施需要进一步细化落实到人" in text
+    assert "299" in text
