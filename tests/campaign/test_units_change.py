@@ -21,6 +21,14 @@ from tests.factories import user_with_role
 from units.services import import_apply, unit_close, unit_move
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _today_of_the_test():
+    """TODAY is the day the test runs, not the day the module was imported: a run crossing midnight
+    (Asia/Shanghai) would otherwise compare yesterday with the server's today."""
+    global TODAY
+    TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

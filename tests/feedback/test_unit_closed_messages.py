@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +11,14 @@ from feedback.models import EventKind, Message, MessageEvent, MessageStatus
 from feedback.services import messages as services
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _today_of_the_test():
+    """TODAY is the day the test runs, not the day the module was imported: a run crossing midnight
+    (Asia/Shanghai) would otherwise compare yesterday with the server's today."""
+    global TODAY
+    TODAY = timezone.localdate()
 
 
 def _forwarded(campaign, unit, answerer, office_user, text="镇里办事拖拉"):

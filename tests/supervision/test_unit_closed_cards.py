@@ -2,6 +2,7 @@
 of them (transfer to the unit it merges into, or close them), and nothing is lost silently."""
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +11,14 @@ from supervision.models import CardEvent, CardStatus, EventKind, SupervisionCard
 from units.models import Unit
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _today_of_the_test():
+    """TODAY is the day the test runs, not the day the module was imported: a run crossing midnight
+    (Asia/Shanghai) would otherwise compare yesterday with the server's today."""
+    global TODAY
+    TODAY = timezone.localdate()
 
 
 def _close(client, unit, **data):
