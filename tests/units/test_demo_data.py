@@ -176,6 +176,8 @@ def test_r0_2_every_unit_with_cadres_has_exactly_one_top_leader(loaded: str) -> 
     assert Cadre.objects.filter(is_party_secretary=True).count() == tops.count()
     assert tops.get(unit__code="130123").post == "县委书记"
     assert tops.get(unit__code="130283").post == "市委书记"
+    # issue 13: written as plain rows, each cadre still holds its unit's path (the cadre list's order)
+    assert not Cadre.objects.exclude(unit_path=F("unit__path")).exists()
 
 
 def test_r0_2_ranks_follow_the_level(loaded: str) -> None:

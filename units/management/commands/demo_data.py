@@ -121,6 +121,7 @@ class Command(BaseCommand):
                 counts = demo.build(scale, seed=seed, progress=progress)
                 accounts = demo.create_demo_accounts()
                 demo.analyze()  # the apps below query what was just bulk loaded
+                self.timings = {"units": time.perf_counter() - started}
                 with figures_quiet():  # dashboards' demo builds the rollups once, last
                     extra = self._build_other_apps(scale, seed)
         except demo.DemoDataError as error:  # another loader won the race
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
 
         self.stdout.write(self.style.SUCCESS(f"Loaded the {scale} scale demo data (seed {seed}) in {elapsed:.1f}s."))
+        self.stdout.write(" · ".join(f"{label} {seconds:.1f}s" for label, seconds in self.timings.items()))
         self._print_accounts(accounts)
         self._print_counts(counts)
         if extra:
@@ -152,7 +154,9 @@ class Command(BaseCommand):
                 continue
             build_all = getattr(module, "build_all", None)
             if build_all is not None:
+                started = time.perf_counter()
                 counts.update({f"{config.label}.{k}": v for k, v in build_all(scale=scale, today=today, seed=seed).items()})
+                self.timings[config.label] = time.perf_counter() - started
         return counts
 
     def _print_accounts(self, accounts: list[tuple]) -> None:

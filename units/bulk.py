@@ -1,0 +1,48 @@
+"""Writing many rows at once (issue 13): plain tuples straight to the database, without a model object per
+row. Used by the bulk loaders (demo data) and the sweeps that write hundreds of thousands of rows."""
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.db import connection
+
+
+def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
+    """Insert plain rows (values in ``fields`` order, every value given: no model defaults apply). On
+    PostgreSQL one multi-row INSERT per 2,000 rows, without building a model object per row (issue 13: the
+    cold reminder sweep spent most of its time on 600,000 objects); elsewhere ``bulk_create``. A unique
+    violation raises ``IntegrityError`` (unless ``ignore_conflicts``), as ``bulk_create`` does."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        names = [model._meta.get_field(name).attname for name in fields]
+        model.objects.bulk_create([model(**dict(zip(names, row))) for row in rows], batch_size=2000,
+                                  ignore_conflicts=ignore_conflicts)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg2's errors as Django's
+        if ignore_conflicts:
+            # table and column names come from the model, quoted; the values are parameters
+            sql = f"INSERT INTO {table} ({columns}) VALUES %s ON CONFLICT DO NOTHING"  # nosec B608
+            execute_values(cursor.cursor, sql, rows, page_size=2000)
+        else:  # COPY: the fastest way in; a duplicate still fails the whole statement
+            text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
+
+
+def _copy_text(value) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return str(value)
