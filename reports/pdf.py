@@ -259,10 +259,16 @@ class _Paragraph(Paragraph):
 #: paragraph's markup with an HTML parser; a report repeats the same dates, names and statuses hundreds of
 #: times. Each paragraph gets its own copies of the fragments, as a parse would give it.
 _FRAGS: dict[tuple[str, ParagraphStyle], list] = {}
-_FRAGS_MAX = 20_000
+_FRAGS_MAX = 5_000  # a few MB at most; emptied when full
+
+
+#: texts longer than this (facts, messages: they do not repeat) are parsed each time and never kept
+_FRAGS_LONGEST = 200
 
 
 def _para(markup: str, style: ParagraphStyle) -> _Paragraph:
+    if len(markup) > _FRAGS_LONGEST:
+        return _Paragraph(markup, style)
     frags = _FRAGS.get((markup, style))
     if frags is not None:
         return _Paragraph(markup, style, frags=[f.clone() for f in frags])
@@ -371,7 +377,8 @@ def data_table(
         right = numeric_right and isinstance(value, (int, float, Decimal)) and not isinstance(
             value, bool
         )
-        if "\n" not in text and "\r" not in text and stringWidth(text, CJK_FONT, 10) <= fits[col]:
+        # printable only: a tab or line separator is left to the paragraph, which folds white space
+        if text.isprintable() and stringWidth(text, CJK_FONT, 10) <= fits[col]:
             if right:
                 right_cells.append((col, row))
             return text

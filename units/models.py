@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
@@ -122,6 +122,18 @@ class SpecialGroup(models.TextChoices):
     MOBILE_MEMBER = "mobile_member", _("Mobile party member")
 
 
+class PathCopyField(models.CharField):
+    """A copy of a unit's materialized path (issue 13: ``Cadre.unit_path``). On PostgreSQL in the "C" collation:
+    paths compare byte by byte, as treebeard orders them, and a prefix ``LIKE`` (the scope of a county's user)
+    is a range of the same index that sorts the list, whatever the database's own collation."""
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
 class Cadre(models.Model):
     """R0.2 a cadre of a unit, with rank and leadership flags; R0.3 special group."""
 
@@ -140,7 +152,7 @@ class Cadre(models.Model):
     #: issue 13: the unit's materialized path, kept on the cadre so the list (300,000 cadres of a province)
     #: is scoped, sorted and paged by one index of this table, never by a join to every unit. Written by
     #: ``save`` and by the bulk loaders; a move rewrites it with the units' paths (``units.receivers``).
-    unit_path = models.CharField(max_length=255, default="", editable=False)
+    unit_path = PathCopyField(max_length=255, default="", editable=False)
 
     objects = CadreQuerySet.as_manager()
 
@@ -157,12 +169,15 @@ class Cadre(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        # the unit's path as it is in the database now (a unit object held since may have moved)
-        self.unit_path = Unit.objects.filter(pk=self.unit_id).values_list("path", flat=True).first() or ""
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and ("unit" in update_fields or "unit_id" in update_fields):
             kwargs["update_fields"] = {*update_fields, "unit_path"}
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            # the unit's path as committed now, its row locked: a move of the unit running meanwhile finishes
+            # first (and its rewrite of the cadres' copies sees this one) or waits for this save
+            self.unit_path = (Unit.objects.select_for_update().filter(pk=self.unit_id)
+                              .values_list("path", flat=True).first() or "")
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

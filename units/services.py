@@ -203,7 +203,8 @@ def _apply_units(rows: list[ImportRow]) -> int:
 
 
 def _apply_cadres(rows: list[ImportRow]) -> int:
-    units = {u.code: u for u in Unit.objects.filter(code__in={r.values["unit_code"] for r in rows})}
+    # the units locked (their paths copied onto the cadres): a move running meanwhile goes first or after
+    units = {u.code: u for u in Unit.objects.select_for_update().filter(code__in={r.values["unit_code"] for r in rows})}
     ranks = _rank_lookup()
     groups = _group_lookup()
     cadres = []

@@ -72,7 +72,8 @@ class _IdsFirst:
         rows = self.rows  # django-tables2's BoundRows over its TableData over the queryset
         queryset = getattr(getattr(rows, "data", None), "data", None)
         if (isinstance(rows, BoundRows) and isinstance(key, slice) and (key.start or 0) >= self.deep
-                and isinstance(queryset, QuerySet) and queryset._iterable_class is ModelIterable):
+                and isinstance(queryset, QuerySet) and queryset._iterable_class is ModelIterable
+                and not queryset.query.combinator):  # in_bulk cannot filter a union
             ids = list(queryset.values_list("pk", flat=True)[key])
             found = queryset.order_by().in_bulk(ids)
             return BoundRows(data=[found[pk] for pk in ids if pk in found], table=rows.table,

@@ -374,3 +374,31 @@ def test_issue_13_short_cells_drawn_as_text_long_ones_wrapped_and_repeats_parsed
     assert text.count("a<b & c") == 300
     assert "此单位的整改措施需要进一步细化落实到人" in text
     assert "299" in text
+
+
+def test_issue_13_a_repeated_paragraph_is_parsed_once_and_prints_the_same(monkeypatch) -> None:
+    """issue 13: a text too long for one line, repeated on 200 rows, is parsed by ReportLab's markup parser
+    once (its fragments copied for each row), and the document is byte for byte the one built without that
+    reuse; a tab keeps a short cell a paragraph (white space folded, not drawn as a box)."""
+    from reportlab.platypus import paraparser
+
+    from reports import pdf as pdf_module
+
+    repeated = "整改措施需要进一步细化落实到每一个责任人并按期报送督导组"
+    rows = [[n, repeated, "甲\t乙"] for n in range(200)]
+    calls = []
+    real_parse = paraparser.ParaParser.parse
+    monkeypatch.setattr(paraparser.ParaParser, "parse",
+                        lambda self, *a, **kw: calls.append(1) or real_parse(self, *a, **kw))
+    pdf_module._FRAGS.clear()
+    table = data_table(["序号", "说明", "备注"], rows, col_widths=["10%", "30%", "60%"])
+    assert not isinstance(table._cellvalues[1][1], str) and not isinstance(table._cellvalues[1][2], str)
+    assert len(calls) < 10  # three headers, the repeated text and the tabbed one: not 400 parses
+    reused = render_pdf(META, [table])
+
+    monkeypatch.setattr(pdf_module, "_FRAGS_MAX", 0)  # nothing kept: every paragraph parsed afresh
+    pdf_module._FRAGS.clear()
+    calls.clear()
+    fresh = render_pdf(META, [data_table(["序号", "说明", "备注"], rows, col_widths=["10%", "30%", "60%"])])
+    assert len(calls) >= 400
+    assert reused == fresh

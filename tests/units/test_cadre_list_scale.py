@@ -84,12 +84,19 @@ def test_issue_13_deep_pages_read_ids_first_and_show_the_same_rows(login, tree, 
     for i in range(11):
         CadreFactory(unit=tree.township_a if i % 2 else tree.village_a, name=f"干部{i:02}",
                      is_team_member=i % 3 == 0)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client = login(users["city_office"])
     for params in ({"page": 2}, {"page": 3}, {"page": 4}, {"page": 3, "sort": "-name"}, {"page": 2, "q": "干部"}):
         monkeypatch.setattr(lists.DeepPaginator, "deep", 10**9)  # plain OFFSET
         plain = _listed(client, **params)
         monkeypatch.setattr(lists.DeepPaginator, "deep", 0)  # every page ids first
-        assert _listed(client, **params) == plain, params
+        with CaptureQueriesContext(connection) as queries:
+            assert _listed(client, **params) == plain, params
+        ids_only = [q["sql"] for q in queries if re.match(r'SELECT "units_cadre"\."id"( AS "pk")? FROM', q["sql"])
+                    and "OFFSET" in q["sql"]]
+        assert ids_only, params  # the page's ids were read first, alone
         assert plain
     last = client.get(reverse("units:cadre_list"), {"page": 3})  # 12 cadres in 石家庄市
     assert 'id="page-next"' not in last.content.decode() and 'id="page-previous"' in last.content.decode()
@@ -131,3 +138,43 @@ def test_issue_13_the_cadre_rows_template_shows_what_the_table_columns_render(rf
     assert len(fast) == Cadre.objects.count() >= 5
     assert fast == generic
     assert any("—" in row[2] and "受处分" in row[-1] for row in fast)
+
+
+ON_POSTGRES = __import__("os").environ.get("DATABASE_URL", "").startswith(("postgres", "postgis"))
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="row locks and collations need PostgreSQL (DATABASE_URL=postgres://…)")
+@pytest.mark.django_db(transaction=True)
+def test_issue_13_a_cadre_added_while_its_unit_moves_gets_the_new_path(tree, users):
+    """A cadre saved while another connection moves its unit (not yet committed) waits for the move and takes
+    the new path: it never stays in the old county's list. The copy is in the "C" collation, so a county's
+    prefix is a range of the list's index."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    admin = users["admin"]
+    moved, saved = threading.Event(), {}
+
+    def mover() -> None:
+        try:
+            with transaction.atomic():
+                services.unit_move(user=admin, unit=Unit.objects.get(pk=tree.township_a.pk),
+                                   parent=Unit.objects.get(pk=tree.county_b.pk))
+                moved.set()
+                threading.Event().wait(1.0)  # the cadre's save runs now, against the uncommitted move
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=mover)
+    thread.start()
+    assert moved.wait(10)
+    cadre = CadreFactory(unit=Unit.objects.get(pk=tree.township_a.pk), name="新来的")  # blocks until the move commits
+    thread.join()
+    saved["path"] = Cadre.objects.get(pk=cadre.pk).unit_path
+    assert saved["path"] == Unit.objects.get(pk=tree.township_a.pk).path
+    assert saved["path"].startswith(Unit.objects.get(pk=tree.county_b.pk).path)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT collation_name FROM information_schema.columns "
+                       "WHERE table_name = 'units_cadre' AND column_name = 'unit_path'")
+        assert cursor.fetchone()[0] == "C"

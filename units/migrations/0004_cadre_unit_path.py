@@ -1,5 +1,7 @@
 """issue 13: each cadre keeps its unit's path, so the cadre list is scoped, sorted and paged on one index."""
 from django.db import migrations, models
+
+import units.models
 from django.db.models import OuterRef, Subquery
 
 
@@ -22,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cadre',
             name='unit_path',
-            field=models.CharField(default='', editable=False, max_length=255),
+            field=units.models.PathCopyField(default='', editable=False, max_length=255),
         ),
         migrations.RunPython(copy_paths, migrations.RunPython.noop),
         migrations.AddIndex(

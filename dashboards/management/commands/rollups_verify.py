@@ -23,14 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="list the units that differ; change nothing")
 
     def handle(self, *args, campaign=None, dry_run=False, **options) -> None:
-        campaigns = Campaign.objects.filter(pk=campaign) if campaign else Campaign.objects.filter(is_active=True)
-        if not campaigns.exists():
-            raise CommandError("No such campaign." if campaign else "No campaign is running.")
-        # the cadre list's copy of each cadre's unit path (``Cadre.unit_path``), denormalised as the rollups are
+        # the cadre list's copy of each cadre's unit path (``Cadre.unit_path``), denormalised as the rollups are;
+        # checked whether a campaign runs or not
         drifted = cadre_paths_repair(dry_run=dry_run)
         if drifted:
             self.stdout.write(self.style.WARNING(f"{drifted} cadres hold another path than their unit's"
                                                  + ("." if dry_run else "; repaired.")))
+        campaigns = Campaign.objects.filter(pk=campaign) if campaign else Campaign.objects.filter(is_active=True)
+        if not campaigns.exists():
+            raise CommandError("No such campaign." if campaign else "No campaign is running.")
         for c in campaigns.order_by("pk"):
             state = RollupState.objects.filter(campaign=c).first()
             if state is None or state.as_of is None:
