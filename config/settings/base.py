@@ -93,6 +93,10 @@ TEMPLATES = [
 ]
 
 # --- database: SQLite (WAL, busy timeout) by default, PostgreSQL through DATABASE_URL
+# issue 13: the cadre list's index includes ``post`` so that PostgreSQL answers a search from the index alone;
+# SQLite has no included columns and builds the index without it, which is all its warning (models.W040) says
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 DATABASES = {
     "default": env.db(
         "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
