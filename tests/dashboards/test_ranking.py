@@ -182,3 +182,48 @@ def test_r6_3_the_ranking_exports_to_excel(tree, users, seeded, login):
     cities, counties = ([row for row in sheet.iter_rows(values_only=True)][1:] for sheet in workbook.worksheets)
     assert {r[1] for r in cities} == {"石家庄市", "唐山市"} and [r[0] for r in cities] == [1, 2]
     assert {r[1] for r in counties} == {"正定县", "行唐县", "迁安市"} and [r[0] for r in counties] == [1, 2, 3]
+
+
+#: the ranking table's rows as the template wrote them before issue 13 (a reference for ``ranking_rows``)
+REFERENCE_ROWS = """{% load i18n dashboards %}{% for row, l in rows %}
+    <tr id="rank-{{ row.unit.pk }}" data-unit="{{ row.unit.pk }}" data-rank="{{ row.rank }}" data-score="{{ row.score|dash }}" class="{% if row.unit.pk in candidate_ids %}table-danger{% endif %}">
+      <td class="text-end fw-semibold">{{ row.rank|default:"—" }}</td>
+      <td><a href="{{ l.dashboard }}">{{ row.unit.name }}</a> <span class="text-muted small">{{ row.unit.code }}</span></td>
+      <td class="text-end fw-semibold">{{ row.score|dash }}{% if row.tied %} <span class="badge text-bg-light border tied" title="{{ r.tie_rule }}">{% translate "tied" %}</span>{% endif %}</td>
+      {% for c in row.components %}<td class="text-end {% if not c.measured %}text-muted{% elif c.score < 60 %}text-danger{% endif %}" data-component="{{ c.key }}" data-value="{{ c.score_value }}"{% if not c.measured %} title="{% translate 'Nothing to measure yet' %}"{% endif %}>
+        {% if c.key == "progress" %}<a href="{{ l.progress }}">{% elif c.key == "study" %}<a href="{{ l.study_short }}">{% elif c.key == "exam" %}<a href="{{ l.exams }}">{% elif c.key == "cards" %}<a href="{{ l.cards_open }}">{% else %}<a href="{{ l.messages }}">{% endif %}{{ c.score_shown }}</a>
+      </td>{% endfor %}
+    </tr>
+  {% endfor %}"""
+
+
+def _normal(html: str) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))).strip()
+
+
+def test_issue_13_ranking_rows_written_in_python_equal_the_template_they_replace(tree, users, seeded, campaign,
+                                                                                 login):
+    """The rows of every peer list, with a candidate, tied scores and a component with nothing to measure,
+    read the same (cells, classes, titles, links, escaping) as the template loop they replace."""
+    from django.template import Context, Template
+
+    from dashboards.templatetags.dashboards import ranking_rows
+
+    Campaign.objects.update(rank_weight_progress=0, rank_weight_study=0, rank_weight_exam=0, rank_weight_cards=100,
+                            rank_weight_messages=0)  # ties among the units scored alike
+    from feedback.models import Message
+
+    Message.objects.filter(unit__path__startswith=tree.county_b.path).delete()  # nothing to measure there
+    response = login(users["leader"]).get(ranking_url(tree.province))
+    context = response.context
+    lists = context["lists"]
+    assert any(row.tied for _peers, rows in lists for row, _l in rows)
+    assert any(not c.measured for _peers, rows in lists for row, _l in rows for c in row.components)
+    for _peers, rows in lists:
+        reference = Template(REFERENCE_ROWS).render(Context({"rows": rows, "r": context["r"],
+                                                             "candidate_ids": context["candidate_ids"]}))
+        assert _normal(ranking_rows(rows, context["r"].tie_rule, context["candidate_ids"])) == _normal(reference)
+    html = response.content.decode()
+    assert all(f'id="rank-{row.unit.pk}"' in html for _peers, rows in lists for row, _l in rows)
