@@ -1,7 +1,7 @@
 """Issue 12 item 3: the one search box of the header, over units, cadres, supervision cards, public messages
 and notices — each kind through its model's scoped door (``visible_to``, R0.1), one query per kind.
 
-Chinese text is matched by substring (``icontains``: ``LIKE``/``UPPER … LIKE`` on SQLite and PostgreSQL).
+Chinese text is matched by substring (``icontains``; cadres through ``CadreQuerySet.matching``, the cadre list's).
 Each group carries its total in the same query (``COUNT(*) OVER ()`` is computed before the ``LIMIT``), so the
 page shows "N found" and the first ``limit`` rows without a second query per kind.
 """
@@ -99,8 +99,7 @@ def _units(user, text: str, limit: int) -> Group:
 
 def _cadres(user, text: str, limit: int) -> Group:
     """R0.2 cadres whose name (or post, as the cadre list's search) contains the text."""
-    qs = (Cadre.objects.visible_to(user).filter(Q(name__icontains=text) | Q(post__icontains=text))
-          .select_related("unit"))
+    qs = Cadre.objects.visible_to(user).matching(text).select_related("unit")
     rows, total = _first(qs, limit)
     return Group("cadres", rows, total, "units:cadre_list", {"q": text})
 
