@@ -1,8 +1,8 @@
 """issue 13: each cadre keeps its unit's path, so the cadre list is scoped, sorted and paged on one index."""
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 import units.models
-from django.db.models import OuterRef, Subquery
 
 
 def copy_paths(apps, schema_editor):
