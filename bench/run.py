@@ -562,7 +562,7 @@ def page_times(client, url: str, runs: int) -> list[float]:
     assert response.status_code == 200, (url, response.status_code)
 
     def get():
-        pdf._FRAGS.clear()  # a PDF parses its paragraphs afresh: no help from the same document built before
+        pdf.forget_parsed()  # a PDF parses its paragraphs afresh: no help from the same document built before
         return client.get(url)
 
     return timed(get, runs)
@@ -749,7 +749,7 @@ def main() -> int:
         def build_pdf() -> tuple[int, int]:
             from reports import pdf
 
-            pdf._FRAGS.clear()  # each build parses its own paragraphs: no help from the previous build
+            pdf.forget_parsed()  # each build parses its own paragraphs: no help from the previous build
             units = supervision_selectors.escalation_report(group, cards)
             return len(units), len(supervision_documents.escalation_report_pdf(group, units, today))
 

@@ -262,6 +262,12 @@ _FRAGS: dict[tuple[str, ParagraphStyle], list] = {}
 _FRAGS_MAX = 5_000  # a few MB at most; emptied when full
 
 
+def forget_parsed() -> None:
+    """Empty the parsed paragraphs kept so far: the next document parses its own (``make bench`` times each
+    build from here, so none is helped by the one before)."""
+    _FRAGS.clear()
+
+
 #: texts longer than this (facts, messages: they do not repeat) are parsed each time and never kept
 _FRAGS_LONGEST = 200
 
@@ -274,7 +280,7 @@ def _para(markup: str, style: ParagraphStyle) -> _Paragraph:
         return _Paragraph(markup, style, frags=[f.clone() for f in frags])
     made = _Paragraph(markup, style)
     if len(_FRAGS) >= _FRAGS_MAX:
-        _FRAGS.clear()
+        forget_parsed()
     _FRAGS[(markup, style)] = [f.clone() for f in made.frags]  # before any layout touches them
     return made
 

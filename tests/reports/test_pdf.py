@@ -390,14 +390,14 @@ def test_issue_13_a_repeated_paragraph_is_parsed_once_and_prints_the_same(monkey
     real_parse = paraparser.ParaParser.parse
     monkeypatch.setattr(paraparser.ParaParser, "parse",
                         lambda self, *a, **kw: calls.append(1) or real_parse(self, *a, **kw))
-    pdf_module._FRAGS.clear()
+    pdf_module.forget_parsed()
     table = data_table(["序号", "说明", "备注"], rows, col_widths=["10%", "30%", "60%"])
     assert not isinstance(table._cellvalues[1][1], str) and not isinstance(table._cellvalues[1][2], str)
     assert len(calls) < 10  # three headers, the repeated text and the tabbed one: not 400 parses
     reused = render_pdf(META, [table])
 
     monkeypatch.setattr(pdf_module, "_FRAGS_MAX", 0)  # nothing kept: every paragraph parsed afresh
-    pdf_module._FRAGS.clear()
+    pdf_module.forget_parsed()
     calls.clear()
     fresh = render_pdf(META, [data_table(["序号", "说明", "备注"], rows, col_widths=["10%", "30%", "60%"])])
     assert len(calls) >= 400
