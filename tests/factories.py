@@ -1,12 +1,18 @@
 """Factories and a small unit tree shared by the tests."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from units.models import Cadre, Level, Rank, RoleAssignment, Unit, UnitKind
+
+#: the tests that need PostgreSQL's row locks (or its collations) run when DATABASE_URL names it, as in CI
+ON_POSTGRES = (os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgis"))
+               or connection.vendor == "postgresql")
 
 PASSWORD = "Test@2014pass"
 

@@ -6,17 +6,15 @@ so there is no row-lock race to prove."""
 from __future__ import annotations
 
 import datetime
-import os
 import threading
 
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connections
 
 from supervision.errors import SupervisionError
 from supervision.models import EscalationStep, StepKind, SupervisionCard
+from tests.factories import ON_POSTGRES
 
-ON_POSTGRES = (os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgis"))
-               or connection.vendor == "postgresql")
 pytestmark = pytest.mark.skipif(
     not ON_POSTGRES, reason="races of row locks need PostgreSQL: set DATABASE_URL=postgres://… to run them "
                             "(SQLite, the default, serialises writers, so there is no race to prove)")

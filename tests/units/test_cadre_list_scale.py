@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.factories import CadreFactory, add
+from tests.factories import ON_POSTGRES, CadreFactory, add
 from units import services
 from units.models import Cadre, Level, Rank, Unit, UnitKind
 from units.receivers import cadre_paths_repair
@@ -138,9 +138,6 @@ def test_issue_13_the_cadre_rows_template_shows_what_the_table_columns_render(rf
     assert len(fast) == Cadre.objects.count() >= 5
     assert fast == generic
     assert any("—" in row[2] and "受处分" in row[-1] for row in fast)
-
-
-ON_POSTGRES = __import__("os").environ.get("DATABASE_URL", "").startswith(("postgres", "postgis"))
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="row locks and collations need PostgreSQL (DATABASE_URL=postgres://…)")
