@@ -36,12 +36,13 @@ def build(*, campaign: Campaign, today: datetime.date, rng: random.Random) -> di
                                                            kind=UnitKind.GRASSROOTS))
             unit_added.send(sender=Unit, unit=township, today=today)  # as the office's form does
             Cadre.objects.bulk_create([
-                Cadre(unit=township, unit_path=township.path, name="郑新民", post="镇党委书记", rank=Rank.SECTION, is_top_leader=True,
-                      is_team_member=True, is_party_secretary=True, phone=f"139{rng.randrange(10**8):08d}"),
-                Cadre(unit=township, unit_path=township.path, name="冯建华", post="镇长", rank=Rank.SECTION, is_team_member=True,
-                      phone=f"138{rng.randrange(10**8):08d}"),
-                Cadre(unit=township, unit_path=township.path, name="宋丽", post="镇党委副书记", rank=Rank.SECTION, is_team_member=True,
-                      phone=f"137{rng.randrange(10**8):08d}"),
+                Cadre(unit=township, unit_path=township.path, name="郑新民", post="镇党委书记", rank=Rank.SECTION,
+                      is_top_leader=True, is_team_member=True, is_party_secretary=True,
+                      phone=f"139{rng.randrange(10**8):08d}"),
+                Cadre(unit=township, unit_path=township.path, name="冯建华", post="镇长", rank=Rank.SECTION,
+                      is_team_member=True, phone=f"138{rng.randrange(10**8):08d}"),
+                Cadre(unit=township, unit_path=township.path, name="宋丽", post="镇党委副书记", rank=Rank.SECTION,
+                      is_team_member=True, phone=f"137{rng.randrange(10**8):08d}"),
             ])
             counts["units_added"] = 1
         villages = Unit.objects.filter(path__startswith=county.path, level=Level.VILLAGE, closed_on__isnull=True)
