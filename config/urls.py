@@ -22,6 +22,8 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("imports/", include("web.urls")),
+    path("api/", include("api.urls")),
+    path("accounts/me/", include("api.account_urls")),
     path("", include("feedback.urls")),
 ]
 

@@ -41,12 +41,16 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_celery_results",
     "captcha",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # ours, in layer order (an app imports only those above it)
     "units",
     "campaign",
     "supervision",
     "feedback",
     "dashboards",
+    "api",
     "reports",
     "web",
 ]
@@ -260,3 +264,43 @@ LOGGING = {
 PAGE_SIZE = 50
 # Uploaded import files wait here between preview and confirmation; not under MEDIA (never served).
 IMPORT_DIR = Path(env("IMPORT_DIR", default=str(VAR_DIR / "imports")))
+
+# --- the REST API (issue 14): personal tokens or the browser's session; scoped as the pages; problem details
+API_TOKEN_RATE = env("API_TOKEN_RATE", default="600/min")  # requests per token (per user for a session)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend",
+                                "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "督导通 API",
+    "DESCRIPTION": "The campaign portal's data for other systems and the liaison's phone: every list and "
+                   "record is limited to the token owner's subtree, exactly as the pages are. Errors are RFC 9457 "
+                   "problem details in the language of the Accept-Language header.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
+    "ENUM_NAME_OVERRIDES": {
+        "CardStatusEnum": "supervision.models.cards.CardStatus",
+        "StepStatusEnum": "supervision.models.escalation.StepStatus",
+        "StepChannelEnum": "supervision.models.escalation.Channel",
+        "MessageStatusEnum": "feedback.models.MessageStatus",
+        "MessageChannelEnum": "feedback.models.Channel",
+    },
+}
