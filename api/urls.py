@@ -1,14 +1,13 @@
 """Issue 14: ``/api/v1/`` (the resources), ``/api/schema/`` (OpenAPI 3), ``/api/docs/`` and ``/api/redoc/``."""
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
 app_name = "api"
 
-router = DefaultRouter()
-router.include_root_view = False
+router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("cadres", views.CadreViewSet, basename="cadre")
 router.register("obligations", views.ObligationViewSet, basename="obligation")

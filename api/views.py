@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import get_language

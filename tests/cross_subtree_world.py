@@ -189,4 +189,9 @@ def build() -> World:
     world.objects["units.Unit"] = b_units
     world.objects["units.Cadre"] = sorted(set(world.objects.get("units.Cadre", []))
                                           | set(Cadre.objects.filter(unit__in=b_units).values_list("pk", flat=True)))
+    # …and so are the obligations generated for them when the campaign began (issue 14: the API lists them)
+    Obligation = apps.get_model("campaign", "Obligation")
+    world.objects["campaign.Obligation"] = sorted(
+        set(world.objects.get("campaign.Obligation", []))
+        | set(Obligation.objects.filter(unit__in=b_units).values_list("pk", flat=True)))
     return world

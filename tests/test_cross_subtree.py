@@ -213,3 +213,84 @@ def test_r0_1_shared_relations_show_nothing_of_county_b(role, hub, world, client
         shown = sorted({name for name in ("迁安市", "迁安镇", "迁安") if name in page})
         assert not shown, f"{role} of 正定县 sees {shown} on {HUB_PAGES[hub]} ({url})"
     assert db_hash() == before, f"{role}'s GET {url} wrote to the database"
+
+
+# --- the same matrix over the API (issue 14): a token never reaches more than its owner's pages
+
+
+def _api_routes():
+    """``(basename, prefix, model label, [(method, url suffix)], has a ``within`` filter)`` of every API resource: its detail and each of its
+    detail actions, read from the router (a new resource or action comes along by itself)."""
+    from api.urls import router
+
+    for prefix, viewset, basename in router.registry:
+        calls = [("get", "")]
+        for extra in viewset.get_extra_actions():
+            if extra.detail:
+                calls += [(m, f"{extra.url_path}/") for m in extra.mapping if m in ("get", "post")]
+        has_within = "within" in getattr(viewset.filterset_class, "base_filters", {})
+        yield basename, prefix, viewset.model._meta.label, calls, has_within
+
+
+API_ROUTES = list(_api_routes())
+
+
+def _api_client(user):
+    from rest_framework.test import APIClient
+
+    from api.services import token_create
+
+    client = APIClient()
+    key = token_create(user=user, name=f"matrix {user.pk} {token_create.__name__}-{id(client)}").key
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+@pytest.fixture
+def _no_api_throttle(settings):
+    settings.API_TOKEN_RATE = "100000/min"
+
+
+@pytest.mark.parametrize("role", list(REQUESTERS))
+@pytest.mark.parametrize(("basename", "prefix", "model", "calls", "has_within"), API_ROUTES,
+                         ids=[r[0] for r in API_ROUTES])
+def test_issue14_county_a_token_gets_404_for_county_b_over_the_api(role, basename, prefix, model, calls, has_within,
+                                                                    world, db, _no_api_throttle):
+    """Every county-B record of the resource: 404 to its detail and to each of its actions, for a token of every
+    county-A role; the list never names it, nor does ``?within=`` 迁安市; and nothing is written."""
+    pks = world.objects.get(model)
+    if not pks:
+        pytest.fail(f"no county-B {model} to try /api/v1/{prefix}/ on: build one in tests/cross_subtree_world.py")
+    client = _api_client(world.users[role])
+    client.get(f"/api/v1/{prefix}/")  # the token's first use is recorded once, before the hash
+    before = db_hash()
+    leaks = []
+    for pk in pks:
+        for method, suffix in calls:
+            url = f"/api/v1/{prefix}/{pk}/{suffix}"
+            response = getattr(client, method)(url, {}, format="json") if method == "post" else client.get(url)
+            if response.status_code != 404:
+                leaks.append(f"{method.upper()} {url} ({model} #{pk}) → {response.status_code}")
+    listed = client.get(f"/api/v1/{prefix}/", {"page_size": 200})
+    assert listed.status_code == 200, listed.content
+    shown = {row["id"] for row in listed.json()["results"]} & set(pks)
+    if shown:
+        leaks.append(f"GET /api/v1/{prefix}/ lists {model} {sorted(shown)}")
+    within = client.get(f"/api/v1/{prefix}/", {"within": world.tree.county_b.pk}) if has_within else None
+    if within is not None and (within.status_code != 200 or within.json()["results"]):
+        leaks.append(f"GET /api/v1/{prefix}/?within=迁安市 → {within.status_code} {within.content[:200]!r}")
+    assert not leaks, f"{role} of 正定县 reaches 迁安市's records over the API:\n" + "\n".join(leaks)
+    assert db_hash() == before, f"{role}'s API requests to /api/v1/{prefix}/ wrote to the database"
+
+
+@pytest.mark.parametrize("role", list(REQUESTERS))
+def test_issue14_shared_notice_over_the_api_shows_nothing_of_county_b(role, world, db, _no_api_throttle):
+    """The provincial notice to both counties, read over the API by county A: no 迁安市 in the list or the
+    detail (receipts and read status are county A's own)."""
+    client = _api_client(world.users[role])
+    notice = world.hubs["notice"]
+    for url in ("/api/v1/notices/", f"/api/v1/notices/{notice.pk}/"):
+        response = client.get(url)
+        assert response.status_code in (200, 404), f"{role}: GET {url} → {response.status_code}"
+        page = response.content.decode("unicode_escape") if response.status_code == 200 else ""
+        assert "迁安" not in response.content.decode() and "迁安" not in page, f"{role} sees 迁安 in {url}"

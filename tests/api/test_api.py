@@ -259,7 +259,7 @@ def test_r4_4_message_triage_answer_publish(api, tree, campaign, users):
     assert bad.status_code == 400 and "category" in bad.json()["errors"]
     message_forward(message=message, campaign=campaign, unit=tree.county_a, cadre=None,
                     today=datetime.date.today(), by=users["county_office"])
-    assert liaison.get(f"/api/v1/messages/?awaiting=true").json()["results"][0]["id"] == message.pk
+    assert liaison.get("/api/v1/messages/?awaiting=true").json()["results"][0]["id"] == message.pk
     answered = liaison.post(f"/api/v1/messages/{message.pk}/answer/", {"text": "已精简会议"}, format="json")
     assert answered.status_code == 200 and answered.json()["status"] == MessageStatus.ANSWERED
     published = office.post(f"/api/v1/messages/{message.pk}/publish/", {"text": "已精简会议。"}, format="json")
