@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -16,16 +16,16 @@ PROBLEM_TYPE = "application/problem+json"
 
 #: the title of each status: short, translated, the same for every problem of that status
 TITLES = {
-    400: N_("The request is not valid"),
-    401: N_("Not signed in"),
-    403: N_("Not permitted"),
-    404: N_("Not found"),
-    405: N_("Method not allowed"),
-    406: N_("Not acceptable"),
-    409: N_("Refused by a rule of the campaign"),
-    413: N_("Too large"),
-    415: N_("Unsupported file type"),
-    429: N_("Too many requests"),
+    400: gettext_noop("The request is not valid"),
+    401: gettext_noop("Not signed in"),
+    403: gettext_noop("Not permitted"),
+    404: gettext_noop("Not found"),
+    405: gettext_noop("Method not allowed"),
+    406: gettext_noop("Not acceptable"),
+    409: gettext_noop("Refused by a rule of the campaign"),
+    413: gettext_noop("Too large"),
+    415: gettext_noop("Unsupported file type"),
+    429: gettext_noop("Too many requests"),
 }
 
 

@@ -283,7 +283,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "督导通 API",
+    "TITLE": "Dudao (督导通) API",
     "DESCRIPTION": "The campaign portal's data for other systems and the liaison's phone: every list and "
                    "record is limited to the token owner's subtree, exactly as the pages are. Errors are RFC 9457 "
                    "problem details in the language of the Accept-Language header.",
@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # no deep links: Swagger UI puts their <a> inside the operation's <button> (axe: nested-interactive)
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False, "displayOperationId": False},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problem_responses"],
     "ENUM_NAME_OVERRIDES": {
         "CardStatusEnum": "supervision.models.cards.CardStatus",
