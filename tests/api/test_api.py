@@ -329,3 +329,71 @@ def test_issue14_schema_and_docs_are_served_offline(client):
     for url in ("/api/docs/", "/api/redoc/"):
         page = client.get(url).content.decode()
         assert "drf_spectacular_sidecar" in page and "cdn.jsdelivr" not in page and "unpkg" not in page
+
+
+def test_issue14_revoked_token_writes_nothing(api, card):
+    """A revoked token's POST is a 401 and the card stays as it was."""
+    from api.models import ApiToken
+    from api.services import token_revoke
+
+    client = api("liaison")
+    token = ApiToken.objects.get(digest=__import__("api.models", fromlist=["x"]).token_digest(client.key))
+    token_revoke(user=token.user, token=token)
+    response = client.post(f"/api/v1/cards/{card.pk}/sign/")
+    assert response.status_code == 401
+    card.refresh_from_db()
+    assert card.status == CardStatus.ISSUED and card.signed_by is None
+
+
+def test_issue14_body_over_the_limit_is_413(api, card, settings):
+    """A JSON body larger than the upload limit: 413 problem, nothing written."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = api("supervisor").post(f"/api/v1/cards/{card.pk}/verify/",
+                                      {"accept": False, "reason": "很长" * 2000}, format="json")
+    assert response.status_code == 413 and response["Content-Type"].startswith(PROBLEM)
+    card.refresh_from_db()
+    assert card.status == CardStatus.ISSUED
+
+
+@pytest.mark.parametrize(("url", "make"), [
+    ("/api/v1/cards/", "cards"), ("/api/v1/cadres/", "cadres"), ("/api/v1/messages/", "messages"),
+    ("/api/v1/notices/", "notices"), ("/api/v1/study-sessions/", "sessions"),
+])
+def test_issue14_lists_in_a_fixed_number_of_queries(api, tree, users, campaign, group, url, make,
+                                                    django_assert_max_num_queries):
+    """A list page of 1 row or 20 costs the same queries (no query per row)."""
+    from campaign.models import StudySession
+    from campaign.services.notices import notice_issue
+    from feedback.services.messages import message_submit
+    from supervision.services.cards import card_issue
+    from tests.factories import CadreFactory
+
+    made = []
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            made.append(1)
+            i = len(made)
+            if make == "cards":
+                card_issue(user=users["supervisor"], group=group, unit=tree.county_a, problems=["awareness"],
+                           facts="事实", required_actions="整改", due_date=datetime.date.today())
+            elif make == "cadres":
+                CadreFactory(unit=tree.township_a)
+            elif make == "messages":
+                message_submit(campaign=campaign, unit=tree.county_a, category="formalism", text=f"留言{i}")
+            elif make == "notices":
+                notice_issue(user=users["prov_office"], issuer=tree.province, number=f"冀〔2014〕{i}号",
+                             title="通知", body="正文", issued_on=datetime.date(2014, 3, 1),
+                             addressees=[tree.county_a, tree.county_a2])
+            else:
+                StudySession.objects.create(campaign=campaign, unit=tree.county_a, kind="central_group",
+                                            date=campaign.start_date, topic="学习", hours=2)
+
+    client = api("county_office")
+    add(1)
+    client.get(url)  # the token's first use is written once
+    with django_assert_max_num_queries(50) as one:
+        assert len(client.get(url).json()["results"]) >= 1
+    add(19)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(client.get(url).json()["results"]) >= 20
