@@ -41,10 +41,11 @@ class UnsupportedFile(exceptions.APIException):
 
 def problem(status_code: int, detail: str, *, code: str = "", errors: dict | None = None, headers=None) -> Response:
     body = {
-        "type": f"about:blank#{code}" if code else "about:blank",
+        "type": "about:blank",  # RFC 9457 §4.2.1: no further semantics than the status; the title is its text
         "title": _(TITLES.get(status_code, "Error")),
         "status": status_code,
         "detail": detail,
+        "code": code or "error",  # an extension member: a stable, untranslated name a client can branch on
     }
     if errors:
         body["errors"] = errors
@@ -92,10 +93,9 @@ def problem_handler(exc, context) -> Response | None:
         detail = (_("Check these fields: %(fields)s.") % {"fields": named}) if named else \
             " ".join(errors.get("non_field_errors", [])) or _("The request is not valid.")
         return problem(400, detail, code="invalid", errors=errors, headers=headers)
-    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    detail = exc.detail
     if isinstance(detail, (list, dict)):
         detail = " ".join(sum(_flatten(detail).values(), []))
-    code = getattr(exc, "default_code", "") if isinstance(exc, exceptions.APIException) else ""
-    if isinstance(exc, exceptions.APIException):
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else code
-    return problem(response.status_code, str(detail), code=code, headers=headers)
+    codes = exc.get_codes()
+    return problem(response.status_code, str(detail), code=codes if isinstance(codes, str) else exc.default_code,
+                   headers=headers)

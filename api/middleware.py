@@ -34,7 +34,7 @@ class ApiBodyLimitMiddleware:
                 from .exceptions import PROBLEM_TYPE, TITLES
 
                 return JsonResponse({
-                    "type": "about:blank#too_large", "title": _(TITLES[413]), "status": 413,
+                    "type": "about:blank", "title": _(TITLES[413]), "status": 413, "code": "too_large",
                     "detail": _("The request body is larger than %(size)s MB.")
                     % {"size": round(body_limit(request) / (1024 * 1024), 1)},
                 }, status=413, content_type=PROBLEM_TYPE, json_dumps_params={"ensure_ascii": False})

@@ -27,7 +27,8 @@ def test_issue14_no_token_is_401_problem(tree):
     assert response["Content-Type"].startswith(PROBLEM)
     assert response["WWW-Authenticate"].startswith("Bearer")
     body = response.json()
-    assert body["status"] == 401 and body["title"] and body["detail"]
+    assert body["status"] == 401 and body["type"] == "about:blank" and body["title"] and body["detail"]
+    assert body["code"] == "not_authenticated"
 
 
 def test_issue14_unknown_or_malformed_token_is_401(tree, users):
@@ -183,7 +184,7 @@ def test_r1_3_domain_error_is_a_translated_problem(api, card):
     zh.post(f"/api/v1/cards/{card.pk}/sign/")
     again = zh.post(f"/api/v1/cards/{card.pk}/sign/")
     assert again.status_code == 409 and again["Content-Type"].startswith(PROBLEM)
-    assert again.json()["detail"] == "该督导卡已签收。"
+    assert again.json()["detail"] == "该督导卡已签收。" and again.json()["code"] == "domain"
     assert en.post(f"/api/v1/cards/{card.pk}/sign/").json()["detail"] == "This card has already been signed for."
 
 
