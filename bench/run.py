@@ -43,6 +43,10 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 # measured as in production: no debug page, no per-query bookkeeping outside the counted request
 os.environ.setdefault("DEBUG", "False")
+# a local measurement over plain HTTP: a key of its own (DEBUG=false refuses the development key) and no HTTPS
+# redirect (on by default with DEBUG=false, issue 15)
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 #: Issue 13's targets (PostgreSQL, province data, a 2-core machine).
 TARGETS = {

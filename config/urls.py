@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -26,8 +25,5 @@ urlpatterns = [
     path("accounts/me/", include("api.account_urls")),
     path("", include("feedback.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Issue 15: no /media/ route, not even with DEBUG: uploaded files leave only through the download views,
+# which check the user's scope and permission.

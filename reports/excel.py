@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -238,7 +239,50 @@ def _tidy(rows: Iterable[Sequence[Any]]) -> list[list[str]]:
     return [(r + [""] * width)[:width] for r in table]
 
 
+def _check_expansion(data: bytes, name: str) -> None:
+    """Issue 15: a workbook is a zip; a small file can expand to gigabytes of sheet XML (a "zip bomb"). Its
+    entries' declared sizes are added up before anything is unpacked (``zipfile`` stops reading an entry at its
+    declared size, so a lying header cannot get past this)."""
+    limit = getattr(settings, "IMPORT_MAX_EXPANDED_BYTES", None)
+    if not limit:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise TableReadError(
+            gettext("The file “%(filename)s” is not a valid Excel workbook.") % {"filename": name}
+        ) from exc
+    size = f"{expanded / (1024 * 1024):.0f}"
+    if expanded > limit:
+        raise TableReadError(
+            gettext("The file “%(filename)s” unpacks to %(size)s MB, more than the %(limit)s MB a workbook may hold.")
+            % {"filename": name, "size": size, "limit": f"{limit / (1024 * 1024):g}"}
+        )
+    ratio = getattr(settings, "IMPORT_MAX_EXPANSION_RATIO", None)
+    # a real workbook packs its XML 5 to 30 times; a bomb hundreds of times (small files are left alone)
+    if ratio and expanded > 8 * 1024 * 1024 and expanded > ratio * len(data):
+        raise TableReadError(
+            gettext("The file “%(filename)s” unpacks to %(size)s MB, %(times)s times its own size: it is refused as "
+                    "a possible zip bomb. Save it again from Excel or WPS.")
+            % {"filename": name, "size": size, "times": expanded // len(data)}
+        )
+
+
+def _limited(rows: Iterable, name: str) -> Iterable:
+    """The rows, refusing a sheet longer than ``IMPORT_MAX_ROWS`` (issue 15) before it is all in memory."""
+    limit = getattr(settings, "IMPORT_MAX_ROWS", None)
+    for count, row in enumerate(rows, start=1):
+        if limit and count > limit:
+            raise TableReadError(
+                gettext("The file “%(filename)s” has more than %(rows)s rows: split it into smaller files.")
+                % {"filename": name, "rows": limit}
+            )
+        yield row
+
+
 def _read_xlsx(data: bytes, name: str) -> list[list[str]]:
+    _check_expansion(data, name)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
@@ -257,7 +301,9 @@ def _read_xlsx(data: bytes, name: str) -> list[list[str]]:
         # trusts it; resetting makes openpyxl read every row actually present.
         ws.reset_dimensions()
         try:
-            return _tidy(ws.iter_rows(values_only=True))
+            return _tidy(_limited(ws.iter_rows(values_only=True), name))
+        except TableReadError:
+            raise
         except Exception as exc:
             raise TableReadError(
                 gettext("The file “%(filename)s” is not a valid Excel workbook.")
@@ -298,7 +344,7 @@ def _decode_text(data: bytes, name: str) -> str:
 def _read_csv(data: bytes, name: str) -> list[list[str]]:
     text = _decode_text(data, name)
     try:
-        return _tidy(csv.reader(io.StringIO(text, newline="")))
+        return _tidy(_limited(csv.reader(io.StringIO(text, newline="")), name))
     except csv.Error as exc:
         raise TableReadError(
             gettext("The CSV file “%(filename)s” could not be parsed: %(error)s")

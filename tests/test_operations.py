@@ -42,11 +42,32 @@ def test_deploy_checks_pass_with_the_production_environment():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_deploy_checks_catch_the_development_defaults():
-    env = _environment(DEBUG="false")
+def test_issue15_secure_by_default_with_three_variables():
+    """Issue 15 item 4: with DEBUG=false, HTTPS redirect, HSTS and secure cookies are on by default:
+    `check --deploy --fail-level WARNING` passes with only SECRET_KEY, ALLOWED_HOSTS and DEBUG=false."""
+    env = {k: v for k, v in _environment().items() if not k.startswith(("SECURE_", "BEHIND_PROXY"))}
+    env |= {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "dudao.example.cn"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode != 0 and "security.W004" in result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue15_turning_a_protection_off_is_explicit_and_seen():
+    """A TLS proxy that redirects itself may turn the redirect off: said in the environment, and the deploy
+    check names it."""
+    env = _environment(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="dudao.example.cn",
+                       SECURE_SSL_REDIRECT="false")
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "security.W008" in result.stdout + result.stderr
+
+
+def test_issue15_production_refuses_the_development_key():
+    """DEBUG=false with no SECRET_KEY of its own: the portal does not start, and says why."""
+    env = {k: v for k, v in _environment(DEBUG="false").items() if k != "SECRET_KEY"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr and "ImproperlyConfigured" in result.stderr
 
 
 @pytest.mark.django_db

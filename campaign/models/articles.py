@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre
+from web.uploads import RandomName
 
 from .campaign import Campaign
 
@@ -38,7 +39,7 @@ class ArticleRequest(models.Model):
     # the submitted article
     title = models.CharField(_("title"), max_length=200, blank=True)
     body = models.TextField(_("text"), blank=True)
-    file = models.FileField(_("file"), upload_to="articles/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("articles/%Y/"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
+from web.uploads import RandomName
 
 from .campaign import Campaign
 from .study import ScopedByUnitQuerySet
@@ -260,7 +261,7 @@ class ProgressReport(models.Model):
     period_end = models.DateField(_("period to"))
     due_date = models.DateField(_("due date"))
     text = models.TextField(_("report"))
-    file = models.FileField(_("file"), upload_to="progress_reports/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("progress_reports/%Y/"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     submitted_at = models.DateTimeField(_("submitted"))
@@ -326,7 +327,7 @@ class InstructionRequest(models.Model):
                                   verbose_name=_("addressed to"))
     title = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("request"))
-    file = models.FileField(_("file"), upload_to="instruction_requests/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("instruction_requests/%Y/"), blank=True)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
     asked_at = models.DateTimeField(_("asked"), auto_now_add=True)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
+from web.uploads import RandomName
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -45,7 +46,7 @@ class Notice(models.Model):
     number = models.CharField(_("document number"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
-    file = models.FileField(_("PDF"), upload_to="notices/%Y/", blank=True)
+    file = models.FileField(_("PDF"), upload_to=RandomName("notices/%Y/"), blank=True)
     issued_on = models.DateField(_("date issued"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

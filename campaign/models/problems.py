@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
+from web.uploads import RandomName
 
 from .campaign import Campaign
 from .study import ScopedByUnitQuerySet
@@ -113,7 +114,7 @@ class ComparisonMaterial(models.Model):
     subject = models.CharField(_("whose material"), max_length=16, choices=MaterialSubject.choices)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     text = models.TextField(_("text"), blank=True)
-    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("materials/%Y/"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=MaterialStatus.choices,
                               default=MaterialStatus.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

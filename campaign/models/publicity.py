@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Cadre, Unit
+from web.uploads import RandomName
 
 from .campaign import Campaign
 from .study import ScopedByUnitQuerySet
@@ -158,7 +159,7 @@ class PosterRecord(models.Model):
     site = models.CharField(_("site"), max_length=200)
     put_up_on = models.DateField(_("put up on"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
-    photo = models.FileField(_("photo"), upload_to="posters/%Y/%m/")
+    photo = models.FileField(_("photo"), upload_to=RandomName("posters/%Y/%m/"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -94,8 +94,9 @@ def article_best(request: HttpRequest, article: ArticleRequest) -> HttpResponse:
 
 @permission_required(None, _scoped)
 def article_file(request: HttpRequest, article: ArticleRequest) -> HttpResponse:
-    """R2.7 download the uploaded file, within the user's scope only."""
-    return file_download(article.file)
+    """R2.7 download the uploaded file, within the user's scope only (named after the article: the stored name
+    is random)."""
+    return file_download(article.file, stem=article.title or article.cadre.name)
 
 
 @permission_required("campaign.compile_articles_volume")

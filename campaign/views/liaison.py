@@ -313,8 +313,8 @@ def progress_report_detail(request: HttpRequest, report: ProgressReport) -> Http
 
 @permission_required(None, _reports)
 def progress_report_file(request: HttpRequest, report: ProgressReport) -> HttpResponse:
-    """R5.2 a report's file, within the user's scope only."""
-    return file_download(report.file)
+    """R5.2 a report's file, within the user's scope only (named after the unit: the stored name is random)."""
+    return file_download(report.file, stem=f"{report.unit.name}-{_('progress report')}")
 
 
 # --- requests for instructions
@@ -388,8 +388,8 @@ def request_close(request: HttpRequest, asked: InstructionRequest) -> HttpRespon
 
 @permission_required(None, _requests)
 def request_file(request: HttpRequest, asked: InstructionRequest) -> HttpResponse:
-    """R5.2 a request's file, within the user's scope only."""
-    return file_download(asked.file)
+    """R5.2 a request's file, within the user's scope only (named after its subject: the stored name is random)."""
+    return file_download(asked.file, stem=asked.title)
 
 
 urlpatterns = [

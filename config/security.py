@@ -1,0 +1,71 @@
+"""Issue 15 (等保三级), the transport and session controls that sit in front of every page: the client's real
+address, an idle timeout, no caching of pages shown to a signed-in user, and the browser's permissions."""
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+#: the last activity is written into the session at most this often (seconds): not a write per request
+TOUCH_EVERY = 60
+LAST_SEEN = "_last_seen"
+#: features no page of the portal uses: the browser refuses them to any script
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+                      "payment=(), usb=(), interest-cohort=()")
+
+
+def client_ip(request) -> str:
+    """The client's address: behind the trusted proxy (``BEHIND_PROXY``) the one nginx passes in X-Real-IP,
+    otherwise the socket's. Used by the lockout (axes) and the board's rate limits alike."""
+    if settings.BEHIND_PROXY:
+        real = request.META.get("HTTP_X_REAL_IP", "").strip()
+        if real:
+            return real
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class IdleTimeoutMiddleware:
+    """Issue 15 a signed-in session unused for ``SESSION_IDLE_MINUTES`` ends: the next request is sent to log
+    in again (the page says why). API tokens are not sessions and are not affected."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            last = request.session.get(LAST_SEEN)
+            if last is not None and now - last > settings.SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                messages.info(request, _("You were logged out after %(minutes)d minutes without activity.")
+                              % {"minutes": settings.SESSION_IDLE_MINUTES})
+                if request.method == "GET" and not request.path_info.startswith("/api/"):
+                    return redirect(f"{settings.LOGIN_URL_PATH}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(settings.LOGIN_URL_PATH)
+            if last is None or now - last >= TOUCH_EVERY:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Issue 15 a response to a signed-in user (a page, an export, a download, the API) is never stored by a
+    browser or a proxy (``Cache-Control: no-store, private``); every response names the browser features no
+    page uses (``Permissions-Policy``)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
