@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Kind
+from audit.services import record
 from units.permissions import require
 from web.errors import DomainError
 
@@ -48,6 +50,7 @@ def token_create(*, user, name: str) -> NewToken:
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, hint=key[len(TOKEN_PREFIX):][:6],
                                     digest=token_digest(key))
+    record(Kind.TOKEN_MADE, user=user, detail=f"{name} (ddt_{token.hint}…)")
     return NewToken(token=token, key=key)
 
 
@@ -60,6 +63,7 @@ def token_revoke(*, user, token: ApiToken) -> ApiToken:
     require(user, "api.revoke_apitoken", token)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    record(Kind.TOKEN_REVOKED, user=user, detail=f"{token.name} (ddt_{token.hint}…)")
     return token
 
 

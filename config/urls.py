@@ -22,6 +22,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("imports/", include("web.urls")),
     path("api/", include("api.urls")),
+    path("audit/", include("audit.views")),
     path("accounts/me/", include("api.account_urls")),
     path("", include("feedback.urls")),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # ours, in layer order (an app imports only those above it)
     "units",
+    "audit",
     "campaign",
     "supervision",
     "feedback",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audit.middleware.AuditMiddleware",
     "config.security.IdleTimeoutMiddleware",
     "config.security.PrivateResponsesMiddleware",
     "units.middleware.PasswordChangeRequiredMiddleware",
@@ -254,6 +256,7 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)  # issue 15: never fewer than 180
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)  # issue 15: idle timeout (config.security)
 LOGIN_URL_PATH = "/accounts/login/"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
