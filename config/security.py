@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -46,9 +47,14 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were logged out after %(minutes)d minutes without activity.")
                               % {"minutes": settings.SESSION_IDLE_MINUTES})
+                target = settings.LOGIN_URL_PATH
                 if request.method == "GET" and not request.path_info.startswith("/api/"):
-                    return redirect(f"{settings.LOGIN_URL_PATH}?{urlencode({'next': request.get_full_path()})}")
-                return redirect(settings.LOGIN_URL_PATH)
+                    target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+                if request.headers.get("HX-Request"):  # an htmx fragment: the whole page goes to the log-in
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
             if last is None or now - last >= TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

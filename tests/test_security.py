@@ -67,6 +67,21 @@ def test_issue15_idle_session_ends(client, users, password, settings):
     assert client.get(reverse("units:cadre_list")).status_code == 302  # logged out for good
 
 
+def test_issue15_idle_htmx_fragment_sends_the_whole_page_to_log_in(client, users, password, settings):
+    assert _login(client, "county_office", password, "203.0.113.9") == 302
+    session = client.session
+    session[LAST_SEEN] = time.time() - (settings.SESSION_IDLE_MINUTES + 1) * 60
+    session.save()
+    response = client.get(reverse("units:cadre_list"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"].startswith("/accounts/login/?next=")
+
+
+def test_issue15_users_change_their_own_password_at_the_guessed_address(client, users):
+    client.force_login(users["liaison"], backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/accounts/password_change/", follow=True)
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("password_change")
+
+
 def test_issue15_signed_in_pages_are_never_cached(client, users, password):
     """Cadres' and citizens' data must not stay in a browser's or a proxy's cache."""
     anonymous = client.get(reverse("supervision:public_groups"))
