@@ -235,6 +235,8 @@ class MessageSerializer(serializers.ModelSerializer):
 
 class MessageActionsSerializer(serializers.Serializer):
     classify = serializers.BooleanField()
+    reject = serializers.BooleanField()
+    forward = serializers.BooleanField()
     answer = serializers.BooleanField()
     publish = serializers.BooleanField()
 
@@ -262,9 +264,11 @@ class MessageDetailSerializer(MessageSerializer):
         from feedback.models import MessageStatus
 
         user = self.context["request"].user
+        triage = user.has_perm("feedback.triage_message", obj)
         return {
-            "classify": obj.status in (MessageStatus.RECEIVED, MessageStatus.FORWARDED)
-            and user.has_perm("feedback.triage_message", obj),
+            "classify": obj.status in (MessageStatus.RECEIVED, MessageStatus.FORWARDED) and triage,
+            "reject": obj.status == MessageStatus.RECEIVED and triage,
+            "forward": obj.status in (MessageStatus.RECEIVED, MessageStatus.FORWARDED) and triage,
             "answer": obj.status == MessageStatus.FORWARDED and user.has_perm("feedback.answer_message", obj),
             "publish": obj.status == MessageStatus.ANSWERED and user.has_perm("feedback.review_answer", obj),
         }
@@ -277,6 +281,34 @@ class MessageClassifyInputSerializer(serializers.Serializer):
 
 class MessageTextInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
+
+
+class MessageRejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, help_text=_("Why it is not the office's business: the citizen "
+                                                                 "reads it on the tracking page."))
+
+
+class MessageForwardInputSerializer(serializers.Serializer):
+    """The unit (or the cadre) who must answer, among those in the user's scope."""
+
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    cadre = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+
+    def validate_unit(self, value):
+        if value is None:
+            return None
+        unit = Unit.objects.visible_to(self.context["request"].user).filter(pk=value).first()
+        if unit is None:
+            raise serializers.ValidationError(_("No such unit in your scope."))
+        return unit
+
+    def validate_cadre(self, value):
+        if value is None:
+            return None
+        cadre = Cadre.objects.visible_to(self.context["request"].user).select_related("unit").filter(pk=value).first()
+        if cadre is None:
+            raise serializers.ValidationError(_("No such cadre in your scope."))
+        return cadre
 
 
 class ReceiptSerializer(serializers.ModelSerializer):

@@ -298,7 +298,8 @@ class EscalationStepViewSet(ScopedViewSet):
 
 
 class MessageViewSet(ScopedViewSet):
-    """R4.4 the public's messages about the units in scope, for staff: triage (classify), answer, publish."""
+    """R4.4 the public's messages about the units in scope, for staff: triage (classify, reject, forward), answer,
+    publish."""
 
     model = Message
     serializer_class = serializers.MessageSerializer
@@ -322,6 +323,29 @@ class MessageViewSet(ScopedViewSet):
         data = serializers.MessageClassifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message_services.message_classify(message=message, by=request.user, **data.validated_data)
+        return self._message()
+
+    @extend_schema(summary="Triage: not the office's business — closed with a reason the citizen reads",
+                   request=serializers.MessageRejectInputSerializer, responses=serializers.MessageDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        message = self.get_object()
+        data = serializers.MessageRejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message_services.message_reject(message=message, reason=data.validated_data["reason"], by=request.user)
+        return self._message()
+
+    @extend_schema(summary="Triage: send to the unit or the cadre who must answer, due in the campaign's working days",
+                   request=serializers.MessageForwardInputSerializer, responses=serializers.MessageDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def forward(self, request, pk=None):
+        message = self.get_object()
+        data = serializers.MessageForwardInputSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        campaign = Campaign.objects.current() or message.campaign
+        message_services.message_forward(message=message, campaign=campaign, unit=data.validated_data["unit"],
+                                         cadre=data.validated_data["cadre"], today=timezone.localdate(),
+                                         by=request.user)
         return self._message()
 
     @extend_schema(summary="Answer a message forwarded to your unit (the office reviews it)",

@@ -246,7 +246,7 @@ def test_r4_4_message_triage_answer_publish(api, tree, campaign, users):
     """R4.4 the office classifies and forwards (page), the liaison answers over the API, the office publishes;
     citizens' contacts only to those the page shows them to."""
     from feedback.models import MessageStatus
-    from feedback.services.messages import message_forward, message_submit
+    from feedback.services.messages import message_submit
 
     message = message_submit(campaign=campaign, unit=tree.county_a, category="formalism", text="会议太多",
                              citizen_name="张三", citizen_phone="13800000000")
@@ -258,8 +258,11 @@ def test_r4_4_message_triage_answer_publish(api, tree, campaign, users):
     assert classified.status_code == 200 and classified.json()["category"] == "bureaucratism"
     bad = office.post(f"/api/v1/messages/{message.pk}/classify/", {"category": "nonsense"}, format="json")
     assert bad.status_code == 400 and "category" in bad.json()["errors"]
-    message_forward(message=message, campaign=campaign, unit=tree.county_a, cadre=None,
-                    today=datetime.date.today(), by=users["county_office"])
+    elsewhere = office.post(f"/api/v1/messages/{message.pk}/forward/", {"unit": tree.county_b.pk}, format="json")
+    assert elsewhere.status_code == 400 and "unit" in elsewhere.json()["errors"]  # not in the office's scope
+    forwarded = office.post(f"/api/v1/messages/{message.pk}/forward/", {"unit": tree.county_a.pk}, format="json")
+    assert forwarded.status_code == 200 and forwarded.json()["assigned_unit"]["id"] == tree.county_a.pk
+    assert forwarded.json()["due_date"]
     assert liaison.get("/api/v1/messages/?awaiting=true").json()["results"][0]["id"] == message.pk
     answered = liaison.post(f"/api/v1/messages/{message.pk}/answer/", {"text": "已精简会议"}, format="json")
     assert answered.status_code == 200 and answered.json()["status"] == MessageStatus.ANSWERED
@@ -271,6 +274,22 @@ def test_r4_4_message_triage_answer_publish(api, tree, campaign, users):
 
 
 # --- notices with read receipts
+
+
+def test_r4_4_message_rejected_with_a_reason(api, tree, campaign):
+    from feedback.models import MessageStatus
+    from feedback.services.messages import message_submit
+
+    message = message_submit(campaign=campaign, unit=tree.county_a, category="other", text="广告")
+    office = api("county_office")
+    blank = office.post(f"/api/v1/messages/{message.pk}/reject/", {"reason": ""}, format="json")
+    assert blank.status_code == 400 and "reason" in blank.json()["errors"]
+    rejected = office.post(f"/api/v1/messages/{message.pk}/reject/", {"reason": "与活动无关"}, format="json")
+    assert rejected.status_code == 200 and rejected.json()["status"] == MessageStatus.REJECTED
+    again = office.post(f"/api/v1/messages/{message.pk}/reject/", {"reason": "与活动无关"}, format="json")
+    assert again.status_code == 409 and again.json()["detail"]
+    assert api("liaison").post(f"/api/v1/messages/{message.pk}/reject/", {"reason": "x"},
+                               format="json").status_code in (403, 404)
 
 
 def test_x3_notice_receipts_and_read(api, tree, users):

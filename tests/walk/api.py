@@ -43,7 +43,7 @@ NOT_WALKED = {
         "exam-result": ("list", "detail"),
         "card": ("list", "detail", "sign", "answer", "verify"),
         "escalation-step": ("list", "detail"),
-        "message": ("list", "detail", "classify", "answer", "publish"),
+        "message": ("list", "detail", "classify", "reject", "forward", "answer", "publish"),
         "notice": ("list", "detail", "read"),
     }.items()
     for suffix in suffixes
