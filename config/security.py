@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
@@ -33,17 +34,21 @@ def client_ip(request) -> str:
 
 class IdleTimeoutMiddleware:
     """Issue 15 a signed-in session unused for ``SESSION_IDLE_MINUTES`` ends: the next request is sent to log
-    in again (the page says why). API tokens are not sessions and are not affected."""
+    in again (the page says why). The last activity is kept in the cache (Redis in production), touched at most
+    once a minute: no database write on a page. A session the cache does not know (a restarted cache) counts
+    from now. API tokens are not sessions and are not affected."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and request.session.session_key:
+            key = f"{LAST_SEEN}:{request.session.session_key}"
             now = time.time()
-            last = request.session.get(LAST_SEEN)
+            last = cache.get(key)
             if last is not None and now - last > settings.SESSION_IDLE_MINUTES * 60:
+                cache.delete(key)
                 logout(request)
                 messages.info(request, _("You were logged out after %(minutes)d minutes without activity.")
                               % {"minutes": settings.SESSION_IDLE_MINUTES})
@@ -56,8 +61,13 @@ class IdleTimeoutMiddleware:
                     return response
                 return redirect(target)
             if last is None or now - last >= TOUCH_EVERY:
-                request.session[LAST_SEEN] = now
+                cache.set(key, now, timeout=settings.SESSION_COOKIE_AGE)
         return self.get_response(request)
+
+
+def last_seen_set(session_key: str, when: float) -> None:
+    """Set a session's last activity (tests; an administrator's tooling)."""
+    cache.set(f"{LAST_SEEN}:{session_key}", when, timeout=settings.SESSION_COOKIE_AGE)
 
 
 class PrivateResponsesMiddleware:
