@@ -189,6 +189,12 @@ def build() -> World:
     world.objects["units.Unit"] = b_units
     world.objects["units.Cadre"] = sorted(set(world.objects.get("units.Cadre", []))
                                           | set(Cadre.objects.filter(unit__in=b_units).values_list("pk", flat=True)))
+    # a token is its owner's: the walk's account page gives every user of the mirrored world one, and the
+    # requesters' own tokens among them are theirs to see, not county B's
+    ApiToken = apps.get_model("api", "ApiToken")
+    world.objects["api.ApiToken"] = sorted(
+        ApiToken.objects.filter(pk__in=world.objects.get("api.ApiToken", []))
+        .exclude(user__in=[users[name] for name in REQUESTERS]).values_list("pk", flat=True))
     # …and so are the obligations generated for them when the campaign began (issue 14: the API lists them)
     Obligation = apps.get_model("campaign", "Obligation")
     world.objects["campaign.Obligation"] = sorted(
