@@ -5,10 +5,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.models import Role
+from units.models import Role, UserSession
+from units.sessions import session_end, sessions_live
 from units.scoping import grants_of
 from web.decorators import permission_required
 from web.forms import act
@@ -32,6 +34,7 @@ def _page(request: HttpRequest, form: TokenForm, new_key: str = "", status: int 
     return render(request, "api/account.html", {
         "form": form, "new_key": new_key, "roles": _roles(request.user),
         "tokens": ApiToken.objects.visible_to(request.user),
+        "sessions": sessions_live(request.user), "this_session": request.session.session_key,
         "can_add": request.user.has_perm("api.add_apitoken"),
     }, status=status)
 
@@ -60,3 +63,15 @@ def token_revoke(request: HttpRequest, token: ApiToken) -> HttpResponse:
             success=_("Token “%(name)s” revoked.") % {"name": token.name})
         return redirect("account_me")
     return render(request, "api/token_revoke.html", {"token": token})
+
+
+@login_required
+@require_POST
+@permission_required("units.end_session", UserSession.objects.visible_to)
+def session_end_view(request: HttpRequest, session: UserSession) -> HttpResponse:
+    """Issue 15 end one of one's own signed-in sessions (a lost phone, a shared computer); ending this one is
+    logging out."""
+    if session.session_key == request.session.session_key:
+        return redirect("logout")
+    act(request, lambda: session_end(user=request.user, session=session), success=_("Session ended."))
+    return redirect("account_me")

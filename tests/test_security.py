@@ -181,3 +181,43 @@ def test_issue15_too_many_rows_refused(settings):
     with pytest.raises(TableReadError, match="5"):
         read_table(csv.encode("utf-8"), "干部.csv")
     assert len(read_table(("姓名,职务\n" + "王,科员\n" * 4).encode(), "干部.csv")) == 5
+
+
+def test_issue15_a_user_sees_their_sessions_and_ends_one(users, password):
+    """Two log-ins of the liaison (office PC, phone): My account lists both with their addresses and browsers;
+    ending the phone's logs the phone out, the office PC goes on; nobody else can end them."""
+    from django.test import Client
+
+    from units.models import UserSession
+
+    office, phone = Client(), Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Mobile Safari")
+    assert _login(office, "liaison", password, "203.0.113.9") == 302
+    assert _login(phone, "liaison", password, "198.51.100.23") == 302
+    page = office.get(reverse("account_me")).content.decode()
+    assert "198.51.100.23" in page and "iPhone" in page and "203.0.113.9" in page
+    phone_row = UserSession.objects.get(ip="198.51.100.23")
+    # another user does not find it
+    other = Client()
+    other.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    assert other.post(reverse("session_end", args=[phone_row.pk])).status_code == 404
+    assert phone.get(reverse("home")).status_code == 200
+    response = office.post(reverse("session_end", args=[phone_row.pk]))
+    assert response.status_code == 302
+    assert phone.get(reverse("home")).status_code == 302  # the phone is logged out
+    assert office.get(reverse("home")).status_code == 200
+    assert "198.51.100.23" not in office.get(reverse("account_me")).content.decode()
+    # the log-out of the office PC ends its row too
+    office.post(reverse("logout"))
+    assert not UserSession.objects.live().filter(user=users["liaison"]).exists()
+
+
+def test_issue15_password_change_lists_only_this_session_afterwards(client, users, password):
+    from django.test import Client
+
+    other = Client()
+    assert _login(other, "liaison", password, "198.51.100.23") == 302
+    assert _login(client, "liaison", password, "203.0.113.9") == 302
+    new = "Zhengding#2026-new"
+    client.post(reverse("password_change"), {"old_password": password, "new_password1": new, "new_password2": new})
+    page = client.get(reverse("account_me")).content.decode()
+    assert "198.51.100.23" not in page and "203.0.113.9" in page

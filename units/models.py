@@ -256,3 +256,37 @@ class RoleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class UserSessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "UserSessionQuerySet":
+        """A signed-in session is its user's alone: nobody else lists or ends it."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def live(self) -> "UserSessionQuerySet":
+        return self.filter(ended_at__isnull=True)
+
+
+class UserSession(models.Model):
+    """Issue 15: one log-in of a user — from where, on what, since when — so the user sees their sessions and
+    ends one (a lost phone, a shared computer)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions",
+                             verbose_name=_("user"))
+    session_key = models.CharField(max_length=40, unique=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    objects = UserSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.ip or ''} {self.created_at:%Y-%m-%d %H:%M}"

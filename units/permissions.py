@@ -161,3 +161,12 @@ rules.add_perm("units.manage_accounts", is_office)
 rules.add_perm("units.manage_account", manages_account)
 rules.add_perm("units.grant_role", manages_unit & unit_is_open)
 rules.add_perm("units.revoke_role", manages_assignment)
+
+
+@rules.predicate
+def owns_live_session(user, session) -> bool:
+    return session is not None and session.user_id == getattr(user, "pk", None) and session.ended_at is None
+
+
+# issue 15: a user ends their own signed-in sessions, nobody else's
+rules.add_perm("units.end_session", owns_live_session)

@@ -379,7 +379,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change page; a one-time password, once replaced, no longer sends the user here."""
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        from .sessions import session_renamed, sessions_end_others
+
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this session (under a new key), refuses the others
+        session_renamed(old_key=old_key, new_key=self.request.session.session_key)
+        sessions_end_others(user=self.request.user, keep_key=self.request.session.session_key)
         services.password_changed(user=self.request.user)
         self.request.session.pop(MUST_CHANGE_PASSWORD, None)
         return response

@@ -48,3 +48,14 @@ NOT_WALKED = {
     }.items()
     for suffix in suffixes
 }
+
+
+def _liaisons_session(c) -> dict:
+    from units.models import UserSession
+
+    return {"pk": UserSession.objects.create(user=c.users["liaison"], session_key=f"walk{c.users['liaison'].pk:036d}",
+                                             ip="203.0.113.9").pk}
+
+
+# issue 15: ending a signed-in session is a POST on one's own (everyone else does not find it)
+PAGES["session_end"] = (_liaisons_session, {r: 405 for r in ROLES} | {ANON: 302})
