@@ -1,6 +1,8 @@
 """R2.7: study-reflection articles requested from chosen secretaries, the best compiled into a volume."""
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +60,8 @@ class ArticleRequest(models.Model):
 
     @property
     def file_name(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        """The name the file is shown and downloaded under (the stored name is random: issue 15)."""
+        return f"{self.title or self.cadre.name}{PurePath(self.file.name).suffix}" if self.file else ""
 
     @property
     def is_submitted(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -292,7 +293,8 @@ class ProgressReport(models.Model):
 
     @property
     def file_name(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        """The name the file is shown and downloaded under (the stored name is random: issue 15)."""
+        return f"{self.unit.name}-{_('progress report')}{PurePath(self.file.name).suffix}" if self.file else ""
 
 
 class ProgressReportReminder(models.Model):
@@ -361,4 +363,5 @@ class InstructionRequest(models.Model):
 
     @property
     def file_name(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        """The name the file is shown and downloaded under (the stored name is random: issue 15)."""
+        return f"{self.title}{PurePath(self.file.name).suffix}" if self.file else ""

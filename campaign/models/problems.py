@@ -1,6 +1,8 @@
 """R3.1 the four-winds problem register; R3.2 comparison-check materials reviewed upstream."""
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -139,4 +141,5 @@ class ComparisonMaterial(models.Model):
 
     @property
     def file_name(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        """The name the file is shown and downloaded under (the stored name is random: issue 15)."""
+        return f"{self.unit.name}-{self.get_subject_display()}{PurePath(self.file.name).suffix}" if self.file else ""

@@ -96,7 +96,7 @@ def article_best(request: HttpRequest, article: ArticleRequest) -> HttpResponse:
 def article_file(request: HttpRequest, article: ArticleRequest) -> HttpResponse:
     """R2.7 download the uploaded file, within the user's scope only (named after the article: the stored name
     is random)."""
-    return file_download(article.file, stem=article.title or article.cadre.name)
+    return file_download(article.file, article.file_name)
 
 
 @permission_required("campaign.compile_articles_volume")

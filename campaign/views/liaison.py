@@ -314,7 +314,7 @@ def progress_report_detail(request: HttpRequest, report: ProgressReport) -> Http
 @permission_required(None, _reports)
 def progress_report_file(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     """R5.2 a report's file, within the user's scope only (named after the unit: the stored name is random)."""
-    return file_download(report.file, stem=f"{report.unit.name}-{_('progress report')}")
+    return file_download(report.file, report.file_name)
 
 
 # --- requests for instructions
@@ -389,7 +389,7 @@ def request_close(request: HttpRequest, asked: InstructionRequest) -> HttpRespon
 @permission_required(None, _requests)
 def request_file(request: HttpRequest, asked: InstructionRequest) -> HttpResponse:
     """R5.2 a request's file, within the user's scope only (named after its subject: the stored name is random)."""
-    return file_download(asked.file, stem=asked.title)
+    return file_download(asked.file, asked.file_name)
 
 
 urlpatterns = [

@@ -216,7 +216,7 @@ def material_review(request: HttpRequest, material: ComparisonMaterial) -> HttpR
 def material_file(request: HttpRequest, material: ComparisonMaterial) -> HttpResponse:
     """R3.2 download a material's file, within the user's scope only (named after the unit and whose material it
     is: the stored name is random)."""
-    return file_download(material.file, stem=f"{material.unit.name}-{material.get_subject_display()}")
+    return file_download(material.file, material.file_name)
 
 
 urlpatterns = [

@@ -148,6 +148,7 @@ def test_r2_7_pdf_needs_the_text_box_and_nothing_is_written_without_it(login, us
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.body == "粘贴的正文" and article.file_name == "体会.pdf"
+    assert "体会" not in article.file.name  # stored under a random name (issue 15), shown under the title
 
 
 @pytest.mark.parametrize("name,data,code", [

@@ -68,7 +68,8 @@ def test_r3_2_docx_text_is_taken_over_and_pdf_alone_is_accepted(login, users, tr
     submit(client, tree.county_a, "top_leader", text="", file=SimpleUploadedFile("书记.pdf", PDF_BYTES))
     team, leader = (ComparisonMaterial.objects.get(subject=s) for s in ("team", "top_leader"))
     assert team.text == "班子查摆的问题"
-    assert leader.text == "" and leader.file_name == "书记.pdf"
+    assert leader.text == "" and leader.file_name == "正定县-一把手.pdf"
+    assert "书记" not in leader.file.name  # stored under a random name (issue 15), shown as unit and subject
 
 
 def test_r3_2_empty_submission_is_refused(login, users, tree, campaign):
