@@ -39,7 +39,8 @@ class UnsupportedFile(exceptions.APIException):
     default_code = "unsupported_file"
 
 
-def problem(status_code: int, detail: str, *, code: str = "", errors: dict | None = None, headers=None) -> Response:
+def problem_body(status_code: int, detail: str, *, code: str = "", errors: dict | None = None) -> dict:
+    """The RFC 9457 document of a problem (the handler's and the body-limit middleware's alike)."""
     body = {
         "type": "about:blank",  # RFC 9457 §4.2.1: no further semantics than the status; the title is its text
         "title": _(TITLES.get(status_code, "Error")),
@@ -49,8 +50,12 @@ def problem(status_code: int, detail: str, *, code: str = "", errors: dict | Non
     }
     if errors:
         body["errors"] = errors
-    response = Response(body, status=status_code, headers=headers, content_type=PROBLEM_TYPE)
-    return response
+    return body
+
+
+def problem(status_code: int, detail: str, *, code: str = "", errors: dict | None = None, headers=None) -> Response:
+    return Response(problem_body(status_code, detail, code=code, errors=errors), status=status_code, headers=headers,
+                    content_type=PROBLEM_TYPE)
 
 
 def _flatten(detail) -> dict[str, list[str]]:

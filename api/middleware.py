@@ -31,11 +31,10 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 length = 0
             if length > body_limit(request):
-                from .exceptions import PROBLEM_TYPE, TITLES
+                from .exceptions import PROBLEM_TYPE, problem_body
 
-                return JsonResponse({
-                    "type": "about:blank", "title": _(TITLES[413]), "status": 413, "code": "too_large",
-                    "detail": _("The request body is larger than %(size)s MB.")
-                    % {"size": round(body_limit(request) / (1024 * 1024), 1)},
-                }, status=413, content_type=PROBLEM_TYPE, json_dumps_params={"ensure_ascii": False})
+                detail = _("The request body is larger than %(size)s MB.") % {
+                    "size": round(body_limit(request) / (1024 * 1024), 1)}
+                return JsonResponse(problem_body(413, detail, code="too_large"), status=413,
+                                    content_type=PROBLEM_TYPE, json_dumps_params={"ensure_ascii": False})
         return self.get_response(request)

@@ -61,6 +61,11 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
+    def fresh_detail(self) -> Response:
+        """The record as an action left it (read again: the service changed it), as its detail shows it."""
+        record = self.get_queryset().get(pk=self.kwargs["pk"])
+        return Response(self.detail_serializer_class(record, context=self.get_serializer_context()).data)
+
 
 @extend_schema_view(list=extend_schema(summary="Units in scope (search, children, subtree)"),
                     retrieve=extend_schema(summary="A unit"))
@@ -225,15 +230,11 @@ class CardViewSet(ScopedViewSet):
             qs = qs.prefetch_related("answers__evidence")
         return qs
 
-    def _card(self, request) -> Response:
-        card = self.get_queryset().get(pk=self.kwargs["pk"])
-        return Response(serializers.CardDetailSerializer(card, context=self.get_serializer_context()).data)
-
     @extend_schema(summary="Sign for the card (签收)", request=None, responses=serializers.CardDetailSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         card_services.card_sign(user=request.user, card=self.get_object())
-        return self._card(request)
+        return self.fresh_detail()
 
     @extend_schema(summary="Answer the card with the rectification and evidence files",
                    request={"multipart/form-data": serializers.CardAnswerInputSerializer,
@@ -247,7 +248,7 @@ class CardViewSet(ScopedViewSet):
         files = data.validated_data.get("files", [])
         _check_files(files)
         card_services.card_answer(user=request.user, card=card, text=data.validated_data["text"], files=files)
-        response = self._card(request)
+        response = self.fresh_detail()
         response.status_code = status.HTTP_201_CREATED
         return response
 
@@ -259,7 +260,7 @@ class CardViewSet(ScopedViewSet):
         data = serializers.CardVerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         card_services.card_verify(user=request.user, card=card, **data.validated_data)
-        return self._card(request)
+        return self.fresh_detail()
 
 
 def _multi(data, key: str):
@@ -311,10 +312,6 @@ class MessageViewSet(ScopedViewSet):
     def scoped(self):
         return super().scoped().select_related("unit", "assigned_unit", "office_unit")
 
-    def _message(self) -> Response:
-        message = self.get_queryset().get(pk=self.kwargs["pk"])
-        return Response(serializers.MessageDetailSerializer(message, context=self.get_serializer_context()).data)
-
     @extend_schema(summary="Triage: what the message is about, and whether the digest names it",
                    request=serializers.MessageClassifyInputSerializer, responses=serializers.MessageDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -323,7 +320,7 @@ class MessageViewSet(ScopedViewSet):
         data = serializers.MessageClassifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message_services.message_classify(message=message, by=request.user, **data.validated_data)
-        return self._message()
+        return self.fresh_detail()
 
     @extend_schema(summary="Triage: not the office's business — closed with a reason the citizen reads",
                    request=serializers.MessageRejectInputSerializer, responses=serializers.MessageDetailSerializer)
@@ -333,7 +330,7 @@ class MessageViewSet(ScopedViewSet):
         data = serializers.MessageRejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message_services.message_reject(message=message, reason=data.validated_data["reason"], by=request.user)
-        return self._message()
+        return self.fresh_detail()
 
     @extend_schema(summary="Triage: send to the unit or the cadre who must answer, due in the campaign's working days",
                    request=serializers.MessageForwardInputSerializer, responses=serializers.MessageDetailSerializer)
@@ -346,7 +343,7 @@ class MessageViewSet(ScopedViewSet):
         message_services.message_forward(message=message, campaign=campaign, unit=data.validated_data["unit"],
                                          cadre=data.validated_data["cadre"], today=timezone.localdate(),
                                          by=request.user)
-        return self._message()
+        return self.fresh_detail()
 
     @extend_schema(summary="Answer a message forwarded to your unit (the office reviews it)",
                    request=serializers.MessageTextInputSerializer, responses=serializers.MessageDetailSerializer)
@@ -356,7 +353,7 @@ class MessageViewSet(ScopedViewSet):
         data = serializers.MessageTextInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message_services.message_answer(message=message, text=data.validated_data["text"], by=request.user)
-        return self._message()
+        return self.fresh_detail()
 
     @extend_schema(summary="Publish the reviewed answer to the citizen",
                    request=serializers.MessageTextInputSerializer, responses=serializers.MessageDetailSerializer)
@@ -366,7 +363,7 @@ class MessageViewSet(ScopedViewSet):
         data = serializers.MessageTextInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message_services.message_publish(message=message, text=data.validated_data["text"], by=request.user)
-        return self._message()
+        return self.fresh_detail()
 
 
 class NoticeViewSet(ScopedViewSet):

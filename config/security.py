@@ -22,6 +22,10 @@ PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=()
                       "payment=(), usb=(), interest-cohort=()")
 
 
+def _seen_key(session_key: str) -> str:
+    return f"{LAST_SEEN}:{session_key}"
+
+
 def client_ip(request) -> str:
     """The client's address: behind the trusted proxy (``BEHIND_PROXY``) the one nginx passes in X-Real-IP,
     otherwise the socket's. Used by the lockout (axes) and the board's rate limits alike."""
@@ -44,7 +48,7 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and request.session.session_key:
-            key = f"{LAST_SEEN}:{request.session.session_key}"
+            key = _seen_key(request.session.session_key)
             now = time.time()
             last = cache.get(key)
             if last is not None and now - last > settings.SESSION_IDLE_MINUTES * 60:
@@ -67,7 +71,7 @@ class IdleTimeoutMiddleware:
 
 def last_seen_set(session_key: str, when: float) -> None:
     """Set a session's last activity (tests; an administrator's tooling)."""
-    cache.set(f"{LAST_SEEN}:{session_key}", when, timeout=settings.SESSION_COOKIE_AGE)
+    cache.set(_seen_key(session_key), when, timeout=settings.SESSION_COOKIE_AGE)
 
 
 class PrivateResponsesMiddleware:
