@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-postgres.txt requirements-dev.txt $(VENV)/.installed
+$(VENV)/.installed-dev: requirements.txt requirements-postgres.txt requirements-ldap.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -32,7 +32,7 @@ run: $(RUN_DEPS)
 ## test: the whole suite. pytest's exit code 5 (no test collected) passes only for a selection
 ## given in PYTEST_ARGS that matched nothing; the whole suite collecting nothing is a failure.
 test: $(VENV)/.installed-dev
-	$(BIN)/bandit -q -r units audit campaign supervision feedback dashboards api reports web config -x '*/migrations/*,*/tests/*' -ll
+	$(BIN)/bandit -q -r units audit accounts campaign supervision feedback dashboards api reports web config -x '*/migrations/*,*/tests/*' -ll
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then \
 	  echo "pytest collected no tests (exit 5)"; \

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Sign-in beyond the password (issue 15): the second factor, and the optional LDAP directory."""
+
+    name = "accounts"
+    verbose_name = _("Accounts")
