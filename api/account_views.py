@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.selectors import second_factor_status
 from units.models import Role, UserSession
 from units.sessions import session_end, sessions_live
 from units.scoping import grants_of
@@ -35,6 +36,7 @@ def _page(request: HttpRequest, form: TokenForm, new_key: str = "", status: int 
         "form": form, "new_key": new_key, "roles": _roles(request.user),
         "tokens": ApiToken.objects.visible_to(request.user),
         "sessions": sessions_live(request.user), "this_session": request.session.session_key,
+        "two_step": second_factor_status(request.user),
         "can_add": request.user.has_perm("api.add_apitoken"),
     }, status=status)
 

@@ -19,6 +19,12 @@ class Kind(models.TextChoices):
     DENIED = "denied", _("Permission denied")
     TOKEN_MADE = "token_made", _("API token made")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    OTP_ENROLLED = "otp_enrolled", _("Two-step sign-in set up")
+    OTP_VERIFIED = "otp_verified", _("Two-step code accepted")
+    OTP_FAILED = "otp_failed", _("Wrong two-step code")
+    OTP_LOCKED = "otp_locked", _("Two-step sign-in locked")
+    OTP_CODES = "otp_codes", _("Recovery codes made")
+    OTP_REMOVED = "otp_removed", _("Two-step sign-in turned off")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("audit/", include("audit.views")),
     path("accounts/me/", include("api.account_urls")),
+    path("accounts/two-step/", include("accounts.urls")),
     path("", include("feedback.urls")),
 ]
 # Issue 15: no /media/ route, not even with DEBUG: uploaded files leave only through the download views,
