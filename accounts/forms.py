@@ -6,7 +6,7 @@ class CodeForm(forms.Form):
     """Issue 15 a code: six digits from the authenticator app, or (at log-in) one recovery code."""
 
     code = forms.CharField(
-        label=_("Code"), max_length=32, strip=True,
+        label=_("Two-step code"), max_length=32, strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
                                       "spellcheck": "false", "autocapitalize": "off"}))
 
