@@ -29,6 +29,7 @@ app.conf.beat_schedule = {
     # daily: one-time form tokens older than a month are forgotten (web.forms.form_once)
     "form-submissions-purge": {"task": "web.form_submissions_purge", "schedule": 24 * 60 * 60},
     "audit-purge": {"task": "audit.audit_purge", "schedule": 24 * 60 * 60},
+    "sessions-purge": {"task": "units.sessions_purge", "schedule": 24 * 60 * 60},
     # daily: checked spreadsheets left unconfirmed for IMPORT_PENDING_DAYS are forgotten (web.imports)
     "pending-imports-purge": {"task": "web.pending_imports_purge", "schedule": 24 * 60 * 60},
 }

@@ -221,3 +221,35 @@ def test_issue15_password_change_lists_only_this_session_afterwards(client, user
     client.post(reverse("password_change"), {"old_password": password, "new_password1": new, "new_password2": new})
     page = client.get(reverse("account_me")).content.decode()
     assert "198.51.100.23" not in page and "203.0.113.9" in page
+
+
+def test_issue15_daily_sweep_forgets_expired_sessions(users, password):
+    """The daily sweep (beat: units.sessions_purge) clears expired sessions from the store, marks their rows
+    ended, keeps the live one, and removes ended rows older than the retention."""
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+    from django.utils import timezone
+
+    from config.celery import app
+    from units.models import UserSession
+    from units.sessions import sessions_purge
+
+    assert "units.sessions_purge" in {e["task"] for e in app.conf.beat_schedule.values()}
+    old, live = Client(), Client()
+    assert _login(old, "liaison", password, "198.51.100.23") == 302
+    assert _login(live, "liaison", password, "203.0.113.9") == 302
+    old_row = UserSession.objects.get(ip="198.51.100.23")
+    Session.objects.filter(session_key=old_row.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(minutes=1))
+    ancient = UserSession.objects.create(user=users["leader"], session_key="x" * 32,
+                                         ended_at=timezone.now() - datetime.timedelta(days=400))
+    assert sessions_purge() == (1, 1)
+    assert not Session.objects.filter(session_key=old_row.session_key).exists()
+    old_row.refresh_from_db()
+    assert old_row.ended_at is not None
+    assert not UserSession.objects.filter(pk=ancient.pk).exists()
+    assert list(UserSession.objects.live().filter(user=users["liaison"]).values_list("ip", flat=True)) == [
+        "203.0.113.9"]
+    assert live.get(reverse("home")).status_code == 200

@@ -66,3 +66,26 @@ def sessions_end_others(*, user, keep_key: str | None) -> int:
     for row in rows:
         _store(row.session_key).delete(row.session_key)
     return UserSession.objects.filter(pk__in=[r.pk for r in rows]).update(ended_at=timezone.now())
+
+
+def sessions_purge(*, now=None) -> tuple[int, int]:
+    """Issue 15 the daily sweep of signed-in sessions: the session store forgets expired sessions (Django's
+    ``clearsessions``, which nothing ran before), the rows of sessions gone from the store are marked ended,
+    and ended rows older than the audit retention are removed. Set-based for the database store; for another
+    store only the retention applies (a live session there is checked when its user lists them).
+
+    Returns (rows marked ended, rows removed)."""
+    import datetime
+
+    from django.contrib.sessions.models import Session
+
+    now = now or timezone.now()
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+    ended = 0
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        ended = UserSession.objects.live().exclude(
+            session_key__in=Session.objects.values("session_key")).update(ended_at=now)
+    days = max(180, int(getattr(settings, "AUDIT_RETENTION_DAYS", 365)))
+    removed, _ = UserSession.objects.filter(ended_at__lt=now - datetime.timedelta(days=days)).delete()
+    return ended, removed
