@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),  # issue 15: citizens' phone numbers at rest
     "ALLOWED_HOSTS": "dudao.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://dudao.example.cn",
     "SECURE_COOKIES": "true",
@@ -42,21 +44,36 @@ def test_deploy_checks_pass_with_the_production_environment():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_issue15_secure_by_default_with_three_variables():
-    """Issue 15 item 4: with DEBUG=false, HTTPS redirect, HSTS and secure cookies are on by default:
-    `check --deploy --fail-level WARNING` passes with only SECRET_KEY, ALLOWED_HOSTS and DEBUG=false."""
+def test_issue15_secure_by_default_with_four_variables():
+    """Issue 15 items 4 and 5: with DEBUG=false, HTTPS redirect, HSTS and secure cookies are on by default:
+    `check --deploy --fail-level WARNING` passes with only SECRET_KEY, FIELD_ENCRYPTION_KEYS, ALLOWED_HOSTS and
+    DEBUG=false."""
     env = {k: v for k, v in _environment().items() if not k.startswith(("SECURE_", "BEHIND_PROXY"))}
-    env |= {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "dudao.example.cn"}
+    env |= {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "dudao.example.cn",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue15_production_refuses_to_start_without_an_encryption_key():
+    """Issue 15 item 5: the same environment without FIELD_ENCRYPTION_KEYS — the portal does not start, and
+    the error names the variable and how to make a key."""
+    env = {k: v for k, v in _environment().items()
+           if not k.startswith(("SECURE_", "BEHIND_PROXY")) and k != "FIELD_ENCRYPTION_KEYS"}
+    env |= {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "dudao.example.cn"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr
+    assert "DEBUG=false needs FIELD_ENCRYPTION_KEYS" in result.stderr
+    assert "Fernet.generate_key().decode()" in result.stderr
 
 
 def test_issue15_turning_a_protection_off_is_explicit_and_seen():
     """A TLS proxy that redirects itself may turn the redirect off: said in the environment, and the deploy
     check names it."""
     env = _environment(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="dudao.example.cn",
-                       SECURE_SSL_REDIRECT="false")
+                       FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(), SECURE_SSL_REDIRECT="false")
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "security.W008" in result.stdout + result.stderr

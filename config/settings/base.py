@@ -299,6 +299,35 @@ CONTENT_SECURITY_POLICY = {
 # --- LDAP single sign-on (issue 15, optional; accounts/ldap.py) — on only when LDAP_SERVER_URI is set
 
 # --- personal data at rest (issue 15): citizens' phone numbers encrypted with keys from the environment
+# FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys (web/fields.py). The first encrypts, every one decrypts. To
+# rotate: put a new key first, run `manage.py rotate_encryption_keys`, then remove the old key.
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in env.list("FIELD_ENCRYPTION_KEYS", default=[]) if k.strip()]
+_NEW_KEY_HOWTO = ('make one with: python -c "from cryptography.fernet import Fernet; '
+                  'print(Fernet.generate_key().decode())"')
+if not FIELD_ENCRYPTION_KEYS and not DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("DEBUG=false needs FIELD_ENCRYPTION_KEYS (comma-separated Fernet keys, the first "
+                               "encrypts citizens' phone numbers): the portal refuses to start without it; "
+                               + _NEW_KEY_HOWTO)
+if not FIELD_ENCRYPTION_KEYS:
+    # development only (DEBUG on, e.g. `make run`): a key derived from SECRET_KEY, so nothing needs setting up;
+    # data encrypted with it is lost when SECRET_KEY changes
+    import base64
+    import hashlib
+
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(
+        hashlib.sha256(b"dudao field encryption\0" + SECRET_KEY.encode()).digest()).decode()]
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(_key)
+    except (ValueError, TypeError):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key number {_position} is not a Fernet key (32 "
+                                   f"url-safe base64-encoded bytes); {_NEW_KEY_HOWTO}") from None
 
 # LOG_FORMAT=json in production: one JSON object per line with the request id (config/logging.py)
 LOGGING = {
