@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from campaign.models import Campaign, FourWinds
 from units.models import Cadre, Unit
+from web.fields import EncryptedCharField
 
 from .querysets import FieldResearchStayQuerySet, MessageQuerySet, OpinionSessionQuerySet, OfficeDigestQuerySet
 
@@ -68,9 +69,11 @@ class Message(models.Model):
                                     verbose_name=_("activity office"))
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     text = models.TextField(_("message"))
-    # R4.4: contact details, shown only to the staff who handle the message; never public, never exported
+    # R4.4: contact details, shown only to the staff who handle the message; never public, never exported.
+    # Issue 15: the phone is encrypted at rest (web.fields) and masked except for the answering office
+    # (``feedback.see_citizen_phone``); it cannot be searched by value.
     citizen_name = models.CharField(_("citizen's name"), max_length=50, blank=True)
-    citizen_phone = models.CharField(_("citizen's phone"), max_length=20, blank=True)
+    citizen_phone = EncryptedCharField(_("citizen's phone"), max_length=20, blank=True)
     # R4.3 letters and visits: who received it, and when
     received_by = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                     verbose_name=_("received by"))
