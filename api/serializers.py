@@ -1,6 +1,7 @@
 """Issue 14: what the API shows of each record — never more than the record's page shows the same user.
 
-Citizens' contact details appear only to those the pages show them to (``feedback.see_citizen_contact``);
+Citizens' contact details appear only to those the pages show them to (``feedback.see_citizen_contact``), the
+phone in full only to the office answering the message (issue 15, ``feedback.selectors.citizen_phone_for``);
 a cadre's phone number is not in the API at all."""
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rest_framework import serializers
 
 from campaign.models import ExamResult, Meeting, Notice, NoticeRecipient, Obligation, StudySession
 from feedback.models import Category, Message
+from feedback.selectors import citizen_phone_for
 from supervision.models import CardAnswer, EscalationStep, Evidence, SupervisionCard
 from units.models import Cadre, Unit
 
@@ -257,7 +259,8 @@ class MessageDetailSerializer(MessageSerializer):
         return self._contact(obj, obj.citizen_name)
 
     def get_citizen_phone(self, obj: Message) -> str | None:
-        return self._contact(obj, obj.citizen_phone)
+        """Issue 15: in full for the answering office, masked (138****1234) for the others handling it."""
+        return citizen_phone_for(self.context["request"].user, obj)
 
     @extend_schema_field(MessageActionsSerializer)
     def get_actions(self, obj: Message) -> dict:

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import rules
 
-from units.permissions import has_any_role, is_office, is_superuser, manages_unit, unit_is_open, writes_unit_records
+from units.permissions import (
+    RECORD_ROLES,
+    has_any_role,
+    is_office,
+    is_superuser,
+    manages_unit,
+    unit_is_open,
+    writes_unit_records,
+)
 from units.scoping import WRITE_ROLES, grants_of
 
 
@@ -37,6 +45,18 @@ def handles_message(user, message) -> bool:
     if triages_message(user, message) or manages_unit(user, message.unit):
         return True
     return message.assigned_unit is not None and writes_unit_records(user, message.assigned_unit)
+
+
+@rules.predicate
+def answers_citizen(user, message) -> bool:
+    """Issue 15: the office answering the citizen sees the full phone number — the staff bound to the activity
+    office the message was routed to (``office_unit``) and, once it is forwarded, those bound to the answering
+    unit itself (its office or liaison). Everyone else who handles it (offices above, the office over the unit
+    concerned, administrators) sees it masked: bound to the unit itself, not to a subtree holding it."""
+    if message is None:
+        return False
+    return any((g.unit_id == message.office_unit_id and g.role in WRITE_ROLES)
+               or (g.unit_id == message.assigned_unit_id and g.role in RECORD_ROLES) for g in grants_of(user))
 
 
 # --- R4.4 digests
@@ -72,7 +92,9 @@ def writes_cadre_unit(user, cadre) -> bool:
 rules.add_perm("feedback.triage_message", triages_message)  # classify, merge, reject, forward
 rules.add_perm("feedback.review_answer", triages_message)   # publish or send back
 rules.add_perm("feedback.answer_message", answers_message)
+# the contact block (name, phone masked) to those handling it; the full phone only to the answering office
 rules.add_perm("feedback.see_citizen_contact", handles_message)
+rules.add_perm("feedback.see_citizen_phone", handles_message & answers_citizen)
 # R4.3 letters and visits (no object): any staff role records what it received
 rules.add_perm("feedback.record_letter", has_any_role)
 # digests (object: the office's unit, or none for "some office")

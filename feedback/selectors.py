@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign
 from units.models import Cadre, Unit
 from units.scoping import WRITE_ROLES, grants_of
+from web.fields import mask_phone
 
 from . import policy
 from .models import (
@@ -65,6 +66,17 @@ def merge_candidates(message: Message, user) -> QuerySet[Message]:
     return Message.objects.filter(pk__in=ids).select_related("unit").order_by("-received_on", "-pk")
 
 
+def citizen_phone_for(user, message: Message) -> str | None:
+    """Issue 15: the citizen's phone as ``user`` may see it — in full for the office answering the message,
+    masked (``138****1234``) for the others handling it, ``None`` for everyone else. Pages and the API ask
+    here."""
+    if not user.has_perm("feedback.see_citizen_contact", message):
+        return None
+    if user.has_perm("feedback.see_citizen_phone", message):
+        return message.citizen_phone
+    return mask_phone(message.citizen_phone)
+
+
 def letter_receivers(user) -> QuerySet[Unit]:
     """R4.3 the units that may have received a letter or visit the user records: their own units (a
     superuser: the province and the cities)."""
@@ -115,7 +127,7 @@ def message_export_rows(messages: QuerySet[Message], today: datetime.date) -> tu
              m.assigned_unit.name if m.assigned_unit else "", m.assigned_cadre.name if m.assigned_cadre else "",
              m.due_date, m.is_overdue(today), m.answer if m.status == MessageStatus.PUBLISHED else "", m.published_at]
             for m in messages.select_related("unit", "office_unit", "assigned_unit", "assigned_cadre")
-            .iterator(chunk_size=2000)]
+            .defer("citizen_name", "citizen_phone").iterator(chunk_size=2000)]
     return headers, rows
 
 
@@ -160,7 +172,7 @@ def _line(m: Message, today: datetime.date) -> DigestLine:
 def digest_data(office: Unit, start: datetime.date, end: datetime.date, today: datetime.date) -> DigestData:
     """R4.4 an office's messages of a period by category, unit and status, the overdue answers and the
     notable messages; no contact details. Six queries."""
-    routed = Message.objects.filter(office_unit=office)
+    routed = Message.objects.filter(office_unit=office).defer("citizen_name", "citizen_phone")
     period = routed.filter(received_on__range=(start, end))
     totals = routed.aggregate(
         received=Count("pk", filter=Q(received_on__range=(start, end))),

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from campaign.services.campaign import add_working_days
@@ -41,8 +42,9 @@ def message_list(request: HttpRequest) -> HttpResponse:
     scoped = Message.objects.visible_to(request.user)
     mine_q = awaiting_q(request.user)
     show = request.GET.get("show") or ("todo" if records_for_some_unit(request.user) else "all")
+    # issue 15: the list and its Excel file never carry contact details (nor decrypt them)
     base = (scoped.filter(mine_q) if show == "todo" else scoped).select_related(
-        "unit", "office_unit", "assigned_unit", "assigned_cadre")
+        "unit", "office_unit", "assigned_unit", "assigned_cadre").defer("citizen_name", "citizen_phone")
     message_filter, rows = filtered(request, MessageFilterSet, base, user=request.user, today=today)
     table = MessageTable(rows, today=today)
     if wants_export(request):
@@ -80,6 +82,7 @@ def message_detail(request: HttpRequest, message: Message) -> HttpResponse:
         "can_triage": can_triage, "can_review": user.has_perm("feedback.review_answer", message),
         "can_answer": message.status == MessageStatus.FORWARDED and user.has_perm("feedback.answer_message", message),
         "show_contact": user.has_perm("feedback.see_citizen_contact", message),
+        "citizen_phone": selectors.citizen_phone_for(user, message),
         "classify_form": ClassifyForm(initial={"category": message.category, "is_notable": message.is_notable})
         if can_triage and message.is_open else None,
         "Status": MessageStatus,
@@ -195,9 +198,11 @@ def message_return(request: HttpRequest, message: Message) -> HttpResponse:
     return _step_page(request, message, form, _("Send the answer back"))
 
 
+@sensitive_post_parameters("citizen_name", "citizen_phone")  # issue 15: not in error reports
 @permission_required("feedback.record_letter")
 @campaign_required
 @form_once
+@sensitive_variables("d")  # the cleaned data handed to the service
 def letter_add(request: HttpRequest, campaign) -> HttpResponse:
     """R4.3 record a letter or visit received (by a supervision group, an office, a unit): it enters the
     same pipeline as the board's messages, routed to the office of the unit concerned."""
