@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
@@ -51,7 +52,10 @@ def _chosen_unit(raw) -> Unit | None:
         return None
 
 
+# issue 15: an error report (a 500's mail or debug page) shows these fields as stars, never the citizen's data
+@sensitive_post_parameters("citizen_name", "citizen_phone")
 @never_cache
+@sensitive_variables("d")  # the cleaned data handed to the service
 def board(request: HttpRequest) -> HttpResponse:
     """R4.4 choose the unit (server-side search), what it is about, the text; optional name and phone."""
     campaign = Campaign.objects.current()
