@@ -1,0 +1,72 @@
+/* The pages' small behaviours, kept out of the HTML: the Content-Security-Policy (issue 15) runs no inline
+   script, no on…="" handler and applies no style="" attribute. Each behaviour is keyed on a data attribute,
+   so a template asks for it without code; content swapped in by htmx gets it too. No build step.
+
+   data-percent="N"          a bar's width, N %        (CSSOM: element.style is allowed, the attribute is not)
+   data-height-rem="N"       a box's height, N rem     (the dashboard's sub-unit chart grows with its rows)
+   data-autosubmit           a select that submits its form when changed
+   data-check-all="SEL"      a checkbox that ticks/unticks every SEL; a button that ticks every SEL
+   data-unchecks="SEL"       a container: unticking a box inside it unticks SEL (the "all" box)
+   data-no-enter-submit      a field where Enter does not submit the form (it searches as one types)
+   data-caret-toggle         a button whose caret turns right/down at each click (the unit tree)
+
+   Loaded without defer at the end of <body>, so the sizes are set before a page's own scripts (the
+   dashboard's charts read their box's height). */
+(function () {
+  "use strict";
+
+  function sizes(root) {
+    var each = function (selector, fn) {
+      if (root.matches && root.matches(selector)) fn(root);
+      root.querySelectorAll(selector).forEach(fn);
+    };
+    each("[data-percent]", function (el) {
+      var n = parseFloat(el.dataset.percent);
+      if (!isNaN(n)) el.style.width = Math.max(0, Math.min(100, n)) + "%";
+    });
+    each("[data-height-rem]", function (el) {
+      var n = parseFloat(el.dataset.heightRem);
+      if (!isNaN(n)) el.style.height = n + "rem";
+    });
+  }
+
+  sizes(document);
+  document.addEventListener("htmx:load", function (event) { sizes(event.target); });
+
+  /* the rest listen on the document, so elements swapped in later need nothing more */
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches("select[data-autosubmit]") && el.form) {
+      el.form.submit();
+      return;
+    }
+    if (el.matches("input[type=checkbox][data-check-all]")) {
+      document.querySelectorAll(el.dataset.checkAll).forEach(function (box) { box.checked = el.checked; });
+    }
+    var container = el.closest("[data-unchecks]");
+    if (container && el.matches("input[type=checkbox]") && !el.checked) {
+      document.querySelectorAll(container.dataset.unchecks).forEach(function (box) { box.checked = false; });
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-check-all]");
+    if (button) {
+      document.querySelectorAll(button.dataset.checkAll).forEach(function (box) { box.checked = true; });
+    }
+    var toggle = event.target.closest("[data-caret-toggle]");
+    if (toggle) {
+      var icon = toggle.querySelector("i");
+      if (icon) {
+        icon.classList.toggle("bi-caret-right-fill");
+        icon.classList.toggle("bi-caret-down-fill");
+      }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.closest && event.target.closest("[data-no-enter-submit]")) {
+      event.preventDefault();
+    }
+  });
+})();
