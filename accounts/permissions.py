@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import rules
 
+from units.permissions import manages_account
+
 from .policy import second_factor_required
 
 
@@ -40,3 +42,20 @@ rules.add_perm("accounts.make_recovery_codes", is_signed_in & has_second_factor 
 # turning it off: only who may go without it
 rules.add_perm("accounts.turn_off_second_factor",
                is_signed_in & has_second_factor & passed_second_step & ~must_have_second_factor)
+
+
+@rules.predicate
+def account_has_second_factor(user, account) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return account is not None and TOTPDevice.objects.filter(user=account, confirmed=True).exists()
+
+
+@rules.predicate
+def is_own_account(user, account) -> bool:
+    return account is not None and account.pk == getattr(user, "pk", None)
+
+
+# a lost phone without recovery codes: the office that manages the account (the same rule as resetting its
+# password) resets its second factor; the user sets up a new one at the next log-in. Never one's own.
+rules.add_perm("accounts.reset_second_factor", manages_account & account_has_second_factor & ~is_own_account)

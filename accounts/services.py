@@ -191,3 +191,15 @@ def second_step_owed(user) -> str | None:
     if second_factor_required(user):
         return "enrol"
     return None
+
+
+@transaction.atomic
+def second_factor_reset(*, user, account) -> None:
+    """Issue 15 an office resets the second factor of an account it manages (a lost phone, no recovery code
+    left): the authenticator and recovery codes go; the user sets up a new one at the next log-in (or goes
+    without, where the site does not require it). Sessions that passed with the old one must pass again."""
+    require(user, "accounts.reset_second_factor", account)
+    TOTPDevice.objects.filter(user=account).delete()
+    StaticDevice.objects.filter(user=account).delete()
+    forget_cached(account)
+    record(Kind.OTP_REMOVED, user=user, detail=_("reset for %(username)s") % {"username": account.username})

@@ -8,4 +8,5 @@ urlpatterns = [
     path("setup/", views.setup, name="setup"),
     path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("off/", views.turn_off, name="turn_off"),
+    path("reset/<int:pk>/", views.reset, name="reset"),
 ]

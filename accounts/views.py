@@ -2,6 +2,8 @@
 codes, turn it off. Thin: the rules and the audit are the services'."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
@@ -17,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from units.selectors import accounts_visible_to
+from web.decorators import permission_required
 from web.errors import DomainError
 
 from . import services
@@ -79,8 +84,6 @@ def _grouped(device) -> str:
 
 
 def _verify_url() -> str:
-    from django.urls import reverse
-
     return reverse("accounts:verify")
 
 
@@ -90,8 +93,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The second step at log-in. Five wrong codes in a row lock it (the lock page, as for wrong passwords) and
     end this half-signed session."""
     user = request.user
-    if totp_device(user) is None:
-        return redirect("accounts:setup")
+    if totp_device(user) is None:  # reset meanwhile by an office (or turned off in another session)
+        owed = services.second_step_owed(user)
+        if owed:
+            request.session[services.SESSION_KEY] = owed
+            return redirect(f"{reverse('accounts:setup')}?next={quote(_next(request))}")
+        request.session.pop(services.SESSION_KEY, None)
+        return redirect(_next(request))
     if user.is_verified():
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
@@ -144,3 +152,20 @@ def turn_off(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Two-step sign-in is off."))
         return redirect("account_me")
     return render(request, "accounts/turn_off.html")
+
+
+@never_cache
+@permission_required("accounts.reset_second_factor", accounts_visible_to)
+def reset(request: HttpRequest, account) -> HttpResponse:
+    """Issue 15 an office resets the second factor of an account it manages (confirmed first)."""
+    back = reverse("units:account_detail", args=[account.pk])
+    if request.method == "POST":
+        services.second_factor_reset(user=request.user, account=account)
+        messages.success(request, _("Two-step sign-in of %(username)s reset: a new phone is set up at the next "
+                                    "log-in.") % {"username": account.username})
+        return redirect(back)
+    return render(request, "units/account_confirm.html", {
+        "account": account, "back": back, "title": _("Reset two-step sign-in"), "danger": True,
+        "text": _("The account's authenticator app and recovery codes stop working. Do this only when you have "
+                  "made sure, in person or by phone, that the user lost them."),
+        "button": _("Reset two-step sign-in")})

@@ -199,3 +199,36 @@ def test_issue15_not_required_by_default_in_the_embedded_mode(client, users, pas
     settings.SECOND_FACTOR_ROLES = []
     _password_login(client, "county_office", password)
     assert client.get(reverse("units:cadre_list")).status_code == 200
+
+
+def test_issue15_the_office_resets_a_lost_phone(client, users, password, required):
+    """The county office resets the second factor of its office user who lost the phone: the user sets up a
+    new one at the next log-in, a session that passed with the old one must pass again; another county's
+    office does not find the account; nobody resets their own."""
+    from django.test import Client
+
+    _password_login(client, "county_office", password)
+    _enrol(client, users["county_office"])
+    assert client.get(reverse("units:cadre_list")).status_code == 200
+    city = Client()
+    _password_login(city, "city_office", password)
+    _enrol(city, users["city_office"])
+    detail = city.get(reverse("units:account_detail", args=[users["county_office"].pk]))
+    assert reverse("accounts:reset", args=[users["county_office"].pk]).encode() in detail.content
+    other = Client()
+    _password_login(other, "county_office_b", password)
+    _enrol(other, users["county_office_b"])
+    assert other.post(reverse("accounts:reset", args=[users["county_office"].pk])).status_code == 404
+    assert client.post(reverse("accounts:reset", args=[users["county_office"].pk])).status_code == 403  # own
+    assert TOTPDevice.objects.filter(user=users["county_office"]).exists()
+
+    assert city.post(reverse("accounts:reset", args=[users["county_office"].pk])).status_code == 302
+    assert not TOTPDevice.objects.filter(user=users["county_office"], confirmed=True).exists()
+    assert AuditEvent.objects.filter(kind=Kind.OTP_REMOVED, user=users["city_office"],
+                                     detail__contains="county_office").exists()
+    # the session that passed with the old phone is stopped, and sent to set up a new one
+    response = client.get(reverse("units:cadre_list"))
+    assert response.status_code == 302
+    assert client.get(response["Location"])["Location"].startswith(reverse("accounts:setup"))
+    _enrol(client, users["county_office"])
+    assert client.get(reverse("units:cadre_list")).status_code == 200
