@@ -38,6 +38,7 @@ from django.urls import get_resolver, include, path, resolve, reverse
 
 from web.decorators import permission_required
 
+from tests.test_csp import inline_code
 from tests.walk import ANON, ROLES, collect
 
 PAGES, NOT_WALKED = collect()
@@ -136,7 +137,11 @@ def walk_page(client, users: dict, name: str, kwargs: dict, hand: dict | None) -
         if role != ANON:
             user = get_user_model().objects.get(pk=users[role].pk)  # fresh: no cached grants
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        got = client.get(url).status_code
+        response = client.get(url)
+        got = response.status_code
+        if got == 200 and response.get("Content-Type", "").startswith("text/html") and not response.streaming:
+            # issue 15: nothing on the page that the Content-Security-Policy refuses (tests/test_csp.py)
+            problems += [f"{name} ({url}) as {role}: {found}" for found in inline_code(response.content.decode())]
         if computed:
             wanted = hand[role] if hand and hand[role] in SUCCESS else 200
             expected, why = model_status(view, kwargs, user, wanted)
