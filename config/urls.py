@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.login import LoginView
 from config.health import health
 from dashboards.views import search, todo
 from units.views import password_change
@@ -11,7 +12,7 @@ urlpatterns = [
     path("", todo, name="home"),
     path("healthz", health, name="health"),
     path("search/", search, name="search"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),  # issue 15: says when the LDAP directory is down
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", password_change, name="password_change"),
     # the address people guess (and the issue tried): to the page that changes one's own password

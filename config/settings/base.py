@@ -297,6 +297,38 @@ CONTENT_SECURITY_POLICY = {
 
 # --- second factor (issue 15, django-otp): TOTP for the roles the site setting names (accounts/)
 # --- LDAP single sign-on (issue 15, optional; accounts/ldap.py) — on only when LDAP_SERVER_URI is set
+# python-ldap is imported only then (requirements-ldap.txt): `make run` needs neither it nor libldap. The directory
+# is asked after axes and before ModelBackend; a local account (one with a portal password) is never taken over by
+# a directory entry of the same name, and logs in through ModelBackend also while the directory does not answer.
+LDAP_SERVER_URI = env("LDAP_SERVER_URI", default="")
+# directory group (its cn) → "role" or "role@unit code", e.g. dudao-office=office,dudao-leaders=leader@130000; a
+# role without "@code" goes on the unit whose code is in the person's LDAP_USER_UNIT_ATTR. Synced at each log-in.
+LDAP_GROUP_ROLES = env.dict("LDAP_GROUP_ROLES", default={})
+LDAP_USER_UNIT_ATTR = env("LDAP_USER_UNIT_ATTR", default="departmentNumber")
+if LDAP_SERVER_URI:
+    import ldap
+    from django_auth_ldap.config import GroupOfNamesType, LDAPSearch
+
+    AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+    AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+    AUTH_LDAP_BIND_DN = env("LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", default="")
+    if env("LDAP_USER_DN_TEMPLATE", default=""):  # bind straight as uid=%(user)s,ou=people,… (no search)
+        AUTH_LDAP_USER_DN_TEMPLATE = env("LDAP_USER_DN_TEMPLATE")
+    else:
+        AUTH_LDAP_USER_SEARCH = LDAPSearch(env("LDAP_USER_SEARCH_BASE"), ldap.SCOPE_SUBTREE,
+                                           env("LDAP_USER_FILTER", default="(uid=%(user)s)"))
+    AUTH_LDAP_GROUP_SEARCH = LDAPSearch(env("LDAP_GROUP_SEARCH_BASE"), ldap.SCOPE_SUBTREE, "(objectClass=groupOfNames)")
+    AUTH_LDAP_GROUP_TYPE = GroupOfNamesType(name_attr="cn")
+    # the portal keeps a person's whole name in first_name (as an office's new account does): cn, not givenName+sn,
+    # which Django would show in the Western order
+    AUTH_LDAP_USER_ATTR_MAP = env.dict("LDAP_USER_ATTR_MAP", default={"first_name": "cn", "email": "mail"})
+    AUTH_LDAP_ALWAYS_UPDATE_USER = True
+    # a directory that does not answer costs a log-in LDAP_TIMEOUT seconds, not minutes
+    AUTH_LDAP_CONNECTION_OPTIONS = {ldap.OPT_NETWORK_TIMEOUT: env.float("LDAP_TIMEOUT", default=3.0),
+                                    ldap.OPT_TIMEOUT: env.float("LDAP_TIMEOUT", default=3.0), ldap.OPT_REFERRALS: 0}
+    AUTHENTICATION_BACKENDS.insert(AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend"),
+                                   "accounts.ldap.DirectoryBackend")
 
 # --- personal data at rest (issue 15): citizens' phone numbers encrypted with keys from the environment
 # FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys (web/fields.py). The first encrypts, every one decrypts. To
