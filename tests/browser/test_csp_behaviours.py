@@ -127,3 +127,17 @@ def test_i15_a_dashboard_tooltip_shows_without_a_violation(page, client, users, 
     expect(page.locator("#chart-kinds")).to_have_attribute("data-ready", "1")
     page.locator('#chart-kinds path[fill="#2e7d32"]').first.hover(force=True)
     page.wait_for_timeout(500)
+
+
+def test_i15_swagger_ui_and_redoc_render_under_the_policy(page, client):
+    """Issue 14 pages under issue 15's policy: Swagger UI lists the operations, ReDoc draws its styled
+    reference with its search box (its run-time styles carry the page's nonce)."""
+    bridge(page, client)
+    page.goto(ORIGIN + reverse("api:docs"), wait_until="load")
+    expect(page.locator("#swagger-ui .opblock").first).to_be_visible(timeout=15000)
+    page.goto(ORIGIN + reverse("api:redoc"), wait_until="load")
+    expect(page.locator("#redoc-container h1").first).to_be_visible(timeout=15000)
+    expect(page.locator("#redoc-container input[placeholder]")).to_have_count(1)
+    # styled-components' rules are in force: the three-panel layout puts the menu beside the content
+    menu = page.locator("#redoc-container .menu-content").bounding_box()
+    assert menu is not None and menu["width"] < 400
