@@ -295,7 +295,16 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# --- second factor (issue 15, django-otp): TOTP for the roles the site setting names (accounts/)
+# --- second factor (issue 15, django-otp): TOTP for the roles the site setting names (accounts/). Secure by
+# default: with DEBUG=false office staff, leaders and administrators must set it up at their next log-in; the
+# embedded `make run` (DEBUG=true) asks nobody unless SECOND_FACTOR_ROLES says so. Anyone may turn it on for
+# themselves on "My account"; once on, it is asked at every log-in.
+SECOND_FACTOR_ROLES = env.list("SECOND_FACTOR_ROLES", default=[] if DEBUG else ["office", "leader", "admin"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="督导通")
+# no back-off inside django-otp: a wrong code counts toward the lock below (AXES_FAILURE_LIMIT codes in a row
+# lock the second step for AXES_COOLOFF_HOURS, like wrong passwords), which a fresh password log-in never resets
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # --- LDAP single sign-on (issue 15, optional; accounts/ldap.py) — on only when LDAP_SERVER_URI is set
 # python-ldap is imported only then (requirements-ldap.txt): `make run` needs neither it nor libldap. The directory
 # is asked after axes and before ModelBackend; a local account (one with a portal password) is never taken over by
