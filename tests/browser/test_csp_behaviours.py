@@ -115,8 +115,6 @@ def test_i15_a_progress_bar_is_as_wide_as_its_percent(page, client, users, tree,
     assert bar.get_attribute("style") is not None or percent == 0  # set by script, through CSSOM
 
 
-@pytest.mark.xfail(strict=True, reason="dashboards/static/dashboards/dashboard.js draws ECharts' HTML tooltips, "
-                                       "whose markup has style attributes: it needs tooltip renderMode 'richText'")
 def test_i15_a_dashboard_tooltip_shows_without_a_violation(page, client, users, tree, campaign):
     from campaign.services.campaign import obligations_generate
     from tests.dashboards.builders import seed

@@ -14,7 +14,10 @@
     var el = document.getElementById(id);
     if (!el) { return null; }
     var c = window.echarts.init(el, null, { renderer: "svg" });
-    c.setOption(Object.assign({ animation: false, tooltip: {} }, option));
+    // issue 15: tooltips drawn inside the chart (richText), not as HTML with style attributes, which the
+    // Content-Security-Policy refuses
+    option.tooltip = Object.assign({ renderMode: "richText" }, option.tooltip);
+    c.setOption(Object.assign({ animation: false }, option));
     el.dataset.ready = "1";
     charts.push(c);
     return c;
