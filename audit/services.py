@@ -33,7 +33,7 @@ def record(kind: str, *, user=None, username: str = "", detail: str = "", reques
         return AuditEvent.objects.create(
             kind=kind, user=user, username=(username or getattr(user, "username", ""))[:150],
             ip=(client_ip(request) or None) if request is not None else None,
-            method=request.method[:8] if request is not None else "",
+            method=(request.method or "")[:8] if request is not None else "",
             path=request.get_full_path()[:300] if request is not None else "",
             detail=detail[:500])
     except Exception:  # noqa: BLE001  the audit must not turn a log-in or a download into a 500
