@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth import get_user_model
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import FieldError
@@ -155,6 +156,10 @@ def test_issue15_the_detail_page_masks_the_phone_except_for_the_answering_office
         page = _detail(login(users[name]), message)
         assert f'id="citizen-phone">{MASKED}<' in page and PHONE not in page, name
     assert "citizen-phone" not in _detail(login(users["liaison"]), message)  # not handling it (yet)
+    # a superuser (the technical administrator, whom Django grants every permission) does not answer it either
+    root = get_user_model().objects.create_superuser("root_admin", "root@example.cn", "Root#2014-secret")
+    page = _detail(login(root), message)
+    assert f'id="citizen-phone">{MASKED}<' in page and PHONE not in page
     services.message_forward(message=message, campaign=campaign, unit=tree.county_a, cadre=None,
                              today=campaign.start_date, by=users["county_office"])
     assert f'id="citizen-phone">{PHONE}<' in _detail(login(users["liaison"]), message)
