@@ -1,14 +1,35 @@
 """Issue 15 who may do what with their own second factor (django-rules; loaded in ``AccountsConfig.ready``).
 
+Each is registered twice under one name: as a permission (``user.has_perm``, for the URL walk and the admin) and as
+a rule, which is what this app checks (``allowed``/``require_rule``, ``{% test_rule %}``). Django's ModelBackend
+grants a superuser *every permission*; through ``has_perm`` a superuser's stolen password would replace the
+phone without the second step. The rules hold for everyone.
+
 Every rule here is about the user's own account: nobody manages another user's second factor through the
 portal's pages (an administrator removes a lost one in the admin site, which the audit log records)."""
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from units.permissions import manages_account
 
 from .policy import second_factor_required
+
+
+def _both(name: str, predicate) -> None:
+    rules.add_perm(name, predicate)
+    rules.add_rule(name, predicate)
+
+
+def allowed(user, name: str, obj=None) -> bool:
+    """The rule itself, with no superuser bypass."""
+    return rules.test_rule(name, user, obj)
+
+
+def require_rule(user, name: str, obj=None) -> None:
+    if not allowed(user, name, obj):
+        raise PermissionDenied
 
 
 @rules.predicate
@@ -37,10 +58,10 @@ def passed_second_step(user) -> bool:
 
 # setting up (or replacing) one's authenticator: a first set-up needs the password only; replacing one that is
 # on needs this session to have passed it (a stolen password must not swap the phone)
-rules.add_perm("accounts.set_up_second_factor", is_signed_in & (~has_second_factor | passed_second_step))
-rules.add_perm("accounts.make_recovery_codes", is_signed_in & has_second_factor & passed_second_step)
+_both("accounts.set_up_second_factor", is_signed_in & (~has_second_factor | passed_second_step))
+_both("accounts.make_recovery_codes", is_signed_in & has_second_factor & passed_second_step)
 # turning it off: only who may go without it
-rules.add_perm("accounts.turn_off_second_factor",
+_both("accounts.turn_off_second_factor",
                is_signed_in & has_second_factor & passed_second_step & ~must_have_second_factor)
 
 
@@ -58,4 +79,4 @@ def is_own_account(user, account) -> bool:
 
 # a lost phone without recovery codes: the office that manages the account (the same rule as resetting its
 # password) resets its second factor; the user sets up a new one at the next log-in. Never one's own.
-rules.add_perm("accounts.reset_second_factor", manages_account & account_has_second_factor & ~is_own_account)
+_both("accounts.reset_second_factor", manages_account & account_has_second_factor & ~is_own_account)

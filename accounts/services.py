@@ -22,9 +22,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Kind
 from audit.services import record
-from units.permissions import require
 
 from .errors import SecondFactorError
+from .permissions import require_rule
 from .policy import lock_limit, lock_seconds
 from .selectors import AUTHENTICATOR, RECOVERY, forget_cached
 
@@ -42,7 +42,7 @@ def _clean(code: str) -> str:
 def authenticator_begin(*, user) -> TOTPDevice:
     """A new, unconfirmed authenticator with a fresh secret for the QR code. It counts only once a code from
     the app confirms it; an earlier unconfirmed one (a set-up left half way) is replaced."""
-    require(user, "accounts.set_up_second_factor")
+    require_rule(user, "accounts.set_up_second_factor")
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=f"{AUTHENTICATOR}-new", confirmed=False)
 
@@ -67,7 +67,7 @@ def _codes_replace(user) -> list[str]:
 def authenticator_confirm(*, user, device: TOTPDevice, code: str, request=None) -> list[str]:
     """The first code from the app confirms the set-up: the authenticator replaces any earlier one, a new set
     of recovery codes is made (returned, to be shown once), and this session has passed the second step."""
-    require(user, "accounts.set_up_second_factor")
+    require_rule(user, "accounts.set_up_second_factor")
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if not device.verify_token(_clean(code)):
         raise SecondFactorError(_("That code does not match. Check that the phone's clock is right and type "
@@ -87,7 +87,7 @@ def authenticator_confirm(*, user, device: TOTPDevice, code: str, request=None) 
 @transaction.atomic
 def recovery_codes_make(*, user) -> list[str]:
     """A new set of recovery codes; the old set stops working."""
-    require(user, "accounts.make_recovery_codes")
+    require_rule(user, "accounts.make_recovery_codes")
     codes = _codes_replace(user)
     record(Kind.OTP_CODES, user=user, detail=_("%(n)d recovery codes") % {"n": len(codes)})
     return codes
@@ -96,7 +96,7 @@ def recovery_codes_make(*, user) -> list[str]:
 @transaction.atomic
 def second_factor_turn_off(*, user, request=None) -> None:
     """Who may go without a second factor turns it off: the authenticator and recovery codes are deleted."""
-    require(user, "accounts.turn_off_second_factor")
+    require_rule(user, "accounts.turn_off_second_factor")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     if request is not None:
@@ -198,7 +198,7 @@ def second_factor_reset(*, user, account) -> None:
     """Issue 15 an office resets the second factor of an account it manages (a lost phone, no recovery code
     left): the authenticator and recovery codes go; the user sets up a new one at the next log-in (or goes
     without, where the site does not require it). Sessions that passed with the old one must pass again."""
-    require(user, "accounts.reset_second_factor", account)
+    require_rule(user, "accounts.reset_second_factor", account)
     TOTPDevice.objects.filter(user=account).delete()
     StaticDevice.objects.filter(user=account).delete()
     forget_cached(account)

@@ -26,6 +26,7 @@ from web.errors import DomainError
 
 from . import services
 from .forms import CodeForm
+from .permissions import allowed
 from .selectors import totp_device
 
 
@@ -52,7 +53,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     """Set up (or replace) the authenticator: scan the QR code, type the first code. Replacing one that is on
     needs this session to have passed the second step; a password alone is sent to the code page."""
     user = request.user
-    if not user.has_perm("accounts.set_up_second_factor"):
+    if not allowed(user, "accounts.set_up_second_factor"):
         if totp_device(user) is not None:
             return redirect(f"{_verify_url()}?next={request.get_full_path()}")
         raise PermissionDenied
@@ -145,7 +146,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 def turn_off(request: HttpRequest) -> HttpResponse:
     """Turn two-step sign-in off (confirmed first) — only for who may go without it."""
-    if not request.user.has_perm("accounts.turn_off_second_factor"):
+    if not allowed(request.user, "accounts.turn_off_second_factor"):
         raise PermissionDenied
     if request.method == "POST":
         services.second_factor_turn_off(user=request.user, request=request)
@@ -158,6 +159,8 @@ def turn_off(request: HttpRequest) -> HttpResponse:
 @permission_required("accounts.reset_second_factor", accounts_visible_to)
 def reset(request: HttpRequest, account) -> HttpResponse:
     """Issue 15 an office resets the second factor of an account it manages (confirmed first)."""
+    if not allowed(request.user, "accounts.reset_second_factor", account):  # a superuser too: the rule holds
+        raise PermissionDenied
     back = reverse("units:account_detail", args=[account.pk])
     if request.method == "POST":
         services.second_factor_reset(user=request.user, account=account)

@@ -232,3 +232,22 @@ def test_issue15_the_office_resets_a_lost_phone(client, users, password, require
     assert client.get(response["Location"])["Location"].startswith(reverse("accounts:setup"))
     _enrol(client, users["county_office"])
     assert client.get(reverse("units:cadre_list")).status_code == 200
+
+
+def test_issue15_a_superusers_password_alone_cannot_replace_the_phone(client, users, required):
+    """Django grants a superuser every permission; the second factor's rules hold for them too: with the
+    password only, the set-up page sends to the code, and a required factor cannot be turned off."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root_admin", "root@example.cn", "Root#2014-secret")
+    root = get_user_model().objects.get(username="root_admin")
+    _password_login(client, "root_admin", "Root#2014-secret")
+    device, _ = _enrol(client, root)
+    assert client.post(reverse("accounts:turn_off")).status_code == 403  # required of an administrator
+    assert reverse("accounts:turn_off").encode() not in client.get(reverse("account_me")).content
+    client.post(reverse("logout"))
+    _password_login(client, "root_admin", "Root#2014-secret")
+    response = client.get(reverse("accounts:setup"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:verify"))
+    assert client.post(reverse("accounts:setup"), {"code": "123456"}).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=root).values_list("pk", flat=True)) == [device.pk]
