@@ -148,7 +148,8 @@ def rewrite_column(connection, model, field_name: str, change, batch: int = 500)
     while True:
         with connection.cursor() as cursor:
             after = "" if last is None else f"AND {pk} > %s "
-            cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> '' {after}"
+            # identifiers from the model's meta, quoted; values as parameters
+            cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> '' {after}"  # nosec B608
                            f"ORDER BY {pk} LIMIT {int(batch)}", [] if last is None else [last])
             rows = cursor.fetchall()
             if not rows:
@@ -157,6 +158,6 @@ def rewrite_column(connection, model, field_name: str, change, batch: int = 500)
             for row_pk, value in rows:
                 new = change(value)
                 if new != value:
-                    cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",
+                    cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND {column} = %s",  # nosec B608
                                    [new, row_pk, value])
                     changed += cursor.rowcount
