@@ -47,6 +47,10 @@ os.environ.setdefault("DEBUG", "False")
 # redirect (on by default with DEBUG=false, issue 15)
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# DEBUG=false also asks for an encryption key of citizens' phone numbers and sends office staff to two-step sign-in
+# (issue 15): a key of its own, and the pages measured without the sign-in step (the bench logs in by session)
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=")
+os.environ.setdefault("SECOND_FACTOR_ROLES", "")
 
 #: Issue 13's targets (PostgreSQL, province data, a 2-core machine).
 TARGETS = {
