@@ -41,16 +41,6 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-# measured as in production: no debug page, no per-query bookkeeping outside the counted request
-os.environ.setdefault("DEBUG", "False")
-# a local measurement over plain HTTP: a key of its own (DEBUG=false refuses the development key) and no HTTPS
-# redirect (on by default with DEBUG=false, issue 15)
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-# DEBUG=false also asks for an encryption key of citizens' phone numbers and sends office staff to two-step sign-in
-# (issue 15): a key of its own, and the pages measured without the sign-in step (the bench logs in by session)
-os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=")
-os.environ.setdefault("SECOND_FACTOR_ROLES", "")
 
 #: Issue 13's targets (PostgreSQL, province data, a 2-core machine).
 TARGETS = {
@@ -576,7 +566,23 @@ def page_times(client, url: str, runs: int) -> list[float]:
     return timed(get, runs)
 
 
+def measured_as_in_production() -> None:
+    """The environment of a measurement (set in ``main``, not at import: tests import this module, and their
+    process and its subprocesses must keep the test environment)."""
+    # measured as in production: no debug page, no per-query bookkeeping outside the counted request
+    os.environ.setdefault("DEBUG", "False")
+    # a local measurement over plain HTTP: a key of its own (DEBUG=false refuses the development key) and no HTTPS
+    # redirect (on by default with DEBUG=false, issue 15)
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    # DEBUG=false also asks for an encryption key of citizens' phone numbers and sends office staff to two-step sign-in
+    # (issue 15): a key of its own, and the pages measured without the sign-in step (the bench logs in by session)
+    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=")
+    os.environ.setdefault("SECOND_FACTOR_ROLES", "")
+
+
 def main() -> int:
+    measured_as_in_production()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="skip the cold sweeps")
