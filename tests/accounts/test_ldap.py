@@ -44,7 +44,8 @@ DIRECTORY_ENV = {
 WANG, WANG_PASSWORD = "wangfang", "Wang@2014dir"  # departmentNumber 130123 (正定县): office and liaison
 LI, LI_PASSWORD = "lijun", "Li@2014dir"  # departmentNumber 130100 (石家庄市): supervisor, and leader@130000
 ZHAO, ZHAO_PASSWORD = "zhaolei", "Zhao@2014dir"  # only in a group the portal does not map
-UNREACHABLE_TEXT = "The province's directory cannot be reached just now"
+#: what the page says, in the Chinese the page is in
+UNREACHABLE_TEXT = "全省统一目录暂时无法连接"
 
 
 def _seed_groups() -> dict[str, list[bytes]]:
