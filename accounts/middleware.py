@@ -21,6 +21,13 @@ from .services import SESSION_KEY
 OPEN = ("accounts:verify", "accounts:setup", "logout", "set_language", "password_change", "password_change_done")
 
 
+def step_url(name: str, next_url: str | None = None) -> str:
+    """The address of a second-step page (``accounts:verify`` or ``accounts:setup``), coming back to
+    ``next_url`` once passed."""
+    target = reverse(name)
+    return f"{target}?next={quote(next_url)}" if next_url else target
+
+
 class SecondFactorRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,9 +48,8 @@ class SecondFactorRequiredMiddleware:
                                  "detail": _("Finish two-step sign-in in the browser first."),
                                  "code": "second_factor_needed"}, status=403,
                                 content_type="application/problem+json")
-        target = reverse("accounts:verify" if owed == "verify" else "accounts:setup")
-        if request.method == "GET":
-            target = f"{target}?next={quote(request.get_full_path())}"
+        target = step_url("accounts:verify" if owed == "verify" else "accounts:setup",
+                          request.get_full_path() if request.method == "GET" else None)
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target

@@ -2,8 +2,6 @@
 codes, turn it off. Thin: the rules and the audit are the services'."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +24,7 @@ from web.errors import DomainError
 
 from . import services
 from .forms import CodeForm
+from .middleware import step_url
 from .permissions import allowed
 from .selectors import totp_device
 
@@ -55,7 +54,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not allowed(user, "accounts.set_up_second_factor"):
         if totp_device(user) is not None:
-            return redirect(f"{_verify_url()}?next={request.get_full_path()}")
+            return redirect(step_url("accounts:verify", request.get_full_path()))
         raise PermissionDenied
     # the secret stays the same while the set-up is pending: reloading the page must not void a scanned code
     device = services.pending_authenticator(user) or services.authenticator_begin(user=user)
@@ -84,10 +83,6 @@ def _grouped(device) -> str:
     return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
 
 
-def _verify_url() -> str:
-    return reverse("accounts:verify")
-
-
 @never_cache
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
@@ -98,7 +93,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         owed = services.second_step_owed(user)
         if owed:
             request.session[services.SESSION_KEY] = owed
-            return redirect(f"{reverse('accounts:setup')}?next={quote(_next(request))}")
+            return redirect(step_url("accounts:setup", _next(request)))
         request.session.pop(services.SESSION_KEY, None)
         return redirect(_next(request))
     if user.is_verified():
