@@ -2,11 +2,13 @@
 staff reading their pages, through gunicorn on 127.0.0.1 — run by ``bench/run.py`` with ``locust
 --headless``, bounded in users and time.
 
-A citizen opens the board for a unit, reads the sum of the math captcha — a person reads its picture, the
-bench reads the answer the server stored for that key (``CAPTCHA_ANSWERS`` in the environment names the
-database) — and posts; the honeypot stays empty; each post comes from its own address (``X-Real-IP``, as
-nginx sets it: the server runs with ``BEHIND_PROXY=true``), so the per-address rate limit is on and never
-reached. Only a post the board accepted (302 to the tracking page) counts as "board post accepted".
+A citizen opens the board for a unit, reads the sum of the math captcha — a person reads its picture; the
+bench opens the sealed token with the server's key (``CAPTCHA_SEALING_KEY``, derived from its SECRET_KEY by
+``feedback.captcha.sealing_key``) — and posts; the honeypot stays empty; each post comes from its own
+address (``X-Real-IP``, as nginx sets it: the server runs with ``BEHIND_PROXY=true``), so the per-address
+rate limit is on and never reached. Only a post the board accepted (302 to the tracking page) counts as
+"board post accepted". The users are locust's ``FastHttpUser`` (geventhttpclient): the load generator shares
+the two cores with the server and the database, and costs them less so.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ import random
 import re
 
 import psycopg2
-from locust import HttpUser, between, events, task
+from cryptography.fernet import Fernet, InvalidToken
+from locust import FastHttpUser, between, events, task
 
-HASHKEY = re.compile(r'name="captcha_0"[^>]*value="([0-9a-f]+)"|value="([0-9a-f]+)"[^>]*name="captcha_0"')
+HASHKEY = re.compile(r'name="captcha_0"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="captcha_0"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TEXTS = ["村里开会太多，办事要跑好几趟。", "乡镇窗口工作人员态度冷淡，材料一次说不清。", "检查考核太多，基层疲于应付。",
          "反映某单位公车私用问题。", "希望领导多下基层听取群众意见。"]
@@ -27,7 +30,7 @@ _db = {}
 
 def _database():
     if "conn" not in _db:
-        _db["conn"] = psycopg2.connect(os.environ["CAPTCHA_ANSWERS"])
+        _db["conn"] = psycopg2.connect(os.environ["BENCH_DATABASE"])
         _db["conn"].autocommit = True
     return _db["conn"]
 
@@ -40,14 +43,17 @@ def _units() -> list[int]:
     return _db["units"]
 
 
-def _answer(hashkey: str) -> str | None:
-    with _database().cursor() as cursor:
-        cursor.execute("SELECT response FROM captcha_captchastore WHERE hashkey = %s", [hashkey])
-        row = cursor.fetchone()
-    return row[0] if row else None
+def _answer(token: str) -> str | None:
+    """The answer sealed in the token (``feedback.captcha``: "question|answer|tail")."""
+    if "fernet" not in _db:
+        _db["fernet"] = Fernet(os.environ["CAPTCHA_SEALING_KEY"])
+    try:
+        return _db["fernet"].decrypt(token.encode()).decode().split("|")[1]
+    except (InvalidToken, IndexError, UnicodeError):
+        return None
 
 
-class Citizen(HttpUser):
+class Citizen(FastHttpUser):
     """Opens the board for a county, works out the sum, posts; a new address each time."""
 
     weight = int(os.environ.get("BENCH_CITIZEN_WEIGHT", "9"))
@@ -75,7 +81,7 @@ class Citizen(HttpUser):
                 response.failure(f"not accepted: {response.status_code}")
 
 
-class Staff(HttpUser):
+class Staff(FastHttpUser):
     """A leader reading dashboards, lists and the to-do home."""
 
     weight = int(os.environ.get("BENCH_STAFF_WEIGHT", "1"))

@@ -435,6 +435,7 @@ def in_rollback(prepare: Callable[[], object], fn: Callable[[], object]) -> tupl
 LOAD_USERS = 40
 LOAD_SECONDS = 30
 GUNICORN_WORKERS = 2
+GUNICORN_EXTRA = tuple(os.environ.get("BENCH_GUNICORN_EXTRA", "").split())
 
 
 def _free_port() -> int:
@@ -445,7 +446,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS) -> dict:
+def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS, classes: tuple[str, ...] = ()) -> dict:
     """Issue 13 item 4: gunicorn (two workers, production settings, behind a proxy as nginx would set the
     client's address) on 127.0.0.1, driven by locust headless for ``seconds`` with ``users`` users — citizens
     posting to the board from many addresses (rate limit, captcha and honeypot on) and staff reading pages.
@@ -459,6 +460,7 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS) -> dict:
     from django.db import connection
 
     from campaign.models import Notification
+    from feedback.captcha import sealing_key
     from feedback.models import Message
 
     last = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -466,8 +468,12 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS) -> dict:
     host = f"http://127.0.0.1:{port}"
     env = os.environ | {"DEBUG": "False", "BEHIND_PROXY": "true", "ALLOWED_HOSTS": "127.0.0.1",
                         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
-                        "CAPTCHA_ANSWERS": os.environ["DATABASE_URL"]}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(GUNICORN_WORKERS),
+                        # TLS ends at the proxy in production; locust speaks plain HTTP to gunicorn, so the
+                        # redirect to https and the Secure flag on cookies (which it would not send back) are off
+                        "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false",
+                        "BENCH_DATABASE": os.environ["DATABASE_URL"]}
+    env["CAPTCHA_SEALING_KEY"] = sealing_key(env["SECRET_KEY"])
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(GUNICORN_WORKERS), *GUNICORN_EXTRA,
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=BASE_DIR, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -481,7 +487,7 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS) -> dict:
             prefix = f"{tmp}/load"
             subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(BASE_DIR / "bench" / "locustfile.py"),
                             "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
-                            "--csv", prefix, "--only-summary", "--loglevel", "ERROR"],
+                            "--csv", prefix, "--only-summary", "--loglevel", "ERROR", *classes],
                            cwd=BASE_DIR, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
                 rows = {row["Name"]: row for row in csv.DictReader(f)}
