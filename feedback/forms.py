@@ -2,7 +2,8 @@
 opinion sessions and field research stays. Field-level validation only; the rules sit in the services."""
 from __future__ import annotations
 
-from captcha.fields import CaptchaField, CaptchaTextInput
+import functools
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -13,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from campaign.forms.core import DATE_INPUT
 from units.models import Cadre, Unit
 
+from . import captcha
 from .models import MESSAGE_MAX_LENGTH, Category, Channel, Message, OpinionSession
 
 PHONE = RegexValidator(r"^[0-9+\-() ]{5,20}$", _("Enter a phone number of digits (5 to 20 characters)."))
-MATH_CHALLENGE = "captcha.helpers.math_challenge"
 
 
 def _helper(label, *, form_tag: bool = True) -> FormHelper:
@@ -57,49 +58,36 @@ def _text(label, *, rows: int = 6, required: bool = True, help_text="", too_long
 
 # --- R4.4 the public message board
 
-class BoardCaptchaInput(CaptchaTextInput):
-    """The math captcha laid out for a phone: the sum's picture, then a numeric answer box."""
+class BoardCaptchaWidget(forms.MultiWidget):
+    """The sealed token (hidden) and the answer box. The board's template writes their markup itself (with
+    the sum's picture); this widget reads them back from the post."""
 
-    template_name = "feedback/widgets/captcha.html"  # under feedback/templates/: form renderers read app folders
+    def __init__(self) -> None:
+        super().__init__(widgets=[forms.HiddenInput, forms.TextInput(attrs={"inputmode": "numeric"})])
+
+    def decompress(self, value):
+        return [None, None]
+
+
+class BoardCaptchaField(forms.MultiValueField):
+    """R4.4 the math captcha (``feedback.captcha``): the sum sealed in the form's token, the answer typed.
+    A token that opens is spent by its first attempt, right or wrong, so an answer cannot be guessed by
+    trying again; an expired or altered token is refused like a wrong answer (issue 13: no row is written to
+    open the board, one to post)."""
+
+    widget = BoardCaptchaWidget
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"},
-                         generator=MATH_CHALLENGE, **kwargs)
+        super().__init__(fields=(forms.CharField(), forms.CharField()), require_all_fields=True, **kwargs)
 
-
-class BoardCaptchaField(CaptchaField):
-    """django-simple-captcha's field without its housekeeping on every post (issue 13): the library's ``clean``
-    deletes every expired captcha of the table before checking the answer; here that DELETE is beat's
-    (``feedback.captchas_purge``), and a post reads its own captcha and spends it — two statements. The
-    rules stay the library's: an expired captcha is refused, and a captcha is spent by its first attempt,
-    right or wrong, so an answer cannot be guessed by trying again."""
+    def compress(self, data_list):
+        return data_list
 
     def clean(self, value):
-        from captcha.conf import settings as captcha_settings
-        from captcha.models import CaptchaStore
-        from django.utils import timezone
-
-        forms.MultiValueField.clean(self, value)  # "required" / "incomplete", as the library says them
-        response, value[1] = (value[1] or "").strip().lower(), ""
-        mine = CaptchaStore.objects.filter(hashkey=value[0])
-        if captcha_settings.CAPTCHA_TEST_MODE and response == "passed":
-            mine.delete()
-            return value
-        expected = mine.filter(expiration__gt=timezone.now()).values_list("response", flat=True).first()
-        if expected is not None:
-            mine.delete()
-        if expected is None or expected != response:
+        token, response = super().clean(value)
+        if not captcha.verify(token, response):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
-
-
-def captchas_purge() -> int:
-    """Delete the expired captchas (beat, hourly): nobody can answer them any more."""
-    from captcha.models import CaptchaStore
-    from django.utils import timezone
-
-    deleted, _by_model = CaptchaStore.objects.filter(expiration__lte=timezone.now()).delete()
-    return deleted
+        return [token, ""]
 
 
 class BoardForm(forms.Form):
@@ -122,10 +110,18 @@ class BoardForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
     captcha = BoardCaptchaField(
-        label=_("Work out the sum"), widget=BoardCaptchaInput(),
+        label=_("Work out the sum"),
         error_messages={"invalid": _("The answer to the sum is wrong. Try the new sum."),
                         "incomplete": _("Enter the answer to the sum."),
                         "required": _("Enter the answer to the sum.")})
+
+    #: The message's limit, for the counter the board's template writes beside the text box.
+    text_max_length = MESSAGE_MAX_LENGTH
+
+    @functools.cached_property
+    def captcha_token(self) -> str:
+        """A new sum for this page (each rendering of the form asks a new one; a spent one never returns)."""
+        return captcha.new_token()
 
     @property
     def caught_by_honeypot(self) -> bool:

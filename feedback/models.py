@@ -284,3 +284,18 @@ class FieldResearchStay(models.Model):
 def stay_days(start, end) -> int:
     """R4.1 days of a stay, both ends counted: a stay from Monday to Wednesday is 3 days."""
     return (end - start).days + 1
+
+
+class SpentCaptcha(models.Model):
+    """R4.4 a board captcha that has been answered (right or wrong): its token cannot be used again. The
+    sums themselves live in the tokens (``feedback.captcha``); beat deletes rows past ``expires_at``."""
+
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("spent captcha")
+        verbose_name_plural = _("spent captchas")
+
+    def __str__(self) -> str:
+        return self.token_hash[:12]

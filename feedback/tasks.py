@@ -20,7 +20,7 @@ def digest_send_weekly() -> int:
 
 @shared_task(name="feedback.captchas_purge", acks_late=True)
 def captchas_purge() -> int:
-    """Issue 13: expired captchas are deleted here, hourly, not by every post to the board."""
-    from .forms import captchas_purge as purge
+    """Issue 13: spent board captchas whose tokens have expired anyway are deleted here, hourly."""
+    from .captcha import purge
 
     return purge()

@@ -1,8 +1,6 @@
 """URLs of the feedback app, mounted at the site root: ``board/…`` is public, ``feedback/…`` is for staff.
 
-This module has no ``app_name``: it nests the app's own patterns under the ``feedback`` namespace and
-mounts django-simple-captcha's image view beside them, whose names the captcha widget reverses
-without a namespace.
+This module has no ``app_name``: it nests the app's own patterns under the ``feedback`` namespace.
 """
 from django.urls import include, path
 
@@ -12,5 +10,4 @@ app_patterns = [*board.urlpatterns, *messages.urlpatterns, *digests.urlpatterns,
 
 urlpatterns = [
     path("", include((app_patterns, "feedback"))),
-    path("board/captcha/", include("captcha.urls")),
 ]

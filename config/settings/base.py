@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "django_celery_results",
-    "captcha",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -151,13 +150,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- public message board (R4.4): offline math captcha, per-IP rate limits on the default cache
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
-CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+# --- public message board (R4.4): a math captcha sealed in its token (feedback.captcha), per-IP rate limits
+# on the default cache
 CAPTCHA_TIMEOUT = 30  # minutes: typing a long message on a phone must not outlast the sum
-CAPTCHA_FONT_SIZE = 34
-CAPTCHA_LETTER_ROTATION = (-8, 8)
-CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_dots",)
 RATELIMIT_USE_CACHE = "default"
 # behind a reverse proxy every request comes from the proxy: count the client address it passes on
 RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP" if BEHIND_PROXY else None

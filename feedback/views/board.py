@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,7 +23,7 @@ from campaign.models import Campaign
 from units.models import Unit
 from web.forms import submit
 
-from .. import selectors
+from .. import captcha, selectors
 from ..forms import BoardForm, TrackForm
 from ..models import Message, MessageStatus
 from ..policy import new_tracking_code, normalise_tracking_code
@@ -63,22 +64,25 @@ def board(request: HttpRequest) -> HttpResponse:
         return render(request, "feedback/board/closed.html")
     status = 200
     if request.method == "POST":
-        form = BoardForm(request.POST)
-        if _limited(request, group="feedback.board_post", method="POST",
-                    rate=getattr(settings, "FEEDBACK_BOARD_POST_RATE", DEFAULT_POST_RATE)):
-            form.is_valid()  # keep the text on screen; nothing is stored
-            form.add_error(None, _("Too many messages were sent from your connection. Please wait an hour and "
-                                   "send it again."))
-            status = 429
-        elif form.is_valid() and form.caught_by_honeypot:
-            # R4.4 the same answer as an accepted message (a tracking page's address) and nothing stored:
-            # a bot told it was caught would only learn to leave the field empty
-            log.info("board: honeypot filled; answered as accepted, nothing stored")
-            return redirect(f"{_track_url(_decoy(form.cleaned_data))}?new=1")
-        elif message := submit(request, form, lambda d: services.message_submit(
-                campaign=campaign, unit=d["unit"], category=d["category"], text=d["text"],
-                citizen_name=d["citizen_name"], citizen_phone=d["citizen_phone"])):
-            return redirect(f"{_track_url(message.tracking_code)}?new=1")
+        # issue 13: one transaction — the captcha spent, the message, its history and the office's
+        # notification reach the database in a single commit
+        with transaction.atomic():
+            form = BoardForm(request.POST)
+            if _limited(request, group="feedback.board_post", method="POST",
+                        rate=getattr(settings, "FEEDBACK_BOARD_POST_RATE", DEFAULT_POST_RATE)):
+                form.is_valid()  # keep the text on screen; nothing is stored
+                form.add_error(None, _("Too many messages were sent from your connection. Please wait an hour "
+                                       "and send it again."))
+                status = 429
+            elif form.is_valid() and form.caught_by_honeypot:
+                # R4.4 the same answer as an accepted message (a tracking page's address) and nothing stored:
+                # a bot told it was caught would only learn to leave the field empty
+                log.info("board: honeypot filled; answered as accepted, nothing stored")
+                return redirect(f"{_track_url(_decoy(form.cleaned_data))}?new=1")
+            elif message := submit(request, form, lambda d: services.message_submit(
+                    campaign=campaign, unit=d["unit"], category=d["category"], text=d["text"],
+                    citizen_name=d["citizen_name"], citizen_phone=d["citizen_phone"])):
+                return redirect(f"{_track_url(message.tracking_code)}?new=1")
         unit = _chosen_unit(request.POST.get("unit"))
     else:
         unit = _chosen_unit(request.GET.get("unit"))
@@ -89,6 +93,16 @@ def board(request: HttpRequest) -> HttpResponse:
         "form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
         "q": q, "hits": hits, "more": more,
     }, status=status)
+
+
+@never_cache
+@require_GET
+def captcha_image(request: HttpRequest, token: str) -> HttpResponse:
+    """R4.4 the picture of the sum sealed in ``token`` (404 once it has expired or if it is not ours)."""
+    question = captcha.question_of(token)
+    if question is None:
+        raise Http404
+    return HttpResponse(captcha.image_png(question), content_type="image/png")
 
 
 @require_GET
@@ -173,6 +187,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 urlpatterns = [
     path("board/", board, name="board"),
     path("board/units/", board_units, name="board_units"),
+    path("board/captcha/<str:token>/", captcha_image, name="captcha_image"),
     path("board/track/", track_lookup, name="track_lookup"),
     path("board/track/<str:code>/", track, name="track"),
 ]

@@ -1,4 +1,4 @@
-"""Fixtures of the feedback tests (R4): routing through the feedback URLs, a test-mode captcha, a clean
+"""Fixtures of the feedback tests (R4): routing through the feedback URLs, real captcha tokens, a clean
 rate-limit cache, and a few messages in each state."""
 from __future__ import annotations
 
@@ -19,22 +19,22 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+def solved_captcha() -> dict:
+    """A fresh captcha token and its right answer, as a citizen who read the picture would send them."""
+    from feedback import captcha
+
+    token = captcha.new_token()
+    return {"captcha_0": token, "captcha_1": captcha.answer_of(token)}
+
+
 @pytest.fixture
-def captcha_test_mode(monkeypatch):
-    """django-simple-captcha reads its settings once at import: switch test mode on its module."""
-    from captcha.conf import settings as captcha_settings
-
-    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", True)
-
-
-@pytest.fixture
-def board_post(client, captcha_test_mode):
-    """POST to the public board as a citizen (test-mode captcha: the answer "PASSED")."""
+def board_post(client):
+    """POST to the public board as a citizen who works out the sum (a new captcha each post)."""
     from django.urls import reverse
 
     def _post(*, ip: str = "203.0.113.7", **fields):
         data = {"category": "formalism", "text": "村里开会太多，办事要跑好几趟。", "citizen_name": "", "citizen_phone": "",
-                "website": "", "captcha_0": "anykey", "captcha_1": "PASSED"} | fields
+                "website": ""} | solved_captcha() | fields
         return client.post(reverse("feedback:board"), data, REMOTE_ADDR=ip)
 
     return _post

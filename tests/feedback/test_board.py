@@ -196,7 +196,7 @@ def test_r4_4_a_bad_unit_in_the_address_is_ignored(open_board, client, unit):
     assert response.status_code == 200 and response.context["unit"] is None
 
 
-def test_r4_4_a_post_without_captcha_or_category_is_refused(open_board, tree, client, captcha_test_mode):
+def test_r4_4_a_post_without_captcha_or_category_is_refused(open_board, tree, client):
     response = client.post(reverse("feedback:board"), {"unit": tree.county_a.pk, "text": "文字"})
     assert response.status_code == 200
     assert {"category", "captcha"} <= set(response.context["form"].errors)
@@ -224,23 +224,28 @@ def test_r4_4_a_filled_honeypot_with_a_wrong_form_shows_the_errors_as_usual(open
     assert Message.objects.count() == 0
 
 
+def _page_token(response) -> str:
+    """The captcha token the board page carries (its hidden field), read from the HTML a citizen receives."""
+    found = re.search(r'name="captcha_0" value="([^"]+)"', response.content.decode())
+    assert found, "the board page carries no captcha"
+    return found.group(1)
+
+
 def test_r4_4_a_wrong_captcha_answer_is_refused_and_the_right_one_accepted(open_board, tree, client):
-    """The math challenge for real (test mode off): read the sum's answer from the captcha store."""
-    from captcha.models import CaptchaStore
+    """The math challenge for real: the page's token holds a sum of two numbers from 1 to 10."""
+    from feedback import captcha
 
     url = reverse("feedback:board")
-    client.get(url, {"unit": tree.county_a.pk})
-    store = CaptchaStore.objects.latest("pk")
-    assert re.fullmatch(r"\d+[-+*×]\d+=", store.challenge)  # CAPTCHA_CHALLENGE_FUNCT: the math challenge
+    token = _page_token(client.get(url, {"unit": tree.county_a.pk}))
+    assert re.fullmatch(r"\d+[-+×]\d+", captcha.question_of(token))
     data = {"unit": tree.county_a.pk, "category": "formalism", "text": "文山会海", "website": "",
-            "captcha_0": store.hashkey, "captcha_1": str(int(store.response) + 1)}
+            "captcha_0": token, "captcha_1": str(int(captcha.answer_of(token)) + 1)}
     wrong = client.post(url, data, REMOTE_ADDR="192.0.2.1")
     assert wrong.status_code == 200 and wrong.context["form"].errors["captcha"]
     assert Message.objects.count() == 0
     assert "文山会海" in wrong.content.decode()  # the citizen's text is kept for the next try
-    client.get(url, {"unit": tree.county_a.pk})
-    store = CaptchaStore.objects.latest("pk")
-    right = client.post(url, data | {"captcha_0": store.hashkey, "captcha_1": store.response}, REMOTE_ADDR="192.0.2.1")
+    token = _page_token(wrong)  # the page asks a new sum
+    right = client.post(url, data | {"captcha_0": token, "captcha_1": captcha.answer_of(token)}, REMOTE_ADDR="192.0.2.1")
     assert right.status_code == 302 and Message.objects.count() == 1
 
 
@@ -278,9 +283,16 @@ def test_r4_4_a_failing_notification_never_loses_the_message(open_board, tree, b
 
 
 def test_r4_4_the_captcha_image_is_served(open_board, tree, client):
-    from captcha.models import CaptchaStore
+    """The picture of the page's sum is a PNG; a token that is not ours has no picture."""
+    from io import BytesIO
 
-    client.get(reverse("feedback:board"), {"unit": tree.county_a.pk})
-    store = CaptchaStore.objects.latest("pk")
-    image = client.get(reverse("captcha-image", kwargs={"key": store.hashkey}))
+    from PIL import Image
+
+    token = _page_token(client.get(reverse("feedback:board"), {"unit": tree.county_a.pk}))
+    html = client.get(reverse("feedback:board"), {"unit": tree.county_a.pk}).content.decode()
+    assert 'id="captcha-image"' in html and "/board/captcha/" in html
+    image = client.get(reverse("feedback:captcha_image", args=[token]))
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    width, height = Image.open(BytesIO(image.content)).size
+    assert width > 60 and height > 20
+    assert client.get(reverse("feedback:captcha_image", args=["not-a-token"])).status_code == 404

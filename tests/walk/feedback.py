@@ -7,6 +7,8 @@ import datetime
 
 from django.core.files.base import ContentFile
 
+from feedback.captcha import new_token as _captcha_token
+
 from . import LOGGED_IN_OK, MANAGE_COUNTY_A, POST_ONLY, READ_COUNTY_A, ROLES, WRITE_COUNTY_A_RECORDS
 
 EVERYONE = {role: 200 for role in ROLES}
@@ -74,6 +76,7 @@ FEEDBACK_PAGES = {
     # public: no login, nothing to hide
     "feedback:board": (lambda c: {}, EVERYONE),
     "feedback:board_units": (lambda c: {}, EVERYONE),
+    "feedback:captcha_image": (lambda c: {"token": _captcha_token()}, EVERYONE),
     "feedback:track_lookup": (lambda c: {}, EVERYONE),
     "feedback:track": (lambda c: {"code": _message(c).tracking_code}, EVERYONE),
     # the pipeline: 正定县's office triages, its liaison answers what is forwarded to it
@@ -108,8 +111,4 @@ FEEDBACK_PAGES = {
     "feedback:stay_deletions": (lambda c: {}, LOGGED_IN_OK),
 }
 
-# django-simple-captcha's own views (image, audio, refresh) take a generated key: not pages of ours
-CAPTCHA_URLS = {"captcha-image", "captcha-image-2x", "captcha-audio", "captcha-refresh"}
-
 PAGES = FEEDBACK_PAGES
-NOT_WALKED = CAPTCHA_URLS
