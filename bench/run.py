@@ -435,7 +435,6 @@ def in_rollback(prepare: Callable[[], object], fn: Callable[[], object]) -> tupl
 LOAD_USERS = 40
 LOAD_SECONDS = 30
 GUNICORN_WORKERS = 2
-GUNICORN_EXTRA = tuple(os.environ.get("BENCH_GUNICORN_EXTRA", "").split())
 
 
 def _free_port() -> int:
@@ -473,7 +472,7 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS, classes: tu
                         "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false",
                         "BENCH_DATABASE": os.environ["DATABASE_URL"]}
     env["CAPTCHA_SEALING_KEY"] = sealing_key(env["SECRET_KEY"])
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(GUNICORN_WORKERS), *GUNICORN_EXTRA,
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(GUNICORN_WORKERS),
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=BASE_DIR, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

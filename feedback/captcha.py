@@ -26,14 +26,13 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-#: How long a sum can be answered, in minutes (typing a long message on a phone must not outlast it).
-DEFAULT_TIMEOUT_MINUTES = 30
 SALT = "dudao.feedback.captcha"
 OPERATORS = ("+", "-", "×")
 
 
 def timeout_minutes() -> int:
-    return int(getattr(settings, "CAPTCHA_TIMEOUT", DEFAULT_TIMEOUT_MINUTES))
+    """How long a sum can be answered (the setting ``CAPTCHA_TIMEOUT``, 30 minutes)."""
+    return settings.CAPTCHA_TIMEOUT
 
 
 @functools.lru_cache(maxsize=4)
@@ -60,14 +59,19 @@ def new_token() -> str:
     return _fernet(settings.SECRET_KEY).encrypt(plain.encode()).decode()
 
 
-def _open(token: str) -> tuple[str, str] | None:
-    """(question, answer) of a token sealed here and still answerable, else None."""
+def unseal(fernet: Fernet, token: str, ttl: int | None = None) -> tuple[str, str] | None:
+    """(question, answer) of a token sealed by ``fernet`` (no older than ``ttl`` seconds), else None. Also
+    what ``make bench``'s citizens read the sums with, given the key."""
     try:
-        plain = _fernet(settings.SECRET_KEY).decrypt(token.encode("ascii"), ttl=timeout_minutes() * 60).decode()
-        question, answer, _tail = plain.split("|")
+        question, answer, _tail = fernet.decrypt(token.encode("ascii"), ttl=ttl).decode().split("|")
     except (InvalidToken, UnicodeError, ValueError, TypeError):
         return None
     return question, answer
+
+
+def _open(token: str) -> tuple[str, str] | None:
+    """(question, answer) of a token sealed here and still answerable, else None."""
+    return unseal(_fernet(settings.SECRET_KEY), token, ttl=timeout_minutes() * 60)
 
 
 def question_of(token: str) -> str | None:
@@ -89,10 +93,7 @@ def _token_key(token: str) -> str:
 def spend(token: str) -> bool:
     """Record the token as used; False when it was used before. One statement, inside the caller's
     transaction when there is one (the board's post: the same commit as the message)."""
-    from .models import SpentCaptcha
-
     expires = timezone.now() + datetime.timedelta(minutes=timeout_minutes())
-    assert SpentCaptcha._meta.db_table == "feedback_spentcaptcha"  # noqa: S101 — the statement names it
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO feedback_spentcaptcha (token_hash, expires_at) VALUES (%s, %s) "
                        "ON CONFLICT DO NOTHING", [_token_key(token), expires])
@@ -140,11 +141,12 @@ def image_png(question: str) -> bytes:
     text = f"{question}="
     glyphs = []
     for char in text:
-        left, top, right, bottom = font.getbbox(f" {char} ")
+        _left, _top, right, bottom = font.getbbox(f" {char} ")
         glyph = Image.new("L", (right, bottom), 0)
         ImageDraw.Draw(glyph).text((0, 0), f" {char} ", font=font, fill=255)
         glyph = glyph.rotate(random.randrange(*ROTATION), expand=False, resample=Image.BICUBIC)  # noqa: S311
-        glyphs.append(glyph.crop(glyph.getbbox()) if glyph.getbbox() else glyph)
+        inked = glyph.getbbox()
+        glyphs.append(glyph.crop(inked) if inked else glyph)
     width = sum(g.size[0] + 4 for g in glyphs) + 8
     height = max(g.size[1] for g in glyphs) + 14
     image = Image.new("RGB", (width, height), "#ffffff")
