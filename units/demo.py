@@ -856,6 +856,7 @@ def create_demo_accounts() -> list[tuple[str, str, str, str]]:
     User = get_user_model()
     units = {unit.code: unit for unit in Unit.objects.filter(code__in={a[2] for a in DEMO_ACCOUNTS})}
     rows: list[tuple[str, str, str, str]] = []
+    hashed = make_password(DEMO_PASSWORD)  # one hash for all: hashing is slow by design (~0.3 s each)
     with transaction.atomic():
         for username, role, unit_code, full_name in DEMO_ACCOUNTS:
             unit = units[unit_code]
@@ -863,11 +864,11 @@ def create_demo_accounts() -> list[tuple[str, str, str, str]]:
             user.first_name = full_name
             user.is_staff = user.is_superuser = role == Role.ADMIN
             user.is_active = True
-            user.set_password(DEMO_PASSWORD)
+            user.password = hashed
             user.save()
             RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
             rows.append((username, DEMO_PASSWORD, str(role), unit.name))
-        offices = create_county_offices()
+        offices = create_county_offices(hashed)
     if offices:
         rows.append((f"{COUNTY_OFFICE_PREFIX}<code>", DEMO_PASSWORD, str(Role.OFFICE), f"{offices} counties / 个县"))
     return rows
@@ -877,17 +878,17 @@ def create_demo_accounts() -> list[tuple[str, str, str, str]]:
 COUNTY_OFFICE_PREFIX = "office_"
 
 
-def create_county_offices() -> int:
+def create_county_offices(hashed: str | None = None) -> int:
     """R0.1 one activity office account per county without one (``office_<code>``, named after the county's
     office): reminders go to the nearest office at most two levels up (``campaign`` Recipients), so without
     these a county's own obligations would all land on the provincial office. Returns how many counties
-    have such an account. One password hash for all (hashing is slow by design)."""
+    have such an account. One password hash for all (hashing is slow by design): ``hashed``, or made here."""
     User = get_user_model()
     counties = list(Unit.objects.filter(level=Level.COUNTY).order_by("path"))
     staffed = set(RoleAssignment.objects.filter(role=Role.OFFICE, unit__in=counties).values_list("unit_id", flat=True))
     wanted = {f"{COUNTY_OFFICE_PREFIX}{c.code}": c for c in counties if c.pk not in staffed}
     existing = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
-    hashed = make_password(DEMO_PASSWORD)
+    hashed = hashed or make_password(DEMO_PASSWORD)
     User.objects.bulk_create([User(username=name, first_name=f"{county.name}活动办", password=hashed)
                               for name, county in wanted.items() if name not in existing])
     users = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
