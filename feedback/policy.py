@@ -52,17 +52,27 @@ def ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(len(path), 0, -Unit.steplen)]
 
 
-def office_unit_for(unit: Unit) -> Unit:
-    """R4.4 the unit whose activity office handles messages about ``unit``: the unit itself or its
+def office_of(unit: Unit) -> tuple[int, set[int]]:
+    """R4.4 the id of the unit whose activity office handles messages about ``unit`` — the unit itself or its
     nearest ancestor with active office staff (the notion of ``campaign.services.notifications.Recipients``,
-    without its two-level cap: a message must always land in a queue). The root when no office exists."""
+    without its two-level cap: a message must always land in a queue); the root when no office exists — and
+    that office's active staff, in one query (issue 13: the board's post looked the office up, then its staff)."""
     paths = ancestor_paths(unit.path)
-    staffed = set(RoleAssignment.objects.filter(role=Role.OFFICE, user__is_active=True, unit__path__in=paths)
-                  .values_list("unit__path", flat=True))
+    offices: dict[str, tuple[int, set[int]]] = {}
+    for unit_id, path, user_id in (RoleAssignment.objects.filter(role=Role.OFFICE, user__is_active=True,
+                                                                 unit__path__in=paths)
+                                   .values_list("unit_id", "unit__path", "user_id")):
+        offices.setdefault(path, (unit_id, set()))[1].add(user_id)
     for path in paths:
-        if path in staffed:
-            return unit if path == unit.path else Unit.objects.get(path=path)
-    return unit if unit.depth == 1 else Unit.objects.get(path=paths[-1])
+        if path in offices:
+            return offices[path]
+    return (unit.pk if unit.depth == 1 else Unit.objects.filter(path=paths[-1]).values_list("pk", flat=True).get()), set()
+
+
+def office_unit_for(unit: Unit) -> Unit:
+    """R4.4 the unit whose activity office handles messages about ``unit`` (``office_of``)."""
+    office_id, _staff = office_of(unit)
+    return unit if office_id == unit.pk else Unit.objects.get(pk=office_id)
 
 
 def office_user_ids(unit: Unit) -> set[int]:

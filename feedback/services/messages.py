@@ -103,14 +103,14 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
     received_on = received_on or today
     if received_on > today:
         raise FeedbackError(_("The date received cannot be in the future."))
-    office = policy.office_unit_for(unit)
+    office_id, office_staff = policy.office_of(unit)
     message = None
     for _attempt in range(5):  # a code collision is astronomically rare; retry rather than fail
         try:
             with transaction.atomic():
                 message = Message.objects.create(
                     campaign=campaign, tracking_code=new_tracking_code(), channel=channel, unit=unit,
-                    office_unit=office, category=category, text=text, citizen_name=citizen_name.strip()[:50],
+                    office_unit_id=office_id, category=category, text=text, citizen_name=citizen_name.strip()[:50],
                     citizen_phone=citizen_phone.strip()[:20], received_by=received_by, received_on=received_on,
                     recorded_by=by if getattr(by, "pk", None) else None)
             break
@@ -120,7 +120,7 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
         raise FeedbackError(_("The message could not be stored; please try again."))
     _event(message, EventKind.RECEIVED, by, note=message.get_channel_display())
     _notify_safely(
-        user_ids=policy.office_user_ids(office),
+        user_ids=office_staff,
         title=_("New message about %(unit)s (%(category)s)") % {"unit": unit.name,
                                                                 "category": message.get_category_display()},
         body=text[:200], url=message.get_absolute_url())

@@ -59,7 +59,7 @@ def _chosen_unit(raw) -> Unit | None:
 @sensitive_variables("d")  # the cleaned data handed to the service
 def board(request: HttpRequest) -> HttpResponse:
     """R4.4 choose the unit (server-side search), what it is about, the text; optional name and phone."""
-    campaign = Campaign.objects.current()
+    campaign = Campaign.objects.current_ref()
     if campaign is None:
         return render(request, "feedback/board/closed.html")
     status = 200

@@ -23,14 +23,14 @@ def open_board(campaign, users):
     return campaign
 
 
-def _token(client, tree) -> str:
-    page = client.get(reverse("feedback:board"), {"unit": tree.county_a.pk})
+def _token(client, tree, unit=None) -> str:
+    page = client.get(reverse("feedback:board"), {"unit": (unit or tree.county_a).pk})
     return re.search(r'name="captcha_0" value="([^"]+)"', page.content.decode()).group(1)
 
 
-def _post(client, tree, token, answer, text="文山会海", ip="192.0.2.9"):
+def _post(client, tree, token, answer, text="文山会海", ip="192.0.2.9", unit=None):
     return client.post(reverse("feedback:board"), {
-        "unit": tree.county_a.pk, "category": "formalism", "text": text, "website": "",
+        "unit": (unit or tree.county_a).pk, "category": "formalism", "text": text, "website": "",
         "captcha_0": token, "captcha_1": answer}, REMOTE_ADDR=ip)
 
 
@@ -100,3 +100,21 @@ def test_issue13_beat_deletes_spent_tokens_once_expired(open_board, tree, client
     assert captchas_purge.run() == 1
     assert list(SpentCaptcha.objects.values_list("pk", flat=True)) != [stale.pk]
     assert SpentCaptcha.objects.count() == 1 and Message.objects.count() == 2
+
+
+def test_issue13_a_post_about_a_village_is_routed_up_in_as_many_queries_as_one_about_its_county(
+        open_board, tree, users, client):
+    """R4.4 a message about 塔元庄村 lands in 正定县's queue (its nearest office, two levels up) and tells that
+    office's staff; finding the office and its staff is one query however far up the office sits (issue 13:
+    it was one query for the office's path, one for the unit and one for its staff)."""
+    counted = {}
+    for unit, ip in ((tree.county_a, "192.0.2.21"), (tree.village_a, "192.0.2.22")):
+        token = _token(client, tree, unit)
+        with CaptureQueriesContext(connection) as posted:
+            assert _post(client, tree, token, captcha.answer_of(token), ip=ip, unit=unit).status_code == 302
+        counted[unit.name] = len(posted)
+        message = Message.objects.get(unit=unit)
+        assert message.office_unit == tree.county_a
+        assert users["county_office"].notifications.filter(url=message.get_absolute_url()).exists()
+        assert not users["city_office"].notifications.filter(url=message.get_absolute_url()).exists()
+    assert counted[tree.village_a.name] == counted[tree.county_a.name]
