@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 
 from django.db import connection
+from django.db.models import JSONField
 
 
 def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
     """Insert plain rows (values in ``fields`` order, every value given: no model defaults apply). On
     PostgreSQL one multi-row INSERT per 2,000 rows, without building a model object per row (issue 13: the
     cold reminder sweep spent most of its time on 600,000 objects); elsewhere ``bulk_create``. A unique
-    violation raises ``IntegrityError`` (unless ``ignore_conflicts``), as ``bulk_create`` does."""
+    violation raises ``IntegrityError`` (unless ``ignore_conflicts``), as ``bulk_create`` does. A JSON field's
+    value is given as Python data (a dict), as to the model."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -23,6 +26,10 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
     from psycopg2.extras import execute_values
 
     meta = model._meta
+    json_at = [i for i, name in enumerate(fields) if isinstance(meta.get_field(name), JSONField)]
+    if json_at:  # as JSON text: the database reads it into the column's jsonb
+        rows = [tuple(json.dumps(value, cls=meta.get_field(fields[i]).encoder) if i in json_at else value
+                      for i, value in enumerate(row)) for row in rows]
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
     with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg2's errors as Django's

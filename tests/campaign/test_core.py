@@ -16,7 +16,7 @@ from campaign.services.campaign import (
     obligations_generate,
 )
 from tests.factories import CadreFactory, add
-from units.models import Level, Rank, UnitKind
+from units.models import Level, Rank, Unit, UnitKind
 
 D = datetime.date
 
@@ -54,6 +54,37 @@ def test_r5_1_obligations_follow_level_and_kind(campaign, tree):
     assert not Obligation.objects.filter(unit=tree.province).exists()
     # generating again creates nothing twice
     assert obligations_generate(campaign=campaign).count == 0
+
+
+def test_r5_1_issue13_generation_writes_what_the_policy_calls_for_at_the_deadlines_dates(db, tree):
+    """R5.1, issue 13: the obligations generated in one statement are, for every open unit of every level and
+    kind, the kinds ``policy.obligation_kinds_for`` names, each due on its deadline's date (one moved before
+    generating included); a closed unit owes nothing; ``describe`` counts what was written; ``ahead_of`` leaves
+    out what fell due before it."""
+    campaign = campaign_create()
+    moved = Deadline.objects.get(campaign=campaign, kind="four_winds_list", level=Level.VILLAGE)
+    moved.due_date = D(2014, 6, 1)
+    moved.save()
+    enterprise = add(tree.province, name="省属企业", code="E001", level=Level.CITY, kind=UnitKind.ENTERPRISE)
+    university = add(tree.province, name="省属高校", code="U001", level=Level.CITY, kind=UnitKind.UNIVERSITY)
+    community = add(tree.township_b, name="社区", code="C001", level=Level.VILLAGE, kind=UnitKind.COMMUNITY)
+    closed = add(tree.township_b, name="撤并村", code="V999", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
+    closed.closed_on = D(2014, 2, 1)
+    closed.save()
+    generated = obligations_generate(campaign=campaign)
+    due = {(d.kind, d.level): d.due_date for d in campaign.deadlines.all()}
+    expected = {(unit.pk, str(kind), due.get((kind, unit.level)) or policy.default_due_date(campaign, kind, unit.level))
+                for unit in Unit.objects.filter(closed_on__isnull=True)
+                for kind in policy.obligation_kinds_for(unit.level, unit.kind)}
+    stored = set(Obligation.objects.filter(campaign=campaign).values_list("unit_id", "kind", "due_date"))
+    assert stored == expected and generated.count == len(expected)
+    assert {enterprise.pk, university.pk, community.pk} <= generated.units and closed.pk not in generated.units
+    assert (community.pk, "four_winds_list", D(2014, 6, 1)) in stored
+    assert generated.by_kind["four_winds_list"] == sum(1 for _u, kind, _d in expected if kind == "four_winds_list")
+    late = add(tree.township_b, name="新村", code="V998", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
+    added = obligations_generate(campaign=campaign, units=Unit.objects.filter(pk=late.pk), ahead_of=D(2014, 5, 20))
+    assert set(Obligation.objects.filter(unit=late).values_list("kind", flat=True)) == {"four_winds_list"}
+    assert added.count == 1 and added.units == {late.pk}
 
 
 def test_r2_2_study_minimum_reads_the_campaign(campaign, tree):
