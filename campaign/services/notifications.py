@@ -257,17 +257,14 @@ def _remind_batch(batch: list[_Due], today: datetime.date, campaign: Campaign, r
     now = timezone.now()
     try:
         with transaction.atomic():
-            already: dict[tuple[int, datetime.date], set[str]] = defaultdict(set)
-            for ob_id, stage, due in ReminderClaim.objects.filter(obligation_id__in=[ob.pk for ob in batch]).values_list(
-                    "obligation_id", "stage", "due_date"):
-                already[ob_id, due].add(stage)
             claims, superseded, notes = [], [], []
             for ob in batch:
                 stages = _stages_reached(ob.due_date, today, campaign)
                 latest = stages[-1]
                 claims.append((ob.pk, latest, ob.due_date, now, True))
-                superseded += [(ob.pk, s, ob.due_date, now, False)
-                               for s in stages[:-1] if s not in already[ob.pk, ob.due_date]]
+                # the earlier stages, recorded as superseded; one recorded before is left as it is by the
+                # unique claim (issue 13: reading the batch's claims first cost a query of 1,000 look-ups)
+                superseded += [(ob.pk, s, ob.due_date, now, False) for s in stages[:-1]]
                 title = texts.titles[latest] % {"kind": texts.kinds.get(ob.kind, ob.kind), "unit": ob.unit_name,
                                                 "date": texts.date(ob.due_date)}
                 url = texts.url(ob.unit_id)

@@ -63,6 +63,21 @@ def test_r5_1_a_late_sweep_sends_only_the_latest_stage_once(campaign, tree, coun
     assert len(_titles(liaison)) == 4
 
 
+def test_r5_1_issue13_a_stage_sent_before_stays_sent_when_a_late_sweep_supersedes_the_others(
+        campaign, tree, county_users):
+    """The first reminder went out; beat then stopped until after the deadline: the late sweep sends
+    'overdue', records 'second' and 'due' as superseded, and leaves the 'first' it sent as sent — one row per
+    stage (the sweep no longer reads the claims before writing: the unique claim keeps the earlier row)."""
+    _, liaison = county_users
+    svc.reminders_send_due(today=COUNTY_DUE - datetime.timedelta(days=7))
+    svc.reminders_send_due(today=COUNTY_DUE + datetime.timedelta(days=1))
+    assert len(_titles(liaison)) == 8  # 4 first reminders, then 4 overdue
+    claims = ReminderClaim.objects.filter(obligation__unit=tree.county_a, due_date=COUNTY_DUE)
+    assert sorted(claims.values_list("stage", "notified").distinct()) == [
+        ("due", False), ("first", True), ("overdue", True), ("second", False)]
+    assert claims.count() == 4 * 4
+
+
 @pytest.mark.parametrize("batch_size,claimed_before_crash", [(1, 2), (svc.REMINDER_BATCH, 0)])
 def test_r5_1_a_worker_dying_mid_sweep_loses_and_repeats_nothing(campaign, tree, county_users, monkeypatch,
                                                             batch_size, claimed_before_crash):
