@@ -59,6 +59,23 @@ DEMO_ROOT = "130000"
 PROVINCE_UNITS = 40_000
 
 
+def python_speed() -> float:
+    """Milliseconds of a fixed pure-Python workload (dicts, strings, sorting: what a page and a PDF spend their
+    time on), the best of five: machines of the same kind differ by half from one day to the next, and this
+    number says by how much, so a timing is read against its machine's."""
+    def work() -> int:
+        table = {f"unit-{i}": i * 7 % 1000 for i in range(60_000)}
+        names = sorted(table, key=table.get)
+        return sum(len(name) for name in names if table[name] % 3)
+
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def vacuum() -> None:
     """``VACUUM (ANALYZE)`` of the whole database, as PostgreSQL's autovacuum does after a bulk load: fresh
     statistics, and visibility maps, without which an index-only scan (the cadre list's deep pages, the
@@ -673,7 +690,8 @@ def main() -> int:
 
     print(f"\nPostgreSQL {connection.pg_version // 10000}, {Unit.objects.count():,} units, "
           f"{Cadre.objects.count():,} cadres, campaign “{campaign.name}”, {os.cpu_count()} CPUs, "
-          f"{args.requests} requests per dashboard\n")
+          f"{args.requests} requests per dashboard; this machine's Python: {python_speed():.0f} ms for a fixed "
+          f"workload (the same number on two machines: their timings compare)\n")
     print(f"{'dashboard':<20}{'median':>11}{'p95':>11}{'queries':>9}{'selectors':>12}{'hand SQL':>12}{'ratio':>7}"
           f"  SQL computes the page's numbers")
     for label, code in SCOPES:
