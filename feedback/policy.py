@@ -66,7 +66,8 @@ def office_of(unit: Unit) -> tuple[int, set[int]]:
     for path in paths:
         if path in offices:
             return offices[path]
-    return (unit.pk if unit.depth == 1 else Unit.objects.filter(path=paths[-1]).values_list("pk", flat=True).get()), set()
+    root = unit.pk if unit.depth == 1 else Unit.objects.filter(path=paths[-1]).values_list("pk", flat=True).get()
+    return root, set()
 
 
 def office_unit_for(unit: Unit) -> Unit:

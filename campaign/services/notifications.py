@@ -206,7 +206,11 @@ def reminders_send_due(*, today: datetime.date | None = None, batch_size: int = 
             # tuples, not models: 200,000 Obligation objects cost more than the rows they stand for. Read by id
             # (one done since is left out); one claimed since fails the batch's claim, which then goes one
             # by one — the unique claim, not this read, is what sends each reminder once
-            batch = [_Due(*row) for row in Obligation.objects.open().filter(pk__in=ids[start:start + batch_size])
+            # the ids are sorted: their range lets the database read one stretch of the key's index rather than
+            # look each id up (issue 13: 2 ms a batch instead of 10 on a province's cold sweep)
+            chunk = ids[start:start + batch_size]
+            batch = [_Due(*row) for row in Obligation.objects.open()
+                     .filter(pk__in=chunk, pk__range=(chunk[0], chunk[-1]))
                      .order_by("pk").values_list("pk", "kind", "due_date", "unit_id", "unit__name", "unit__path")]
             if not batch:
                 continue

@@ -45,6 +45,15 @@ def test_r4_4_routing_goes_to_the_office_of_the_same_level(campaign, tree, users
         assert submit(campaign, unit).office_unit == office, unit.name
 
 
+def test_r4_4_with_no_office_anywhere_the_message_lands_in_the_roots_queue(campaign, tree):
+    """R4.4 before any office account exists a message still lands in a queue — the province's — and nobody
+    is notified (there is nobody yet); it waits there for the first office account."""
+    for unit in (tree.village_a, tree.city_b, tree.province):
+        message = submit(campaign, unit)
+        assert message.office_unit == tree.province, unit.name
+    assert not Notification.objects.exists()
+
+
 def test_r4_4_an_inactive_office_does_not_get_the_queue(campaign, tree, users):
     users["county_office"].is_active = False
     users["county_office"].save()
