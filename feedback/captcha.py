@@ -93,9 +93,13 @@ def _token_key(token: str) -> str:
 def spend(token: str) -> bool:
     """Record the token as used; False when it was used before. One statement, inside the caller's
     transaction when there is one (the board's post: the same commit as the message)."""
+    from .models import SpentCaptcha
+
     expires = timezone.now() + datetime.timedelta(minutes=timeout_minutes())
+    table = connection.ops.quote_name(SpentCaptcha._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO feedback_spentcaptcha (token_hash, expires_at) VALUES (%s, %s) "
+        # the table's name is the model's, quoted; the values are parameters
+        cursor.execute(f"INSERT INTO {table} (token_hash, expires_at) VALUES (%s, %s) "  # nosec B608
                        "ON CONFLICT DO NOTHING", [_token_key(token), expires])
         return cursor.rowcount == 1
 

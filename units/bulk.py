@@ -26,10 +26,10 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
     from psycopg2.extras import execute_values
 
     meta = model._meta
-    json_at = [i for i, name in enumerate(fields) if isinstance(meta.get_field(name), JSONField)]
-    if json_at:  # as JSON text: the database reads it into the column's jsonb
-        rows = [tuple(json.dumps(value, cls=meta.get_field(fields[i]).encoder) if i in json_at else value
-                      for i, value in enumerate(row)) for row in rows]
+    encoders = {i: field.encoder for i, field in enumerate(map(meta.get_field, fields)) if isinstance(field, JSONField)}
+    if encoders:  # as JSON text: the database reads it into the column's jsonb
+        rows = [tuple(json.dumps(value, cls=encoders[i]) if i in encoders else value for i, value in enumerate(row))
+                for row in rows]
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in fields)
     with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg2's errors as Django's

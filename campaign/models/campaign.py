@@ -18,12 +18,15 @@ from units.models import Level
 class CampaignQuerySet(models.QuerySet):
     def current(self) -> "Campaign | None":
         """The active campaign (the newest one marked active)."""
-        return self.filter(is_active=True).order_by("-start_date", "-pk").first()
+        return self._newest_active().first()
 
     def current_ref(self) -> "Campaign | None":
         """The active campaign with only its key loaded: a reference to store with a record, for a hot path that
         reads none of its rules (issue 13: the public board's post; its ~40 columns cost more than the row)."""
-        return self.filter(is_active=True).order_by("-start_date", "-pk").only("pk").first()
+        return self._newest_active().only("pk").first()
+
+    def _newest_active(self) -> "CampaignQuerySet":
+        return self.filter(is_active=True).order_by("-start_date", "-pk")
 
 
 class Campaign(models.Model):

@@ -164,6 +164,11 @@ class Generated:
     units: set[int] = dataclass_field(default_factory=set)
     by_kind: dict[str, int] = dataclass_field(default_factory=dict)
 
+    def add(self, unit_id: int, kind: str) -> None:
+        self.count += 1
+        self.units.add(unit_id)
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+
     def describe(self) -> str:
         if not self.count:
             return _("Every unit already has its obligations; nothing was added.")
@@ -178,11 +183,11 @@ def obligations_generate(*, campaign: Campaign, units=None, ahead_of: datetime.d
     so running it again adds only what is missing (a unit added since). ``units`` limits it to some units
     (a queryset); ``ahead_of`` to the deadlines still ahead of that day (a unit added mid-campaign owes
     nothing whose date has passed)."""
-    due = {(d.kind, d.level): d.due_date for d in campaign.deadlines.all()}
+    owed = _owed(campaign, ahead_of)
     candidates = (units if units is not None else Unit.objects.all()).filter(~Q(level=Level.PROVINCE),
                                                                                closed_on__isnull=True)
     if connection.vendor == "postgresql":
-        return _obligations_insert_select(campaign, candidates, due, ahead_of)
+        return _obligations_insert_select(campaign, candidates, owed)
     existing = set(Obligation.objects.filter(campaign=campaign, unit__in=candidates.values("pk"))
                    .values_list("unit_id", "kind"))
     result = Generated()
@@ -193,20 +198,15 @@ def obligations_generate(*, campaign: Campaign, units=None, ahead_of: datetime.d
         insert_rows(Obligation, ["campaign", "unit", "kind", "due_date", "completed_on", "evidence_note",
                                  "evidence_url", "cancelled_on"], batch, ignore_conflicts=True)
         figures_touched({row[1] for row in batch})  # issue 13
-        result.count += len(batch)
         for _campaign, unit_id, kind, *_rest in batch:
-            result.units.add(unit_id)
-            result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
+            result.add(unit_id, kind)
         batch.clear()
 
     for unit_id, level, kind in candidates.order_by().values_list("pk", "level", "kind").iterator():
-        for ob_kind in policy.obligation_kinds_for(level, kind):
+        for ob_kind, due_date in owed.get((level, kind), ()):
             if (unit_id, ob_kind) in existing:
                 continue
-            due_date = due.get((ob_kind, level)) or policy.default_due_date(campaign, ob_kind, level)
-            if ahead_of is not None and due_date < ahead_of:
-                continue
-            batch.append((campaign.pk, unit_id, str(ob_kind), due_date, None, "", "", None))
+            batch.append((campaign.pk, unit_id, ob_kind, due_date, None, "", "", None))
             if len(batch) >= batch_size:
                 flush()
     if batch:
@@ -214,18 +214,26 @@ def obligations_generate(*, campaign: Campaign, units=None, ahead_of: datetime.d
     return result
 
 
-def _obligations_insert_select(campaign: Campaign, candidates, due: dict, ahead_of: datetime.date | None) -> Generated:
-    """``obligations_generate`` on PostgreSQL: one ``INSERT … SELECT`` joining the units to the (level, kind)
-    → obligation table the policy makes (a few dozen rows), the existing ones left out by an anti-join and a
-    concurrent run's by ``ON CONFLICT DO NOTHING`` (issue 13: 210,000 rows built in Python and sent as 105
-    statements of values were 6 s of a province's load)."""
-    table = []
+def _owed(campaign: Campaign, ahead_of: datetime.date | None) -> dict[tuple[int, str], list[tuple[str, datetime.date]]]:
+    """R5.1 what a unit of each (level, kind) owes: ``(obligation kind, due date)`` pairs, the date its
+    ``Deadline`` row gives or else the notice's; with ``ahead_of``, only those due on or after that day."""
+    due = {(d.kind, d.level): d.due_date for d in campaign.deadlines.all()}
+    owed: dict[tuple[int, str], list[tuple[str, datetime.date]]] = {}
     for level in Level.values:
         for unit_kind in UnitKind.values:
-            for ob_kind in policy.obligation_kinds_for(level, unit_kind):
-                due_date = due.get((ob_kind, level)) or policy.default_due_date(campaign, ob_kind, level)
-                if ahead_of is None or due_date >= ahead_of:
-                    table.append((level, str(unit_kind), str(ob_kind), due_date))
+            pairs = [(str(ob_kind), due.get((ob_kind, level)) or policy.default_due_date(campaign, ob_kind, level))
+                     for ob_kind in policy.obligation_kinds_for(level, unit_kind)]
+            owed[level, str(unit_kind)] = [(k, d) for k, d in pairs if ahead_of is None or d >= ahead_of]
+    return owed
+
+
+def _obligations_insert_select(campaign: Campaign, candidates, owed: dict) -> Generated:
+    """``obligations_generate`` on PostgreSQL: one ``INSERT … SELECT`` joining the units to the ``_owed``
+    table (a few dozen rows), the existing ones left out by an anti-join and a concurrent run's by
+    ``ON CONFLICT DO NOTHING`` (issue 13: 210,000 rows built in Python and sent as 105 statements of values
+    were 6 s of a province's load)."""
+    table = [(level, unit_kind, ob_kind, due_date)
+             for (level, unit_kind), pairs in owed.items() for ob_kind, due_date in pairs]
     result = Generated()
     if not table:
         return result
@@ -248,9 +256,7 @@ def _obligations_insert_select(campaign: Campaign, candidates, due: dict, ahead_
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for unit_id, kind in cursor.fetchall():
-            result.count += 1
-            result.units.add(unit_id)
-            result.by_kind[kind] = result.by_kind.get(kind, 0) + 1
+            result.add(unit_id, kind)
     figures_touched(result.units)  # issue 13
     return result
 
