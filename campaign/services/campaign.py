@@ -239,15 +239,16 @@ def _obligations_insert_select(campaign: Campaign, candidates, owed: dict) -> Ge
         return result
     units_sql, units_params = candidates.order_by().values("pk").query.sql_with_params()
     mapping = ", ".join(["(%s, %s, %s, %s::date)"] * len(table))
-    # every name is the code's; every value a parameter. The units are the candidates' own query
+    obligations, units = (connection.ops.quote_name(m._meta.db_table) for m in (Obligation, Unit))
+    # every name is the models', quoted; every value a parameter. The units are the candidates' own query
     sql = f"""
-        INSERT INTO campaign_obligation (campaign_id, unit_id, kind, due_date, completed_on, evidence_note,
+        INSERT INTO {obligations} (campaign_id, unit_id, kind, due_date, completed_on, evidence_note,
                                          evidence_url, cancelled_on)
         SELECT %s, u.id, m.ob_kind, m.due_date, NULL, '', '', NULL
-        FROM units_unit u JOIN (VALUES {mapping}) AS m(level, unit_kind, ob_kind, due_date)
+        FROM {units} u JOIN (VALUES {mapping}) AS m(level, unit_kind, ob_kind, due_date)
              ON u.level = m.level AND u.kind = m.unit_kind
         WHERE u.id IN ({units_sql})
-          AND NOT EXISTS (SELECT 1 FROM campaign_obligation o
+          AND NOT EXISTS (SELECT 1 FROM {obligations} o
                           WHERE o.campaign_id = %s AND o.unit_id = u.id AND o.kind = m.ob_kind)
         ORDER BY u.id, m.ob_kind
         ON CONFLICT DO NOTHING
