@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from campaign.models import Notification
 from supervision.errors import SupervisionError
@@ -286,6 +287,18 @@ def test_r1_3_escalation_report_pdf(issue, users, login, group, tree, tmp_path):
                      "石家庄市党的群众路线教育实践活动领导小组"):
         assert expected in text
     assert quiet.number not in text and "行唐县" not in text
+    # the ladder's and the history's words, as the card's page says them (issue 13: translated once per document)
+    flat = "".join(text.split())
+    with translation.override("zh-hans"):
+        steps = list(EscalationStep.objects.filter(card=escalated).order_by("step"))
+        words = ([s.label() for s in steps] + [s.get_status_display() for s in steps]
+                 + [e.get_kind_display() for e in CardEvent.objects.filter(card=escalated)]
+                 + [escalated.get_status_display(), translation.gettext("Escalation steps"),
+                    translation.gettext("Outcome"), translation.gettext("Note")])
+        letter_rung = str(StepKind.LETTER.label)
+    # the letter rung is named by its kind only as the unit's highest step; its row and its history name the channel
+    assert {s.channel for s in steps} >= {"call"} and flat.count("".join(letter_rung.split())) == 1
+    assert [w for w in words if "".join(str(w).split()) not in flat] == []
     # out of scope: 迁安市's office does not even see the group
     assert login(users["county_office_b"]).get(
         reverse("supervision:escalation_report", args=[group.pk])).status_code == 404
