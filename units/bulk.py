@@ -38,8 +38,31 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
             sql = f"INSERT INTO {table} ({columns}) VALUES %s ON CONFLICT DO NOTHING"  # nosec B608
             execute_values(cursor.cursor, sql, rows, page_size=2000)
         else:  # COPY: the fastest way in; a duplicate still fails the whole statement
-            text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
+            cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(_copy_lines(rows)))
+
+
+def _copy_lines(rows: list[tuple]) -> str:
+    """The rows in COPY's text format, a column at a time: a column of one type (ids, texts, the sweep's one
+    timestamp) is written by that type's rule without asking each value what it is (issue 13: 2.5 million
+    values of a cold reminder sweep went through ``_copy_text`` one by one)."""
+    columns = [_copy_column(column) for column in zip(*rows)]
+    return "".join("\t".join(line) + "\n" for line in zip(*columns))
+
+
+def _copy_column(values: tuple) -> list[str]:
+    kinds = set(map(type, values))
+    if kinds == {int}:  # bool is a type of its own here: True stays "t"
+        return list(map(str, values))
+    if kinds == {str}:
+        return [_escape(value) for value in values]
+    if kinds == {datetime.datetime} or kinds == {datetime.date}:
+        done: dict = {}  # a sweep stamps every row with the same moment
+        return [done[value] if value in done else done.setdefault(value, value.isoformat()) for value in values]
+    return list(map(_copy_text, values))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _copy_text(value) -> str:
@@ -51,5 +74,5 @@ def _copy_text(value) -> str:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return _escape(value)
     return str(value)

@@ -201,3 +201,37 @@ def test_issue13_rows_written_in_bulk_keep_every_character(users):
     note = Notification.objects.get(user=users["liaison"])
     assert (note.title, note.body, note.url, note.read_at) == (title, "", "/x/?a=1&b=2", None)
     assert abs(note.created_at - now) < datetime.timedelta(seconds=5)  # elsewhere bulk_create stamps it anew
+
+
+@pytest.mark.django_db
+def test_issue13_bulk_rows_keep_each_columns_values_whatever_their_mix(campaign, tree, users):
+    """Issue 13: the rows are written a column at a time (a column of one type by that type's rule); every
+    row still gets its own values — ids, true and false, dates, one moment repeated or several, texts with
+    tabs and line breaks, and a column mixing NULL with times."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from campaign.models import ReminderClaim
+
+    t1 = timezone.now().replace(microsecond=123456)
+    t2 = t1 - datetime.timedelta(days=3, seconds=7)
+    t1_shanghai = t1.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai"))  # the same moment, written with its own zone
+    who = [users["liaison"].pk, users["county_office"].pk, users["liaison"].pk]
+    titles = ["一\t二", "三\n四\\五", "plain"]
+    svc.insert_rows(Notification, ["user", "title", "body", "url", "created_at", "read_at", "emailed_at"],
+                    [(who[0], titles[0], "", "/a/", t1, None, None),
+                     (who[1], titles[1], "b", "/b/", t1_shanghai, t2, None),
+                     (who[2], titles[2], "c\r", "/c/", t2, t1, t2)])
+    stored = list(Notification.objects.filter(url__in=["/a/", "/b/", "/c/"]).order_by("url")
+                  .values_list("user", "title", "body", "created_at", "read_at", "emailed_at"))
+    assert stored == [(who[0], titles[0], "", t1, None, None), (who[1], titles[1], "b", t1, t2, None),
+                      (who[2], titles[2], "c\r", t2, t1, t2)]
+
+    obligations = list(tree.county_a.obligations.filter(campaign=campaign).order_by("pk")[:3])
+    days = [datetime.date(2014, 4, 30), datetime.date(2014, 4, 30), datetime.date(2014, 5, 15)]
+    rows = list(zip(obligations, days, (True, False, True)))
+    svc.insert_rows(ReminderClaim, ["obligation", "stage", "due_date", "claimed_at", "notified"],
+                    [(ob.pk, "first", day, t1, notified) for ob, day, notified in rows])
+    assert list(ReminderClaim.objects.filter(obligation__in=obligations).order_by("obligation")
+                .values_list("obligation", "due_date", "notified")) == [(ob.pk, day, notified) for ob, day, notified in rows]
