@@ -49,6 +49,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     HRFlowable,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -342,6 +343,46 @@ def _column_weights(header: Sequence[str], rows: Sequence[Sequence[str]]) -> lis
     return weights
 
 
+#: the most of the narrowest page's text width that a column's one-line width may claim before the rest is shared
+_COLUMN_SHARE_MAX = 0.25
+
+
+def _column_shares(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
+    """Each column's share of the width, in per cent, laid out as a browser lays out a table: a column gets
+    what its header and its cells need to stay on one line on the narrowest page (A4 portrait; at most a
+    quarter of it), and what is left goes to the columns whose text is longer than that (free text), in
+    proportion to ``_column_weights``. Shared by weight alone, a short header or a date beside a long
+    free-text column broke into one character per line (状/态, Sta/tus, 2026年12月/2日)."""
+    frame = content_width(A4)
+    cap = frame * _COLUMN_SHARE_MAX
+    needs = []
+    for col, title in enumerate(header):
+        widest = max([stringWidth(title, CJK_BOLD_FONT, 10)]
+                     + [stringWidth(row[col], CJK_FONT, 10) for row in rows if col < len(row)])
+        needs.append(min(widest + _CELL_PADDING + 0.5, cap))  # the half point: shares are rounded to 0.001 %
+    if sum(needs) >= frame:  # not all on one line: the widest columns wrap, at one width, the others keep theirs
+        return [100 * min(need, _level(needs, frame)) / frame for need in needs]
+    weights = _column_weights(header, rows)
+    longer = [need >= cap for need in needs]  # the columns that wrap anyway take what is left
+    if not any(longer):
+        longer, weights = [True] * len(needs), needs
+    shared = sum(w for w, takes in zip(weights, longer) if takes)
+    rest = frame - sum(needs)
+    return [100 * (need + (rest * w / shared if takes else 0)) / frame
+            for need, w, takes in zip(needs, weights, longer)]
+
+
+def _level(needs: list[float], total: float) -> float:
+    """The width ``w`` at which ``sum(min(need, w))`` is ``total``: the narrower columns keep what they need, the
+    wider ones share what is left equally."""
+    left, count = total, len(needs)
+    for need in sorted(needs):
+        if need * count > left:
+            return left / count
+        left, count = left - need, count - 1
+    return max(needs)
+
+
 def data_table(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -367,11 +408,9 @@ def data_table(
     text_rows = [[_cell_text(v) for v in r] for r in raw_rows]
 
     if col_widths is None and header_texts:
-        weights = _column_weights(header_texts, text_rows)
-        total = sum(weights)
         # Percentages resolve against the frame width at layout time, so the same
         # table fits portrait and landscape pages.
-        col_widths = [f"{100 * w / total:.3f}%" for w in weights]
+        col_widths = [f"{share:.3f}%" for share in _column_shares(header_texts, text_rows)]
 
     # issue 13: a text that fits on one line of its column, even on the narrowest page (A4 portrait), is drawn
     # as it is; only longer texts (and line breaks) become Paragraphs, which ReportLab parses as markup and
@@ -478,6 +517,35 @@ class _PageTotal(Flowable):
         pass
 
 
+class _KeepWithStart(KeepTogether):
+    """What ``keepWithNext`` groups (a heading and what follows it): when they do not fit on the rest of the
+    page and the last of them is a table, the heading stays with the start of the table and the table goes on
+    over the page, its header row repeated — at least ``ROWS`` rows on each side, so no row is left alone —
+    instead of the whole group moving on and leaving the rest of the page empty (a county's weekly report was
+    five pages, most of each blank). Anything else moves on whole, as ReportLab's ``KeepTogether`` does."""
+
+    #: the fewest of a table's rows (after its header) under the heading, and on the next page
+    ROWS = 3
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 (ReportLab API)
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        *lead, table = self._content
+        heights = getattr(table, "_rowHeights", None) if isinstance(table, Table) else None
+        if self._H > aH and lead and heights and getattr(table, "repeatRows", 0) == 1:
+            room = aH - table.getSpaceBefore() - sum(
+                f.wrapOn(self.canv, aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in lead)
+            fit = 0  # how many rows, the header row first, fit under the heading
+            while fit < len(heights) and sum(heights[:fit + 1]) <= room:
+                fit += 1
+            fit = min(fit, len(heights) - self.ROWS)  # and enough of them left for the next page
+            if fit >= 1 + self.ROWS:
+                parts = table.split(aW, sum(heights[:fit]) + 0.01)
+                if len(parts) == 2:  # the rest on the next page, even where a row or two more would fit here
+                    return [*lead, parts[0], self.FrameBreak(), parts[1]]
+        return super().split(aW, aH)
+
+
 class _PortalDocTemplate(BaseDocTemplate):
     """Page templates, page numbers and TOC/bookmark notifications."""
 
@@ -507,6 +575,7 @@ class _PortalDocTemplate(BaseDocTemplate):
             initialFontName=CJK_FONT,
             # Fixed creation date and document ID: same input, same bytes.
             invariant=1,
+            keepTogetherClass=_KeepWithStart,
         )
         self._unnumbered = unnumbered_pages
         self._page_label = page_label

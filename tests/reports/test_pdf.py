@@ -21,7 +21,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from reports.fonts import SYSTEM_FONT, VENDORED_FONT, cjk_font_path
-from reportlab.platypus import PageBreak
+from reportlab.platypus import PageBreak, Spacer
 
 from reports.pdf import (
     DocumentMeta,
@@ -402,3 +402,49 @@ def test_issue_13_a_repeated_paragraph_is_parsed_once_and_prints_the_same(monkey
     fresh = render_pdf(META, [data_table(["序号", "说明", "备注"], rows, col_widths=["10%", "30%", "60%"])])
     assert len(calls) >= 400
     assert reused == fresh
+
+
+@pytest.mark.parametrize("headers, short", [
+    (["步骤", "日期", "经办人", "事由", "状态", "结果"], ["提醒", datetime.date(2026, 12, 2), "逾期自动督办", "已执行", ""]),
+    # English words are wider: the short columns no longer all fit beside the free text at their widths
+    (["Step", "Date", "By", "Why", "Status", "Outcome"], ["Reminder", datetime.date(2026, 12, 2), "the overdue sweep",
+                                                         "Taken", ""]),
+])
+def test_issue_13_short_columns_keep_their_line_beside_free_text(headers, short, tmp_path: Path) -> None:
+    """Leaders' tables are laid out as a browser lays out one: a header, a date, a name or a status that fits on
+    a line keeps it beside a long free-text column, which takes what is left and wraps (shared by text length
+    alone, 状态 and Status broke into a character or two per line, and so did the dates)."""
+    long_text = "石督卡〔2026〕8号于2026-12-01到期，逾期1天未反馈整改情况，县委书记表示三日内整改到位。" * 2
+    row = [*short[:3], long_text, *short[3:]]
+    table = data_table(headers, [row])
+    shares = [float(width.rstrip("%")) for width in table._argW]
+    assert abs(sum(shares) - 100) < 0.01
+    assert all(isinstance(cell, str) for cell in table._cellvalues[0])  # every header on one line
+    assert [isinstance(cell, str) for cell in table._cellvalues[1]] == [True, True, True, False, True, True]
+    text = text_of(write(tmp_path, render_pdf(META, [table])), 1)
+    assert "2026年12月2日" in text and headers[4] in text
+
+
+def test_issue_13_a_heading_stays_with_the_start_of_its_table_and_no_rows_are_left_alone(tmp_path: Path) -> None:
+    """Compact documents for leaders: a heading and its table that do not fit on the rest of a page no longer
+    move on whole, leaving the page blank below what came before — the heading stays with the table's first
+    rows and the table goes on over the page, its header repeated. Wherever the page ends, at least three rows
+    stand under the heading and at least three go over, every row is printed once, and a table with room for
+    fewer rows than that moves on whole under its heading."""
+    from reportlab.lib.units import mm as millimetre
+
+    rows = [[f"第{n:02d}行", n] for n in range(1, 13)]
+    seen_split = False
+    for filler in range(20, 110, 3):  # how much of page 1 the text before the heading takes, in millimetres
+        table = data_table(["名称", "数量"], rows)
+        path = write(tmp_path, render_pdf(META, [Spacer(1, filler * millimetre), heading("二、明细"), table]))
+        pages = [text_of(path, page) for page in range(1, page_count(path) + 1)]
+        on_page = [[row[0] for row in rows if row[0] in text] for text in pages]
+        assert sorted(name for names in on_page for name in names) == [row[0] for row in rows]
+        assert sum("".join(text.split()).count("第01行") for text in pages) == 1
+        heading_page = next(i for i, text in enumerate(pages) if "二、明细" in text)
+        assert on_page[heading_page][:1] == ["第01行"] and len(on_page[heading_page]) >= 3
+        for names, text in zip(on_page, pages):
+            assert not names or (len(names) >= 3 and "名称" in text)  # no row alone; the header on each page
+        seen_split |= heading_page == 0 and len(on_page[0]) < len(rows)
+    assert seen_split  # somewhere the table began under its heading on page 1 and went on over the page
