@@ -31,9 +31,12 @@ run: $(RUN_DEPS)
 
 ## test: the whole suite. pytest's exit code 5 (no test collected) passes only for a selection
 ## given in PYTEST_ARGS that matched nothing; the whole suite collecting nothing is a failure.
+## PYTEST_WORKERS: processes running the suite (pytest-xdist, each with its own test database; a file's tests
+## stay together in one process); 0 runs it in this process.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev
 	$(BIN)/bandit -q -r units audit accounts campaign supervision feedback dashboards api reports web config -x '*/migrations/*,*/tests/*' -ll
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then \
 	  echo "pytest collected no tests (exit 5)"; \
 	  if [ -n "$(PYTEST_ARGS)" ]; then exit 0; else exit 1; fi; \
