@@ -38,6 +38,12 @@ class StepStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn (card closed)")
 
 
+#: value → (lazy) label of the rungs and channels, read by ``EscalationStep.label`` (issue 13: ``get_…_display``
+#: rebuilds and hashes the field's whole list of labels on every call; the escalation report names hundreds of steps)
+_STEP_LABELS = dict(StepKind.choices)
+_CHANNEL_LABELS = dict(Channel.choices)
+
+
 def step_document_path(instance: "EscalationStep", filename: str) -> str:
     return f"supervision/steps/{instance.card_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
@@ -95,5 +101,5 @@ class EscalationStep(models.Model):
     def label(self) -> str:
         """The step as people say it: the letter rung names its channel."""
         if self.step == StepKind.LETTER and self.channel:
-            return str(self.get_channel_display())
-        return str(self.get_step_display())
+            return str(_CHANNEL_LABELS.get(self.channel, self.channel))
+        return str(_STEP_LABELS.get(self.step, self.step))
