@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -347,18 +348,19 @@ def _column_weights(header: Sequence[str], rows: Sequence[Sequence[str]]) -> lis
 _COLUMN_SHARE_MAX = 0.25
 
 
-def _column_shares(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
+def _column_shares(header: Sequence[str], rows: Sequence[Sequence[str]], header_widths: Sequence[float],
+                   widths: Sequence[Sequence[float]]) -> list[float]:
     """Each column's share of the width, in per cent, laid out as a browser lays out a table: a column gets
     what its header and its cells need to stay on one line on the narrowest page (A4 portrait; at most a
     quarter of it), and what is left goes to the columns whose text is longer than that (free text), in
     proportion to ``_column_weights``. Shared by weight alone, a short header or a date beside a long
-    free-text column broke into one character per line (状/态, Sta/tus, 2026年12月/2日)."""
+    free-text column broke into one character per line (状/态, Sta/tus, 2026年12月/2日). ``header_widths`` and
+    ``widths`` are the texts' widths in points, as ``data_table`` measured them."""
     frame = content_width(A4)
     cap = frame * _COLUMN_SHARE_MAX
     needs = []
-    for col, title in enumerate(header):
-        widest = max([stringWidth(title, CJK_BOLD_FONT, 10)]
-                     + [stringWidth(row[col], CJK_FONT, 10) for row in rows if col < len(row)])
+    for col, title_width in enumerate(header_widths):
+        widest = max([title_width] + [row[col] for row in widths])
         needs.append(min(widest + _CELL_PADDING + 0.5, cap))  # the half point: shares are rounded to 0.001 %
     if sum(needs) >= frame:  # not all on one line: the widest columns wrap, at one width, the others keep theirs
         return [100 * min(need, _level(needs, frame)) / frame for need in needs]
@@ -406,11 +408,15 @@ def data_table(
             raise ValueError(f"row {number} has {len(row)} cells for {len(header_texts)} headers")
         row.extend([None] * (len(header_texts) - len(row)))
     text_rows = [[_cell_text(v) for v in r] for r in raw_rows]
+    # each text measured once: for the columns' widths and for whether it fits on one line of its column
+    header_widths = [stringWidth(h, CJK_BOLD_FONT, 10) for h in header_texts]
+    text_widths = [[stringWidth(t, CJK_FONT, 10) for t in texts] for texts in text_rows]
 
     if col_widths is None and header_texts:
         # Percentages resolve against the frame width at layout time, so the same
         # table fits portrait and landscape pages.
-        col_widths = [f"{share:.3f}%" for share in _column_shares(header_texts, text_rows)]
+        col_widths = [f"{share:.3f}%" for share in _column_shares(header_texts, text_rows, header_widths,
+                                                                  text_widths)]
 
     # issue 13: a text that fits on one line of its column, even on the narrowest page (A4 portrait), is drawn
     # as it is; only longer texts (and line breaks) become Paragraphs, which ReportLab parses as markup and
@@ -423,7 +429,7 @@ def data_table(
             value, bool
         )
         # printable only: a tab or line separator is left to the paragraph, which folds white space
-        if text.isprintable() and stringWidth(text, CJK_FONT, 10) <= fits[col]:
+        if text.isprintable() and text_widths[row - 1][col] <= fits[col]:
             if right:
                 right_cells.append((col, row))
             return text
@@ -431,7 +437,7 @@ def data_table(
 
     # a header that fits on one line is drawn as it is too, bold and centred by the table's style (a report of
     # 200 cards has 400 tables: their headers were a third of its paragraphs)
-    data: list[list[Any]] = [[h if h.isprintable() and stringWidth(h, CJK_BOLD_FONT, 10) <= fits[c]
+    data: list[list[Any]] = [[h if h.isprintable() and header_widths[c] <= fits[c]
                               else _para(_markup(h), s.table_header) for c, h in enumerate(header_texts)]]
     data += [[cell(v, t, r, c) for c, (v, t) in enumerate(zip(raw, texts))]
              for r, (raw, texts) in enumerate(zip(raw_rows, text_rows), start=1)]
@@ -535,9 +541,8 @@ class _KeepWithStart(KeepTogether):
         if self._H > aH and lead and heights and getattr(table, "repeatRows", 0) == 1:
             room = aH - table.getSpaceBefore() - sum(
                 f.wrapOn(self.canv, aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in lead)
-            fit = 0  # how many rows, the header row first, fit under the heading
-            while fit < len(heights) and sum(heights[:fit + 1]) <= room:
-                fit += 1
+            # how many rows, the header row first, fit under the heading (the running heights only grow)
+            fit = sum(1 for bottom in accumulate(heights) if bottom <= room)
             fit = min(fit, len(heights) - self.ROWS)  # and enough of them left for the next page
             if fit >= 1 + self.ROWS:
                 parts = table.split(aW, sum(heights[:fit]) + 0.01)
