@@ -1,8 +1,12 @@
-"""R0.1 what the feedback app does when the unit tree changes (``units.signals``)."""
+"""R0.1 what the feedback app does when the unit tree changes (``units.signals``); issue 13 the board's kept
+pages forgotten when a unit or a campaign changes."""
 from __future__ import annotations
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from campaign.models import Campaign
+from units.models import Unit
 from units.signals import unit_closed, unit_open_items
 
 from .services.messages import messages_settle_for_closed_unit, open_messages_of
@@ -16,3 +20,15 @@ def _open_messages(sender, unit, **kwargs) -> dict[str, int]:
 @receiver(unit_closed, dispatch_uid="feedback.settle_messages")
 def _settle_messages(sender, unit, by, merged_into, **kwargs) -> None:
     messages_settle_for_closed_unit(unit=unit, merged_into=merged_into, by=by)
+
+
+@receiver(post_save, sender=Unit, dispatch_uid="feedback.board_pages_unit_saved")
+@receiver(post_delete, sender=Unit, dispatch_uid="feedback.board_pages_unit_deleted")
+@receiver(post_save, sender=Campaign, dispatch_uid="feedback.board_pages_campaign_saved")
+@receiver(post_delete, sender=Campaign, dispatch_uid="feedback.board_pages_campaign_deleted")
+def _forget_board_pages(sender, **kwargs) -> None:
+    """A unit's name, place or closing, or the campaign, shows on the board's kept pages: this process draws them
+    again (``feedback.views.board._kept_page``)."""
+    from .views.board import forget_kept_pages
+
+    forget_kept_pages()

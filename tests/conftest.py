@@ -60,6 +60,15 @@ def _no_queued_email_sweep():
     cache.delete(EMAIL_KICK_KEY)
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_pages():
+    """Each test starts with no page kept from an earlier one (issue 13: the board's pages, kept per process; a
+    rolled-back test leaves no signal that its units or campaign are gone)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def tree(db):
     return build_tree()

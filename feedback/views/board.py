@@ -5,14 +5,18 @@ Nothing here ever shows a citizen's name or phone; every text is escaped by the 
 from __future__ import annotations
 
 import logging
+import secrets
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.messages import get_messages
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -59,6 +63,8 @@ def _chosen_unit(raw) -> Unit | None:
 @sensitive_variables("d")  # the cleaned data handed to the service
 def board(request: HttpRequest) -> HttpResponse:
     """R4.4 choose the unit (server-side search), what it is about, the text; optional name and phone."""
+    if request.method != "POST" and (page := _kept_page(request)) is not None:
+        return page
     campaign = Campaign.objects.current_ref()
     if campaign is None:
         return render(request, "feedback/board/closed.html")
@@ -93,6 +99,61 @@ def board(request: HttpRequest) -> HttpResponse:
         "form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
         "q": q, "hits": hits, "more": more,
     }, status=status)
+
+
+# --- issue 13: the board's page for a unit, drawn once per process and language, a visitor's tokens filled in
+
+#: Stand-ins for what differs per visitor: the CSRF token and the sealed sum. Letters and digits only (a token
+#: takes their place in an attribute and in the picture's address, where neither needs escaping), never text a
+#: page shows.
+_CSRF_HOLE = "csrfhole" + secrets.token_hex(12)
+_CAPTCHA_HOLE = "captchahole" + secrets.token_hex(12)
+
+
+def _kept_campaign_id() -> int | None:
+    """The current campaign's id, as this process's page cache last saw it (kept as the pages are)."""
+    pages = caches["pages"]
+    found = pages.get("feedback.board.campaign")
+    if found is None:
+        campaign = Campaign.objects.current_ref()
+        found = campaign.pk if campaign else 0
+        pages.set("feedback.board.campaign", found)
+    return found or None
+
+
+def _kept_page(request: HttpRequest) -> HttpResponse | None:
+    """The page a visitor opening the board (for a unit, or to search for one) sees, from this process's page
+    cache (``PAGE_CACHE_SECONDS``), with a new CSRF token and a new sum; drawn and kept first when missing.
+    ``None`` when the page is not the same for every visitor — a staff member's menu, a message to show, a
+    search, an address with other parameters — and the view draws it as usual.
+
+    Everything else on the page is the same for every visitor of that address in that language: the unit's
+    name and trail (or the search box), the empty form. A unit renamed or closed, or a campaign changed, empties
+    the cache of the process that saved it (``feedback.receivers``); other processes show the old page until it
+    expires, and a post is always checked against the records."""
+    raw = request.GET.get("unit", "")
+    if set(request.GET) - {"unit"} or not (raw == "" or (raw.isascii() and raw.isdigit() and len(raw) <= 12)):
+        return None
+    if request.user.is_authenticated or len(get_messages(request)) or (campaign_id := _kept_campaign_id()) is None:
+        return None
+    pages = caches["pages"]
+    key = f"feedback.board.{translation.get_language()}.{campaign_id}.{request.get_full_path()}"
+    page = pages.get(key)
+    if page is None:
+        unit = _chosen_unit(raw)
+        form = BoardForm(initial={"unit": unit.pk if unit else None})
+        form.captcha_token = _CAPTCHA_HOLE  # the cached property, set before the page reads it
+        page = render_to_string("feedback/board/board.html", {
+            "form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
+            "q": "", "hits": [], "more": False, "csrf_token": _CSRF_HOLE,
+        }, request=request)
+        pages.set(key, page)
+    return HttpResponse(page.replace(_CSRF_HOLE, get_token(request)).replace(_CAPTCHA_HOLE, captcha.new_token()))
+
+
+def forget_kept_pages() -> None:
+    """Empty this process's page cache (a unit or a campaign changed)."""
+    caches["pages"].clear()
 
 
 @never_cache

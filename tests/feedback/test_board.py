@@ -296,3 +296,106 @@ def test_r4_4_the_captcha_image_is_served(open_board, tree, client):
     width, height = Image.open(BytesIO(image.content)).size
     assert width > 60 and height > 20
     assert client.get(reverse("feedback:captcha_image", args=["not-a-token"])).status_code == 404
+
+
+# --- issue 13: the board's page for a unit is drawn once per process and language; each visitor's tokens are new
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+HX_CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+def _without_tokens(html: str) -> str:
+    """The page with its visitor's tokens (CSRF and the sealed sum) blanked: what is the same for everyone."""
+    html = CSRF_FIELD.sub('name="csrfmiddlewaretoken" value=""', html)
+    html = HX_CSRF.sub('"X-CSRFToken": ""', html)
+    token = _page_token_of(html)
+    return html.replace(token, "") if token else html
+
+
+def _page_token_of(html: str) -> str | None:
+    found = re.search(r'name="captcha_0" value="([^"]+)"', html)
+    return found.group(1) if found else None
+
+
+def test_issue13_a_kept_board_page_is_the_page_drawn_afresh(open_board, tree, client, settings):
+    """The kept page differs from a page drawn for the visitor only by the visitor's tokens, in both languages."""
+    url = reverse("feedback:board")
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        settings.PAGE_CACHE_SECONDS = 0  # the cache off: the view draws each page
+        drawn = client.get(url, {"unit": tree.township_a.pk}).content.decode()
+        settings.PAGE_CACHE_SECONDS = 60
+        client.get(url, {"unit": tree.township_a.pk})  # drawn and kept
+        kept = client.get(url, {"unit": tree.township_a.pk}).content.decode()
+        assert _without_tokens(kept) == _without_tokens(drawn)
+        assert ("正定镇" in kept) and ("河北省 › 石家庄市 › 正定县" in kept)
+        assert ("Send the message" in kept) == (language == "en")
+
+
+def test_issue13_each_visitor_gets_a_new_sum_and_csrf_token_and_can_post(open_board, tree,
+                                                                         django_assert_num_queries):
+    """Two visitors of the same kept page get different sums and CSRF tokens, the page is served without a query,
+    and each visitor's tokens work: a post with them (CSRF checked as a browser would be) is accepted."""
+    from django.test import Client
+
+    from feedback import captcha
+
+    url = reverse("feedback:board")
+    Client().get(url, {"unit": tree.county_a.pk})  # the page is drawn and kept
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = []
+    for visitor in visitors:
+        with django_assert_num_queries(0):
+            pages.append(visitor.get(url, {"unit": tree.county_a.pk}).content.decode())
+    tokens = [_page_token_of(page) for page in pages]
+    csrf = [CSRF_FIELD.search(page).group(1) for page in pages]
+    assert tokens[0] != tokens[1] and csrf[0] != csrf[1]
+    assert all(captcha.question_of(token) for token in tokens)
+    assert all(f"/board/captcha/{token}/" in page for token, page in zip(tokens, pages))
+    assert all(HX_CSRF.search(page).group(1) == token for page, token in zip(pages, csrf))
+    for i, (visitor, token, csrf_token) in enumerate(zip(visitors, tokens, csrf)):
+        sent = visitor.post(url, {"csrfmiddlewaretoken": csrf_token, "unit": tree.county_a.pk, "category": "formalism",
+                                  "text": f"第{i}位来访者的留言", "website": "", "captcha_0": token,
+                                  "captcha_1": captcha.answer_of(token)}, REMOTE_ADDR=f"192.0.2.{i + 20}")
+        assert sent.status_code == 302, sent.content.decode()[:500]
+    assert Message.objects.count() == 2
+    # a post without the page's CSRF token is refused as before
+    stranger = Client(enforce_csrf_checks=True)
+    token = captcha.new_token()
+    refused = stranger.post(url, {"unit": tree.county_a.pk, "category": "formalism", "text": "无令牌", "website": "",
+                                  "captcha_0": token, "captcha_1": captcha.answer_of(token)})
+    assert refused.status_code == 403 and Message.objects.count() == 2
+
+
+def test_issue13_a_renamed_or_closed_unit_and_a_closed_campaign_show_at_once(open_board, tree, users, client):
+    """What changes is seen on the next visit, not after the page expires (in the process that saved it)."""
+    import datetime
+
+    from units.services import unit_close, unit_update
+
+    url = reverse("feedback:board")
+    assert "塔元庄村" in client.get(url, {"unit": tree.village_a.pk}).content.decode()
+    unit_update(user=users["admin"], unit=tree.village_a, name="塔元庄社区")
+    page = client.get(url, {"unit": tree.village_a.pk}).content.decode()
+    assert "塔元庄社区" in page and "塔元庄村" not in page
+    unit_close(user=users["admin"], unit=tree.village_a, on=datetime.date(2014, 4, 1))
+    page = client.get(url, {"unit": tree.village_a.pk}).content.decode()
+    assert 'id="chosen-unit"' not in page and 'id="unit-search"' in page  # a closed unit is not offered
+    open_board.is_active = False
+    open_board.save(update_fields=["is_active"])
+    assert 'id="board-closed"' in client.get(url, {"unit": tree.county_a.pk}).content.decode()
+
+
+def test_issue13_staff_searches_and_messages_are_never_served_a_kept_page(open_board, tree, users, client, login):
+    """A logged-in member of staff sees the board with their own menu; a search shows its hits; neither is kept
+    for the anonymous visitors who come next."""
+    url = reverse("feedback:board")
+    anonymous = client.get(url, {"unit": tree.county_a.pk}).content.decode()
+    assert 'id="nav-dashboard"' not in anonymous
+    staff = login(users["county_office"])
+    assert 'id="nav-dashboard"' in staff.get(url, {"unit": tree.county_a.pk}).content.decode()
+    staff.logout()
+    assert 'id="nav-dashboard"' not in staff.get(url, {"unit": tree.county_a.pk}).content.decode()
+    found = client.get(url, {"q": "正定"})
+    assert [hit.unit.name for hit in found.context["hits"]] == ["正定县", "正定镇"]
+    assert "正定镇" not in client.get(url).content.decode()  # the empty search is not the search's page
