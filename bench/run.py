@@ -506,7 +506,9 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS, classes: tu
                         "SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false",
                         "BENCH_DATABASE": os.environ["DATABASE_URL"]}
     env["CAPTCHA_SEALING_KEY"] = sealing_key(env["SECRET_KEY"])
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(GUNICORN_WORKERS),
+    # the portal's own gunicorn settings (threaded workers, keep-alive), two workers
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "config" / "gunicorn.py"),
+                               "config.wsgi", "--workers", str(GUNICORN_WORKERS),
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=BASE_DIR, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -158,8 +158,9 @@ def test_gunicorn_serves_the_portal_and_whitenoise_its_static_files(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind",
-                               f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env,
+    # the portal's gunicorn settings, as the README runs it
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"),
+                               "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -178,6 +179,22 @@ def test_gunicorn_serves_the_portal_and_whitenoise_its_static_files(tmp_path):
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
             assert "max-age" in response.headers["Cache-Control"]
+        # issue 13: a page and what it loads next come over one connection (keep-alive; the sync worker closed it)
+        import http.client
+
+        connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection_.request("GET", "/accounts/login/")
+            first = connection_.getresponse()
+            first.read()
+            opened = connection_.sock
+            assert first.status == 200 and opened is not None, "the server closed the connection after one page"
+            connection_.request("GET", css.group(1))
+            second = connection_.getresponse()
+            second.read()
+            assert second.status == 200 and connection_.sock is opened
+        finally:
+            connection_.close()
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -79,13 +79,14 @@ def _require(message: Message, *statuses: str) -> None:
 
 # issue 15: an error report shows no variable of this call or those below it (the contact details pass there)
 @sensitive_variables()
-@transaction.atomic
 def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, citizen_name: str = "",
                    citizen_phone: str = "", channel: str = Channel.BOARD, received_by: Unit | None = None,
                    received_on: datetime.date | None = None, by=None) -> Message:
     """R4.4 store a message from the board (or R4.3 a letter or visit) and route it to the office of its level.
 
-    The message is written before anyone is told: a failing notification never loses it.
+    The message is written before anyone is told: a failing notification never loses it. Everything is checked
+    before anything is written; the writes join the caller's transaction when there is one, without a savepoint of
+    their own (issue 13: the board's post spends its captcha in the same commit), else they make one.
     """
     if channel != Channel.BOARD:
         require(by, "feedback.record_letter")
@@ -105,25 +106,28 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
         raise FeedbackError(_("The date received cannot be in the future."))
     office_id, office_staff = policy.office_of(unit)
     message = None
-    for _attempt in range(5):  # a code collision is astronomically rare; retry rather than fail
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    campaign=campaign, tracking_code=new_tracking_code(), channel=channel, unit=unit,
-                    office_unit_id=office_id, category=category, text=text, citizen_name=citizen_name.strip()[:50],
-                    citizen_phone=citizen_phone.strip()[:20], received_by=received_by, received_on=received_on,
-                    recorded_by=by if getattr(by, "pk", None) else None)
-            break
-        except IntegrityError:
-            continue
-    if message is None:
+    with transaction.atomic(savepoint=False):
+        for _attempt in range(5):  # a code collision is astronomically rare; retry rather than fail
+            try:
+                with transaction.atomic():
+                    message = Message.objects.create(
+                        campaign=campaign, tracking_code=new_tracking_code(), channel=channel, unit=unit,
+                        office_unit_id=office_id, category=category, text=text,
+                        citizen_name=citizen_name.strip()[:50], citizen_phone=citizen_phone.strip()[:20],
+                        received_by=received_by, received_on=received_on,
+                        recorded_by=by if getattr(by, "pk", None) else None)
+                break
+            except IntegrityError:
+                continue
+        if message is not None:
+            _event(message, EventKind.RECEIVED, by, note=message.get_channel_display())
+            _notify_safely(
+                user_ids=office_staff,
+                title=_("New message about %(unit)s (%(category)s)") % {
+                    "unit": unit.name, "category": message.get_category_display()},
+                body=text[:200], url=message.get_absolute_url())
+    if message is None:  # outside the block: the caller's transaction (a spent captcha) stays good
         raise FeedbackError(_("The message could not be stored; please try again."))
-    _event(message, EventKind.RECEIVED, by, note=message.get_channel_display())
-    _notify_safely(
-        user_ids=office_staff,
-        title=_("New message about %(unit)s (%(category)s)") % {"unit": unit.name,
-                                                                "category": message.get_category_display()},
-        body=text[:200], url=message.get_absolute_url())
     return message
 
 

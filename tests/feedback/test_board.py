@@ -399,3 +399,37 @@ def test_issue13_staff_searches_and_messages_are_never_served_a_kept_page(open_b
     found = client.get(url, {"q": "正定"})
     assert [hit.unit.name for hit in found.context["hits"]] == ["正定县", "正定镇"]
     assert "正定镇" not in client.get(url).content.decode()  # the empty search is not the search's page
+
+
+def test_issue13_a_tracking_code_taken_already_is_drawn_again(open_board, tree, users, board_post, monkeypatch):
+    """The message's writes join the post's transaction (no savepoint of their own); a code that collides is still
+    drawn again inside it, and the message, its history, its event and the office's notification are stored once."""
+    from feedback.models import MessageEvent
+
+    taken = services.message_submit(campaign=open_board, unit=tree.county_a, category="other", text="先到的留言")
+    codes = iter([taken.tracking_code, taken.tracking_code, "ABCDEFGHJK"])
+    monkeypatch.setattr(services, "new_tracking_code", lambda: next(codes))
+    assert board_post(unit=tree.village_a.pk, text="后到的留言").status_code == 302
+    message = Message.objects.get(text="后到的留言")
+    assert message.tracking_code == "ABCDEFGHJK"
+    assert message.history.count() == 1 and MessageEvent.objects.filter(message=message).count() == 1
+    assert Notification.objects.filter(user=users["county_office"], url=message.get_absolute_url()).count() == 1
+
+
+def test_issue13_no_free_tracking_code_is_told_and_the_sum_stays_spent(open_board, tree, client, monkeypatch):
+    """Five collisions in a row: the citizen is told to send again, nothing is stored, and the sum they answered is
+    spent all the same (the post's transaction stays good: a second try with it is refused)."""
+    from feedback import captcha
+
+    taken = services.message_submit(campaign=open_board, unit=tree.county_a, category="other", text="先到的留言")
+    monkeypatch.setattr(services, "new_tracking_code", lambda: taken.tracking_code)
+    token = captcha.new_token()
+    data = {"unit": tree.county_a.pk, "category": "formalism", "text": "没有空号", "website": "",
+            "captcha_0": token, "captcha_1": captcha.answer_of(token)}
+    refused = client.post(reverse("feedback:board"), data, REMOTE_ADDR="192.0.2.40")
+    assert refused.status_code == 200 and "留言未能保存，请重试。" in refused.content.decode()
+    assert Message.objects.count() == 1
+    monkeypatch.undo()
+    again = client.post(reverse("feedback:board"), data, REMOTE_ADDR="192.0.2.40")
+    assert again.status_code == 200 and again.context["form"].errors["captcha"]
+    assert Message.objects.count() == 1
