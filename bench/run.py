@@ -21,7 +21,9 @@ A missed target is printed, not an error: timings belong to the machine.
 Finally the load (issue 13 item 4): gunicorn with two workers on 127.0.0.1 driven by locust, headless, 40
 users for 30 s — citizens posting to the public board from many addresses with the rate limit, captcha and
 honeypot on, and staff reading their pages; accepted posts per second and the workers' memory are held to
-their targets, and the posts are deleted afterwards. locust comes from ``requirements-bench.txt``.
+their targets, and the posts are deleted afterwards; then the same burst without the staff users, for
+information. No Celery worker runs meanwhile: the e-mails the offices' notifications queue are not sent
+within the measured seconds. locust comes from ``requirements-bench.txt``.
 
 Options: ``--requests N`` (default 20), ``--quick`` (skip the cold sweeps), ``--load-only`` (only the load).
 """
@@ -562,6 +564,16 @@ def load_report(report: "Report") -> None:
         report.check("public board through gunicorn, accepted posts", load["accepted_per_s"],
                      TARGETS["board_posts_per_s"], "/s", at_least=True)
         report.check("web worker peak memory after the run", load["worker_rss_mb"], TARGETS["rss_mb"], "MB")
+    # the same burst without the staff users: what the board alone accepts (information; the target is held to the
+    # run above, with staff reading their pages meanwhile)
+    print("board burst alone (citizens only, same users and time)…", flush=True)
+    try:
+        alone = board_load(classes=("Citizen",))
+    except Exception as exc:  # noqa: BLE001 — reported, not fatal
+        print(f"  failed: {exc}")
+    else:
+        print(f"  {alone['accepted']:,} posts accepted ({alone['refused']:,} refused)")
+        report.info("public board alone, citizens only, accepted posts", f"{alone['accepted_per_s']:.0f} /s")
 
 
 class Report:
