@@ -1,6 +1,7 @@
 """Gunicorn's settings for the portal: ``gunicorn -c config/gunicorn.py config.wsgi``.
 
-Issue 13: threaded workers that keep a client's connection open between requests (HTTP keep-alive). Gunicorn's
+Issue 13: gunicorn's threaded worker class, for the connection it keeps open between a client's requests (HTTP
+keep-alive; one thread per process by default, ``GUNICORN_THREADS`` for more). Gunicorn's
 default sync worker closes the connection after every response, so each request — a page, its styles and scripts
 (whitenoise serves them from the same process), the captcha's picture, a post — costs a connection opened and
 closed on both sides; with keep-alive the public board's burst in ``make bench`` (the board, then the post, from
@@ -19,5 +20,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# one thread: the requests of a process take turns (a second thread added no throughput on two cores and let a
+# long staff page slow the board's requests beside it: 47–54 accepted posts/s with staff reading, against 57–65)
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 keepalive = 5  # seconds an idle connection stays open: a page and what it loads next come over one
