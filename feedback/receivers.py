@@ -2,6 +2,7 @@
 pages forgotten when a unit or a campaign changes."""
 from __future__ import annotations
 
+from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -27,8 +28,6 @@ def _settle_messages(sender, unit, by, merged_into, **kwargs) -> None:
 @receiver(post_save, sender=Campaign, dispatch_uid="feedback.board_pages_campaign_saved")
 @receiver(post_delete, sender=Campaign, dispatch_uid="feedback.board_pages_campaign_deleted")
 def _forget_board_pages(sender, **kwargs) -> None:
-    """A unit's name, place or closing, or the campaign, shows on the board's kept pages: this process draws them
-    again (``feedback.views.board._kept_page``)."""
-    from .views.board import forget_kept_pages
-
-    forget_kept_pages()
+    """A unit's name, place or closing, or the campaign, shows on the board's kept pages (the ``pages`` cache,
+    ``feedback.views.board._kept_page``): this process draws them again."""
+    caches["pages"].clear()

@@ -125,12 +125,14 @@ def _kept_page(request: HttpRequest) -> HttpResponse | None:
     """The page a visitor opening the board (for a unit, or to search for one) sees, from this process's page
     cache (``PAGE_CACHE_SECONDS``), with a new CSRF token and a new sum; drawn and kept first when missing.
     ``None`` when the page is not the same for every visitor — a staff member's menu, a message to show, a
-    search, an address with other parameters — and the view draws it as usual.
+    search, an address with other parameters — and the view draws it as usual; also when the setting is 0.
 
     Everything else on the page is the same for every visitor of that address in that language: the unit's
     name and trail (or the search box), the empty form. A unit renamed or closed, or a campaign changed, empties
     the cache of the process that saved it (``feedback.receivers``); other processes show the old page until it
     expires, and a post is always checked against the records."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return None
     raw = request.GET.get("unit", "")
     if set(request.GET) - {"unit"} or not (raw == "" or (raw.isascii() and raw.isdigit() and len(raw) <= 12)):
         return None
@@ -149,11 +151,6 @@ def _kept_page(request: HttpRequest) -> HttpResponse | None:
         }, request=request)
         pages.set(key, page)
     return HttpResponse(page.replace(_CSRF_HOLE, get_token(request)).replace(_CAPTCHA_HOLE, captcha.new_token()))
-
-
-def forget_kept_pages() -> None:
-    """Empty this process's page cache (a unit or a campaign changed)."""
-    caches["pages"].clear()
 
 
 @never_cache
