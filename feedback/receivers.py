@@ -3,8 +3,10 @@ pages forgotten when a unit or a campaign changes."""
 from __future__ import annotations
 
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from treebeard.mp_tree import path_updated
 
 from campaign.models import Campaign
 from units.models import Unit
@@ -25,9 +27,12 @@ def _settle_messages(sender, unit, by, merged_into, **kwargs) -> None:
 
 @receiver(post_save, sender=Unit, dispatch_uid="feedback.board_pages_unit_saved")
 @receiver(post_delete, sender=Unit, dispatch_uid="feedback.board_pages_unit_deleted")
+@receiver(path_updated, sender=Unit, dispatch_uid="feedback.board_pages_unit_moved")
 @receiver(post_save, sender=Campaign, dispatch_uid="feedback.board_pages_campaign_saved")
 @receiver(post_delete, sender=Campaign, dispatch_uid="feedback.board_pages_campaign_deleted")
 def _forget_board_pages(sender, **kwargs) -> None:
-    """A unit's name, place or closing, or the campaign, shows on the board's kept pages (the ``pages`` cache,
-    ``feedback.views.board._kept_page``): this process draws them again."""
+    """A unit's name, place (a move) or closing, or the campaign, shows on the board's kept pages (the ``pages``
+    cache, ``feedback.views.board._kept_page``): this process draws them again — now, and once more when the
+    change commits (another thread of the process may have drawn the old page in between)."""
     caches["pages"].clear()
+    transaction.on_commit(caches["pages"].clear)

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -125,24 +125,31 @@ def _kept_page(request: HttpRequest) -> HttpResponse | None:
     """The page a visitor opening the board (for a unit, or to search for one) sees, from this process's page
     cache (``PAGE_CACHE_SECONDS``), with a new CSRF token and a new sum; drawn and kept first when missing.
     ``None`` when the page is not the same for every visitor — a staff member's menu, a message to show, a
-    search, an address with other parameters — and the view draws it as usual; also when the setting is 0.
+    search — or the address is not the board's own for an open unit (other parameters, ``?unit=007``, an
+    unknown or closed unit: each would be one more page to keep), and the view draws it as usual; also when the
+    setting is 0.
 
     Everything else on the page is the same for every visitor of that address in that language: the unit's
-    name and trail (or the search box), the empty form. A unit renamed or closed, or a campaign changed, empties
-    the cache of the process that saved it (``feedback.receivers``); other processes show the old page until it
+    name and trail (or the search box), the empty form. A unit saved or moved, or a campaign saved, empties
+    the cache of the process that did it (``feedback.receivers``); other processes show the old page until it
     expires, and a post is always checked against the records."""
     if not settings.PAGE_CACHE_SECONDS:
         return None
     raw = request.GET.get("unit", "")
-    if set(request.GET) - {"unit"} or not (raw == "" or (raw.isascii() and raw.isdigit() and len(raw) <= 12)):
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+        return None
+    own = reverse("feedback:board") + (f"?unit={int(raw)}" if raw else "")
+    if request.get_full_path() != own:
         return None
     if request.user.is_authenticated or len(get_messages(request)) or (campaign_id := _kept_campaign_id()) is None:
         return None
     pages = caches["pages"]
-    key = f"feedback.board.{translation.get_language()}.{campaign_id}.{request.get_full_path()}"
+    key = f"feedback.board.{translation.get_language()}.{campaign_id}.{own}"
     page = pages.get(key)
     if page is None:
         unit = _chosen_unit(raw)
+        if raw and unit is None:
+            return None
         form = BoardForm(initial={"unit": unit.pk if unit else None})
         form.captcha_token = _CAPTCHA_HOLE  # the cached property, set before the page reads it
         page = render_to_string("feedback/board/board.html", {

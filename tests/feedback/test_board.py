@@ -387,18 +387,70 @@ def test_issue13_a_renamed_or_closed_unit_and_a_closed_campaign_show_at_once(ope
 
 
 def test_issue13_staff_searches_and_messages_are_never_served_a_kept_page(open_board, tree, users, client, login):
-    """A logged-in member of staff sees the board with their own menu; a search shows its hits; neither is kept
-    for the anonymous visitors who come next."""
+    """A logged-in member of staff sees the board with their own menu and never leaves it to the anonymous who
+    come next; a search shows its hits and is not the empty search's page."""
+    from django.test import Client
+
     url = reverse("feedback:board")
-    anonymous = client.get(url, {"unit": tree.county_a.pk}).content.decode()
-    assert 'id="nav-dashboard"' not in anonymous
-    staff = login(users["county_office"])
+    staff = login(users["county_office"])  # first, with nothing kept yet
     assert 'id="nav-dashboard"' in staff.get(url, {"unit": tree.county_a.pk}).content.decode()
-    staff.logout()
-    assert 'id="nav-dashboard"' not in staff.get(url, {"unit": tree.county_a.pk}).content.decode()
-    found = client.get(url, {"q": "正定"})
+    anonymous = Client()
+    assert 'id="nav-dashboard"' not in anonymous.get(url, {"unit": tree.county_a.pk}).content.decode()
+    assert 'id="nav-dashboard"' in staff.get(url, {"unit": tree.county_a.pk}).content.decode()  # after one was kept
+    found = anonymous.get(url, {"q": "正定"})
     assert [hit.unit.name for hit in found.context["hits"]] == ["正定县", "正定镇"]
-    assert "正定镇" not in client.get(url).content.decode()  # the empty search is not the search's page
+    assert "正定镇" not in anonymous.get(url).content.decode()
+
+
+def test_issue13_a_message_for_one_visitor_is_never_kept_for_the_next(open_board, tree, client):
+    """A visitor with a message to read (e.g. "you were signed out") sees it on the board; the next visitor does
+    not."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.session import SessionStorage
+    from django.http import HttpResponse
+    from django.test import Client, RequestFactory
+
+    url = reverse("feedback:board")
+    session = client.session  # the visitor's session (messages live there), its cookie on the client
+    request = RequestFactory().get("/")
+    request.session = session
+    storage = SessionStorage(request)
+    storage.add(constants.INFO, "您已因长时间未操作而退出登录")
+    storage.update(HttpResponse())
+    session.save()
+    assert "您已因长时间未操作而退出登录" in client.get(url, {"unit": tree.county_a.pk}).content.decode()
+    assert "您已因长时间未操作而退出登录" not in Client().get(url, {"unit": tree.county_a.pk}).content.decode()
+
+
+@pytest.mark.parametrize("query", ["unit={pk}&unit={pk}", "unit=0{pk}", "unit={pk}&utm_source=x", "unit=987654"])
+def test_issue13_only_the_boards_own_address_of_an_open_unit_is_kept(open_board, tree, client, query,
+                                                                     django_assert_max_num_queries):
+    """An address that is not the board's own for an open unit (a repeated or padded id, another parameter, an
+    unknown unit) is drawn each time, never kept: none of them can fill the cache with pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("feedback:board") + "?" + query.format(pk=tree.county_a.pk)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as drawn:
+            assert client.get(url).status_code == 200
+        assert len(drawn) >= 1
+    own = reverse("feedback:board") + f"?unit={tree.county_a.pk}"
+    client.get(own)
+    with django_assert_max_num_queries(0):
+        assert client.get(own).status_code == 200
+
+
+def test_issue13_a_moved_unit_shows_its_new_trail_at_once(open_board, tree, users, client):
+    """R0.1 a unit moved under another parent (treebeard rewrites the paths, no save signal) shows its new trail
+    on the next visit."""
+    from units.services import unit_move
+
+    url = reverse("feedback:board")
+    assert "河北省 › 石家庄市 › 正定县" in client.get(url, {"unit": tree.township_a.pk}).content.decode()
+    unit_move(user=users["admin"], unit=tree.township_a, parent=tree.county_a2)
+    page = client.get(url, {"unit": tree.township_a.pk}).content.decode()
+    assert f"石家庄市 › {tree.county_a2.name}" in page and "› 正定县<" not in page
 
 
 def test_issue13_a_tracking_code_taken_already_is_drawn_again(open_board, tree, users, board_post, monkeypatch):
