@@ -95,10 +95,14 @@ def board(request: HttpRequest) -> HttpResponse:
         form = BoardForm(initial={"unit": unit.pk if unit else None})
     q = request.GET.get("q", "").strip()
     hits, more = selectors.unit_search(Unit.objects.active(), q) if q and unit is None else ([], False)
-    return render(request, "feedback/board/board.html", {
-        "form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
-        "q": q, "hits": hits, "more": more,
-    }, status=status)
+    return render(request, "feedback/board/board.html", _page_context(form, unit, q=q, hits=hits, more=more),
+                  status=status)
+
+
+def _page_context(form: BoardForm, unit: Unit | None, *, q: str = "", hits=(), more: bool = False) -> dict:
+    """What the board's page shows: the form, the unit chosen and its trail, or the search and its hits."""
+    return {"form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
+            "q": q, "hits": hits, "more": more}
 
 
 # --- issue 13: the board's page for a unit, drawn once per process and language, a visitor's tokens filled in
@@ -152,10 +156,8 @@ def _kept_page(request: HttpRequest) -> HttpResponse | None:
             return None
         form = BoardForm(initial={"unit": unit.pk if unit else None})
         form.captcha_token = _CAPTCHA_HOLE  # the cached property, set before the page reads it
-        page = render_to_string("feedback/board/board.html", {
-            "form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
-            "q": "", "hits": [], "more": False, "csrf_token": _CSRF_HOLE,
-        }, request=request)
+        page = render_to_string("feedback/board/board.html", _page_context(form, unit) | {"csrf_token": _CSRF_HOLE},
+                                request=request)
         pages.set(key, page)
     return HttpResponse(page.replace(_CSRF_HOLE, get_token(request)).replace(_CAPTCHA_HOLE, captcha.new_token()))
 
