@@ -4,8 +4,10 @@ Nothing here ever shows a citizen's name or phone; every text is escaped by the 
 """
 from __future__ import annotations
 
+import copy
 import logging
 import secrets
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -99,19 +101,27 @@ def board(request: HttpRequest) -> HttpResponse:
                   status=status)
 
 
-def _page_context(form: BoardForm, unit: Unit | None, *, q: str = "", hits=(), more: bool = False) -> dict:
+def _page_context(form: BoardForm | None, unit, *, trail: str | None = None, q: str = "", hits=(),
+                  more: bool = False) -> dict:
     """What the board's page shows: the form, the unit chosen and its trail, or the search and its hits."""
-    return {"form": form, "unit": unit, "trail": selectors.unit_trails([unit])[unit.pk] if unit else "",
-            "q": q, "hits": hits, "more": more}
+    if trail is None:
+        trail = selectors.unit_trails([unit])[unit.pk] if unit else ""
+    return {"form": form, "unit": unit, "trail": trail, "q": q, "hits": hits, "more": more}
 
 
-# --- issue 13: the board's page for a unit, drawn once per process and language, a visitor's tokens filled in
+# --- issue 13: the board's page, drawn once per process and language for every unit; each visitor's tokens and
+# the unit chosen filled in
 
-#: Stand-ins for what differs per visitor: the CSRF token and the sealed sum. Letters and digits only (a token
+#: Stand-ins for what differs per visitor: the CSRF token and the sealed sum, and per unit: its id (in the form's
+#: hidden field and the language switch's return address), its name and trail. Letters and digits only (a token
 #: takes their place in an attribute and in the picture's address, where neither needs escaping), never text a
 #: page shows.
 _CSRF_HOLE = "csrfhole" + secrets.token_hex(12)
 _CAPTCHA_HOLE = "captchahole" + secrets.token_hex(12)
+_UNIT_HOLE = "unithole" + secrets.token_hex(12)
+_STAND_IN = {"unit": SimpleNamespace(pk=_UNIT_HOLE, name="unitnamehole" + secrets.token_hex(12)),
+             "trail": "trailhole" + secrets.token_hex(12)}
+_CHOSEN = "feedback/board/_chosen_unit.html"
 
 
 def _kept_campaign_id() -> int | None:
@@ -130,36 +140,60 @@ def _kept_page(request: HttpRequest) -> HttpResponse | None:
     cache (``PAGE_CACHE_SECONDS``), with a new CSRF token and a new sum; drawn and kept first when missing.
     ``None`` when the page is not the same for every visitor — a staff member's menu, a message to show, a
     search — or the address is not the board's own for an open unit (other parameters, ``?unit=007``, an
-    unknown or closed unit: each would be one more page to keep), and the view draws it as usual; also when the
-    setting is 0.
+    unknown or closed unit: each would be one more entry to keep), and the view draws it as usual; also when
+    the setting is 0.
 
-    Everything else on the page is the same for every visitor of that address in that language: the unit's
-    name and trail (or the search box), the empty form. A unit saved or moved, or a campaign saved, empties
-    the cache of the process that did it (``feedback.receivers``); other processes show the old page until it
-    expires, and a post is always checked against the records."""
+    The page for a unit is kept once for all units, with stand-ins for the unit: what it shows of a unit (its name
+    and trail, ``feedback/board/_chosen_unit.html``) is kept per unit, and the unit's id is written in. A
+    citizen picks any of tens of thousands of units, so a page kept per unit would mostly be drawn afresh.
+    Everything else on the page is the same for every visitor in that language: the form empty, or the search
+    box. A unit saved or moved, or a campaign saved, empties the cache of the process that did it
+    (``feedback.receivers``); other processes show the old page until it expires, and a post is always checked
+    against the records."""
     if not settings.PAGE_CACHE_SECONDS:
         return None
     raw = request.GET.get("unit", "")
     if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
         return None
-    own = reverse("feedback:board") + (f"?unit={int(raw)}" if raw else "")
-    if request.get_full_path() != own:
+    board = reverse("feedback:board")
+    if request.get_full_path() != board + (f"?unit={int(raw)}" if raw else ""):
         return None
     if request.user.is_authenticated or len(get_messages(request)) or (campaign_id := _kept_campaign_id()) is None:
         return None
     pages = caches["pages"]
-    key = f"feedback.board.{translation.get_language()}.{campaign_id}.{own}"
-    page = pages.get(key)
-    if page is None:
-        unit = _chosen_unit(raw)
-        if raw and unit is None:
-            return None
-        form = BoardForm(initial={"unit": unit.pk if unit else None})
-        form.captcha_token = _CAPTCHA_HOLE  # the cached property, set before the page reads it
-        page = render_to_string("feedback/board/board.html", _page_context(form, unit) | {"csrf_token": _CSRF_HOLE},
-                                request=request)
-        pages.set(key, page)
+    key = f"feedback.board.{translation.get_language()}.{campaign_id}"
+    if not raw:
+        page = pages.get(key + ".search")
+        if page is None:
+            page = _draw_kept(request, None)
+            pages.set(key + ".search", page)
+    else:
+        pk = int(raw)
+        chosen = pages.get(f"{key}.unit.{pk}")
+        if chosen is None:
+            unit = _chosen_unit(raw)
+            if unit is None:
+                return None
+            chosen = render_to_string(_CHOSEN, _page_context(None, unit))
+            pages.set(f"{key}.unit.{pk}", chosen)
+        kept = pages.get(key + ".unit")
+        if kept is None:
+            # drawn as for an address naming the stand-in unit (the language switch returns to it)
+            stand_in = copy.copy(request)
+            stand_in.META = request.META | {"QUERY_STRING": f"unit={_UNIT_HOLE}"}
+            kept = (_draw_kept(stand_in, _STAND_IN["unit"]), render_to_string(_CHOSEN, _STAND_IN))
+            pages.set(key + ".unit", kept)
+        page, stand_in_chosen = kept
+        page = page.replace(stand_in_chosen, chosen).replace(_UNIT_HOLE, str(pk))
     return HttpResponse(page.replace(_CSRF_HOLE, get_token(request)).replace(_CAPTCHA_HOLE, captcha.new_token()))
+
+
+def _draw_kept(request: HttpRequest, unit) -> str:
+    """The board's page with the stand-ins for the visitor's tokens (and the unit's, for the page of a unit)."""
+    form = BoardForm(initial={"unit": unit.pk if unit else None})
+    form.captcha_token = _CAPTCHA_HOLE  # the cached property, set before the page reads it
+    context = _page_context(form, unit, trail=_STAND_IN["trail"] if unit else "") | {"csrf_token": _CSRF_HOLE}
+    return render_to_string("feedback/board/board.html", context, request=request)
 
 
 @never_cache

@@ -318,18 +318,45 @@ def _page_token_of(html: str) -> str | None:
 
 
 def test_issue13_a_kept_board_page_is_the_page_drawn_afresh(open_board, tree, client, settings):
-    """The kept page differs from a page drawn for the visitor only by the visitor's tokens, in both languages."""
+    """The kept page differs from a page drawn for the visitor only by the visitor's tokens, in both languages: the
+    page for a unit is kept once for all units (drawn here for the first unit visited), and each unit's name, trail
+    and id are written in — a top unit without a trail, a name that must be escaped, the search page."""
+    from units.models import Unit
+
+    Unit.objects.filter(pk=tree.village_a.pk).update(name="塔元庄村 <b>&amp;</b> \"一组\"")
     url = reverse("feedback:board")
     for language in ("zh-hans", "en"):
         client.cookies["django_language"] = language
-        settings.PAGE_CACHE_SECONDS = 0  # the cache off: the view draws each page
-        drawn = client.get(url, {"unit": tree.township_a.pk}).content.decode()
         settings.PAGE_CACHE_SECONDS = 60
-        client.get(url, {"unit": tree.township_a.pk})  # drawn and kept
-        kept = client.get(url, {"unit": tree.township_a.pk}).content.decode()
-        assert _without_tokens(kept) == _without_tokens(drawn)
-        assert ("正定镇" in kept) and ("河北省 › 石家庄市 › 正定县" in kept)
-        assert ("Send the message" in kept) == (language == "en")
+        client.get(url, {"unit": tree.county_a.pk})  # the page for a unit drawn and kept with this one
+        for unit in (tree.township_a, tree.province, tree.village_a, tree.county_a, None):
+            query = {"unit": unit.pk} if unit else {}
+            settings.PAGE_CACHE_SECONDS = 0  # the cache off: the view draws each page
+            drawn = client.get(url, query).content.decode()
+            settings.PAGE_CACHE_SECONDS = 60
+            kept = client.get(url, query).content.decode()
+            assert _without_tokens(kept) == _without_tokens(drawn), unit
+            assert ("Send the message" in kept) == (language == "en" and unit is not None)
+            assert "hole" not in kept
+        assert "正定镇" not in kept  # the search page, kept after the units' pages, shows none of them
+    kept = client.get(url, {"unit": tree.township_a.pk}).content.decode()
+    assert 'data-unit="%d"><span class="fw-semibold">正定镇</span>' % tree.township_a.pk in kept
+    assert "河北省 › 石家庄市 › 正定县" in kept and f'name="unit" value="{tree.township_a.pk}"' in kept
+    assert f'name="next" type="hidden" value="/board/?unit={tree.township_a.pk}"' in kept  # the language switch
+    kept = client.get(url, {"unit": tree.village_a.pk}).content.decode()
+    assert "塔元庄村 &lt;b&gt;&amp;amp;&lt;/b&gt; &quot;一组&quot;" in kept and "<b>" not in kept
+
+
+def test_issue13_a_units_page_costs_two_queries_once_then_none(open_board, tree, client,
+                                                                django_assert_num_queries):
+    """With the page kept for one unit, another unit's costs its two look-ups (the unit, its trail) on the first
+    visit and nothing after."""
+    url = reverse("feedback:board")
+    client.get(url, {"unit": tree.county_a.pk})
+    with django_assert_num_queries(2):
+        assert "正定镇" in client.get(url, {"unit": tree.township_a.pk}).content.decode()
+    with django_assert_num_queries(0):
+        assert "正定镇" in client.get(url, {"unit": tree.township_a.pk}).content.decode()
 
 
 def test_issue13_each_visitor_gets_a_new_sum_and_csrf_token_and_can_post(open_board, tree,
