@@ -152,8 +152,9 @@ else:
 # issue 13: public pages drawn once and kept in each web process for a minute (the board's page, once for every
 # unit, the unit's name and trail kept per unit and the per-visitor tokens filled in on the way out:
 # feedback.views.board); in the process, not Redis: a round trip and 8 KB unpickled would cost what the cache saves.
-# Room for the units a minute's citizens pick (a few hundred bytes each), culled by a third when full. A change to a unit or a campaign empties it in the process that
-# made the change; the other processes draw the page again within PAGE_CACHE_SECONDS.
+# Room for the units a minute's citizens pick (a few hundred bytes each), culled by a third when full. A change to
+# a unit or a campaign empties it in the process that made the change; the other processes draw the page again
+# within PAGE_CACHE_SECONDS.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dudao-pages",
                    "TIMEOUT": PAGE_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 20000}}
