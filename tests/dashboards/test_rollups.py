@@ -183,6 +183,50 @@ def test_issue13_the_dashboard_from_rollups_makes_a_fixed_number_of_queries(
     assert not UnitRollup.objects.filter(dirty=True).exists()
 
 
+def test_issue13_a_backlog_of_marks_is_settled_in_batches_and_equals_the_live_count(tree, campaign, built,
+                                                                                     monkeypatch):
+    """Many marked units (a busy hour of the board across the province) are settled in batches of
+    ``SETTLE_BATCH``, each its own transaction (a pass's memory grows with its units); together they give what
+    one pass gives: every row equal to a fresh count, no mark left."""
+    monkeypatch.setattr(rollups, "SETTLE_BATCH", 2)
+    passes = []
+    settle = rollups._settle
+    monkeypatch.setattr(rollups, "_settle", lambda *args: passes.append(len(args[2])) or settle(*args))
+    for township in built.townships:
+        Cadre.objects.filter(unit=township).first().save()
+    for village in built.villages[:3]:
+        add(village, name=f"{village.name}新组", code=f"{village.code}9", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
+    marked = UnitRollup.objects.filter(campaign=campaign, dirty=True).count()
+    assert marked >= 5
+    assert rollups.refresh_dirty(campaign, today=built.today) == marked
+    assert passes == [2] * (marked // 2) + ([1] if marked % 2 else [])
+    assert not UnitRollup.objects.filter(dirty=True).exists()
+    assert_same(tree.province, campaign, built.today)
+    assert rollups.verify(campaign, today=built.today) == []
+
+
+def test_issue13_a_batch_that_cannot_settle_leaves_the_batches_before_it_settled(tree, campaign, built, monkeypatch):
+    """A batch that finds the rows no longer serving the day (or a writer holding one) stops the settling: the page
+    counts live (``None``), and what the batches before it settled stays settled and right."""
+    monkeypatch.setattr(rollups, "SETTLE_BATCH", 2)
+    settle, calls = rollups._settle, []
+
+    def second_fails(*args):
+        calls.append(args[2])
+        return None if len(calls) == 2 else settle(*args)
+
+    monkeypatch.setattr(rollups, "_settle", second_fails)
+    for township in built.townships:
+        Cadre.objects.filter(unit=township).first().save()
+    assert UnitRollup.objects.filter(campaign=campaign, dirty=True).count() >= 3
+    assert rollups.refresh_dirty(campaign, today=built.today) is None
+    assert not UnitRollup.objects.filter(campaign=campaign, dirty=True, unit__path__in=calls[0]).exists()
+    assert UnitRollup.objects.filter(campaign=campaign, dirty=True, unit__path__in=calls[1]).count() == len(calls[1])
+    monkeypatch.setattr(rollups, "_settle", settle)
+    assert_same(tree.province, campaign, built.today)  # the rest settled by the next reader
+    assert rollups.verify(campaign, today=built.today) == []
+
+
 def test_issue13_rollups_verify_names_the_units_that_drift_and_repairs_them(tree, campaign, built):
     """Bad input: a row that differs from the records (here written behind the code's back) is reported by
     unit and repaired; --dry-run only reports, and exits 1."""
