@@ -60,10 +60,16 @@ class MessageTable(Table):
         attrs = {"class": TABLE_CLASS, "id": "message-table"}
         row_attrs = {"id": lambda record: f"message-{record.pk}", "data-status": lambda record: record.status}
         order_by = ("-received_on",)
+        template_name = "feedback/messages/_table.html"  # issue 13: the rows written out
 
     def __init__(self, *args, today, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+
+    def before_render(self, request) -> None:
+        """The page's messages know whether they are overdue today (the written-out rows' status badge)."""
+        for row in self.paginated_rows:
+            row.record.overdue_now = row.record.is_overdue(self.today)
 
     def render_tracking_code(self, record: Message):
         channel = ("" if record.channel == "board" else

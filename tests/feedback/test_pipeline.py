@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -438,3 +439,42 @@ def test_issue13_the_overdue_sweep_reminds_many_in_a_fixed_number_of_statements(
     with django_assert_max_num_queries(10):
         assert services.messages_flag_overdue(today=due + datetime.timedelta(days=1)) == 30
     assert OverdueReminder.objects.count() == 32
+
+
+def _rows(html: str) -> list[str]:
+    """The table body's rows, whitespace between and inside tags evened out (``<td >`` is ``<td>``)."""
+    body = html[html.index("<tbody"):html.index("</tbody>")]
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", body, flags=re.S)
+    return [re.sub(r"\s+>", ">", re.sub(r">\s+<", "><", " ".join(row.split()))) for row in rows]
+
+
+def test_issue13_the_message_rows_template_shows_what_the_table_columns_render(campaign, tree, users, rf):
+    """The queue's written-out rows (``feedback/messages/_table.html``) are django-tables2's generic rendering of
+    ``MessageTable``, cell for cell with their classes and the rows' ids: a letter's channel, a notable message's
+    star, a long text cut, a name to escape, the answering unit, an overdue badge and an empty due date."""
+    from django.template import Context, Template
+
+    from feedback.tables import MessageTable
+
+    tree.village_a.name = "塔元庄村<b>&</b>"
+    tree.village_a.save()
+    plain = submit(campaign, tree.village_a, text="长" * 100)
+    letter = services.message_submit(campaign=campaign, unit=tree.township_a, category="hedonism", text="来信反映",
+                                     channel="letter", received_by=tree.county_a, by=users["county_office"])
+    services.message_classify(message=letter, category="hedonism", is_notable=True, by=users["county_office"])
+    late = forward(campaign, submit(campaign, tree.county_a), users["county_office"], unit=tree.township_a)
+    Message.objects.filter(pk=late.pk).update(due_date=TODAY - datetime.timedelta(days=1))
+    request = rf.get("/")
+    request.user = users["prov_office"]
+    rendered = {}
+    for template in ("feedback/messages/_table.html", "web/table.html"):
+        table = MessageTable(Message.objects.select_related("unit", "office_unit", "assigned_unit"), today=TODAY,
+                             template_name=template)
+        rendered[template] = Template("{% load django_tables2 %}{% render_table table %}").render(
+            Context({"table": table, "request": request}))
+    fast, generic = _rows(rendered["feedback/messages/_table.html"]), _rows(rendered["web/table.html"])
+    assert len(fast) == 3 and fast == generic
+    html = "".join(fast)
+    assert all(f'id="message-{m.pk}"' in html for m in (plain, letter, late))
+    assert "塔元庄村&lt;b&gt;&amp;&lt;/b&gt;" in html and "长" * 100 not in html
+    assert "bi-star-fill" in html and 'data-overdue="1"' in html and "—" in html
