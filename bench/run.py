@@ -698,15 +698,17 @@ def main() -> int:
         return 0
 
     # issue 13: the dashboards read per-unit rollups; rebuilt here as the nightly beat does (demo_data built
-    # them already), in a child process as in a Celery worker: its memory is not the web process's. The units an
-    # earlier run's board bursts marked (the build leaves marks alone) are settled there too, as the beat's
-    # five-minute sweep would have: else the first page measured settles thousands of them itself
+    # them already), in a child process as in a Celery worker: its memory is not the web process's
     from dashboards import rollups
 
     seconds, rss_mb = child("from campaign.models import Campaign; from dashboards import rollups; "
-                            "rollups.build(Campaign.objects.current()); rollups.refresh()")
-    report.info("rollups rebuilt for every unit, marked ones settled (beat), time and peak memory",
+                            "rollups.build(Campaign.objects.current())")
+    report.info("rollups rebuilt for every unit (beat, after midnight), time and peak memory",
                 f"{seconds:.1f} s, {rss_mb:.0f} MB")
+    # the units an earlier run's board bursts marked (the build leaves marks alone), settled as the beat's sweep of
+    # every minute would have; else the first page measured settles thousands of them itself
+    seconds, rss_mb = child("from dashboards import rollups; rollups.refresh()")
+    report.info("marked units settled (beat, every minute), time and peak memory", f"{seconds:.1f} s, {rss_mb:.0f} MB")
     vacuum()  # as autovacuum would after a bulk load and a rewrite of every rollup row
 
     print(f"\nPostgreSQL {connection.pg_version // 10000}, {Unit.objects.count():,} units, "

@@ -25,7 +25,8 @@ app.conf.beat_schedule = {
     "captchas-purge": {"task": "feedback.captchas_purge", "schedule": 60 * 60},
     # issue 13: the dashboards' rollups — rebuilt once a day (overdue figures depend on the day), in
     # between the units marked by writes are settled, so a dashboard rarely has any to count itself: every minute,
-    # as a busy board marks thousands of units in a few (an idle run costs three small queries)
+    # as a busy board marks thousands of units in a few (an idle run: a handful of queries, two of them counts
+    # of the units and their rows, a few milliseconds at province scale)
     "rollups-refresh": {"task": "dashboards.rollups_refresh", "schedule": 60},
     # daily: one-time form tokens older than a month are forgotten (web.forms.form_once)
     "form-submissions-purge": {"task": "web.form_submissions_purge", "schedule": 24 * 60 * 60},

@@ -15,7 +15,7 @@ How they stay equal to the live figures:
   in bulk). The mark is an UPDATE of the row, so it waits for a refresh that holds the row and is never
   lost to one.
 - **Refreshed before they are read.** A dashboard first counts again the own records of the dirty units
-  below it (a fixed number of queries for all of them), with the rows locked, and carries each
+  below it (a fixed number of queries per 2,000 of them, ``SETTLE_BATCH``), with the rows locked, and carries each
   difference up to every ancestor's ``subtree``. It waits at most half a second for a row a writer still
   holds, then counts live: a page never holds up a save, and PostgreSQL's deadlock check (after 1 s) never
   picks the writer. Refreshes and builds of a campaign take turns on its ``RollupState`` row.
@@ -290,9 +290,11 @@ SETTLE_BATCH = 2000
 def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | None = None,
                   wait_ms: int = PAGE_LOCK_WAIT_MS) -> int | None:
     """Count again the own records of the dirty units (below ``under``) and carry each difference up to
-    every ancestor's subtree. A fixed number of queries for up to ``SETTLE_BATCH`` dirty units (as many again for
-    each further batch, in its own transaction). ``None``: the rows do not serve ``today`` (a build came first),
-    or a writer held a row longer than ``wait_ms`` — the batches settled before stay settled."""
+    every ancestor's subtree. A fixed number of queries for up to ``SETTLE_BATCH`` dirty units, as many again for
+    each further batch; each batch is its own transaction when called outside one (inside one, a savepoint: its
+    locks are held, and its work kept, only as the caller's transaction ends). ``None``: the rows do not serve
+    ``today`` (a build came first), or a writer held a row longer than ``wait_ms`` — the batches settled before
+    stay settled."""
     # few rows, read through the partial index; the subtree is picked here rather than by a join on paths
     dirty_paths = sorted({path for path in UnitRollup.objects.filter(campaign=campaign, dirty=True)
                           .values_list("unit__path", flat=True) if under is None or path.startswith(under.path)})

@@ -33,6 +33,8 @@ def _settle_messages(sender, unit, by, merged_into, **kwargs) -> None:
 def _forget_board_pages(sender, **kwargs) -> None:
     """A unit's name, place (a move) or closing, or the campaign, shows on the board's kept pages (the ``pages``
     cache, ``feedback.views.board._kept_page``): this process draws them again — now, and once more when the
-    change commits (another thread of the process may have drawn the old page in between)."""
+    change commits (another thread of the process may have drawn the old page in between). A thread that read the
+    unit before the commit and keeps its page after the second clearing still shows the old name or trail until
+    the page expires (``PAGE_CACHE_SECONDS``), as the other processes do: a small window, left open."""
     caches["pages"].clear()
     transaction.on_commit(caches["pages"].clear)

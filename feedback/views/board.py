@@ -114,8 +114,8 @@ def _page_context(form: BoardForm | None, unit, *, trail: str | None = None, q: 
 
 #: Stand-ins for what differs per visitor: the CSRF token and the sealed sum, and per unit: its id (in the form's
 #: hidden field and the language switch's return address), its name and trail. Letters and digits only (a token
-#: takes their place in an attribute and in the picture's address, where neither needs escaping), never text a
-#: page shows.
+#: takes their place in an attribute and in the picture's address, where neither needs escaping); the name's and
+#: trail's never reach a visitor: the whole block that shows them (``_CHOSEN``) is replaced.
 _CSRF_HOLE = "csrfhole" + secrets.token_hex(12)
 _CAPTCHA_HOLE = "captchahole" + secrets.token_hex(12)
 _UNIT_HOLE = "unithole" + secrets.token_hex(12)
@@ -181,9 +181,12 @@ def _kept_page(request: HttpRequest) -> HttpResponse | None:
             # drawn as for an address naming the stand-in unit (the language switch returns to it)
             stand_in = copy.copy(request)
             stand_in.META = request.META | {"QUERY_STRING": f"unit={_UNIT_HOLE}"}
-            kept = (_draw_kept(stand_in, _STAND_IN["unit"]), render_to_string(_CHOSEN, _STAND_IN))
+            kept = (_draw_kept(stand_in, _STAND_IN["unit"]), render_to_string(_CHOSEN, dict(_STAND_IN)))
             pages.set(key + ".unit", kept)
         page, stand_in_chosen = kept
+        if stand_in_chosen not in page:  # the page no longer shows the unit through the block: drawn as usual
+            log.error("board: the kept page lacks the unit's block (%s); drawing each page", _CHOSEN)
+            return None
         page = page.replace(stand_in_chosen, chosen).replace(_UNIT_HOLE, str(pk))
     return HttpResponse(page.replace(_CSRF_HOLE, get_token(request)).replace(_CAPTCHA_HOLE, captcha.new_token()))
 
