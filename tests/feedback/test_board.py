@@ -359,6 +359,22 @@ def test_issue13_a_units_page_costs_two_queries_once_then_none(open_board, tree,
         assert "正定镇" in client.get(url, {"unit": tree.township_a.pk}).content.decode()
 
 
+def test_issue13_a_kept_page_without_the_units_block_is_not_served(open_board, tree, client, caplog):
+    """Should the page kept for every unit ever lack the block its unit is written into (a template changed so
+    the unit is shown another way), each visitor gets the page drawn for them, never a stand-in."""
+    from django.core.cache import caches
+
+    url = reverse("feedback:board")
+    client.get(url, {"unit": tree.county_a.pk})
+    pages = caches["pages"]
+    key = f"feedback.board.zh-hans.{open_board.pk}.unit"  # the page kept for every unit, in Chinese
+    page, block = pages.get(key)
+    pages.set(key, (page.replace(block, "<p>另一种写法</p>"), block))
+    shown = client.get(url, {"unit": tree.township_a.pk}).content.decode()
+    assert "正定镇" in shown and "hole" not in shown and "另一种写法" not in shown
+    assert "lacks the unit's block" in caplog.text
+
+
 def test_issue13_each_visitor_gets_a_new_sum_and_csrf_token_and_can_post(open_board, tree,
                                                                          django_assert_num_queries):
     """Two visitors of the same kept page get different sums and CSRF tokens, the page is served without a query,
