@@ -159,8 +159,8 @@ def test_gunicorn_serves_the_portal_and_whitenoise_its_static_files(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     # the portal's gunicorn settings, as the README runs it
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"),
-                               "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env,
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"),
+                               "-c", str(ROOT / "config" / "gunicorn.py"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
