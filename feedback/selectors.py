@@ -6,11 +6,12 @@ import datetime
 from dataclasses import dataclass, field
 
 import rules
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign
-from units.models import Cadre, Unit
+from units.models import Cadre, Level, Unit
 from units.scoping import WRITE_ROLES, grants_of
 from web.fields import mask_phone
 
@@ -42,6 +43,26 @@ def unit_trails(units: list[Unit]) -> dict[int, str]:
     names = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "name")) if prefixes else {}
     return {u.pk: " › ".join(names[p] for p in reversed(policy.ancestor_paths(u.path)[1:]) if p in names)
             for u in units}
+
+
+def open_unit_with_trail(pk: int) -> tuple[Unit, str] | None:
+    """R4.4 an open unit and its trail, as ``unit_trails`` writes it; ``None`` for an unknown or closed unit.
+    Issue 13: one query (the board's page for a unit no visitor of this process chose yet): the unit's row and its
+    ancestors', found by the prefixes of its path — a unit sits at most as deep as there are levels; a deeper one
+    (the tree's shape rule forbids it) is traced as ``unit_trails`` does, with a second query."""
+    path = Subquery(Unit.objects.filter(pk=pk).values("path")[:1])
+    ancestors = Q()
+    for depth in range(1, len(Level)):
+        ancestors |= Q(depth=depth, path=Substr(path, 1, depth * Unit.steplen))
+    rows = {row.pk: row for row in Unit.objects.filter(Q(pk=pk) | ancestors)}
+    unit = rows.pop(pk, None)
+    if unit is None or unit.closed_on is not None:
+        return None
+    above = sorted((row for row in rows.values() if row.depth < unit.depth and unit.path.startswith(row.path)),
+                   key=lambda row: row.depth)
+    if len(above) != unit.depth - 1:
+        return unit, unit_trails([unit])[unit.pk]
+    return unit, " › ".join(row.name for row in above)
 
 
 def unit_search(units: QuerySet[Unit], text: str, limit: int = UNIT_SEARCH_LIMIT) -> tuple[list[UnitHit], bool]:

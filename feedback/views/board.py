@@ -200,10 +200,10 @@ def _kept_page(request: HttpRequest) -> HttpResponse | None:
         pk = int(raw)
         chosen = pages.get(f"{key}.unit.{pk}")
         if chosen is None:
-            unit = _chosen_unit(raw)
-            if unit is None:
+            found = selectors.open_unit_with_trail(pk)
+            if found is None:
                 return None
-            chosen = render_to_string(_CHOSEN, _page_context(None, unit))
+            chosen = render_to_string(_CHOSEN, _page_context(None, found[0], trail=found[1]))
             pages.set(f"{key}.unit.{pk}", chosen)
         kept = pages.get(key + ".unit")
         if kept is None:
