@@ -295,9 +295,12 @@ def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | Non
     locks are held, and its work kept, only as the caller's transaction ends). ``None``: the rows do not serve
     ``today`` (a build came first), or a writer held a row longer than ``wait_ms`` — the batches settled before
     stay settled."""
-    # few rows, read through the partial index; the subtree is picked here rather than by a join on paths
-    dirty_paths = sorted({path for path in UnitRollup.objects.filter(campaign=campaign, dirty=True)
-                          .values_list("unit__path", flat=True) if under is None or path.startswith(under.path)})
+    dirty = UnitRollup.objects.filter(campaign=campaign, dirty=True)
+    if under is not None and under.depth > 1:
+        # the subtree's units, each looked up in the partial index: a busy board marks thousands of units between
+        # two beats, and reading them all cost a county's dashboard 30 ms where its own take under 1
+        dirty = dirty.filter(unit__path__startswith=under.path)
+    dirty_paths = sorted(set(dirty.values_list("unit__path", flat=True)))
     if not dirty_paths:
         return 0
     restore = None
