@@ -117,6 +117,74 @@ def test_r0_1_children_add_up_to_the_unit_and_each_opens_its_own_dashboard(tree,
         assert [a.pk for a in child_page.context["ancestors"]][-1] == parent.pk  # the breadcrumb leads back
 
 
+#: the sub-units table's rows as the template wrote them before issue 13 (a reference for ``dashboard_rows``)
+REFERENCE_ROWS = """{% load i18n humanize dashboards %}    {% for row, l in rows %}{% with g=row.figures %}
+    <tr id="branch-{{ row.unit.pk }}{% if row.own %}-own{% endif %}" data-unit="{{ row.unit.pk }}" data-progress="{{ g.progress_percent|dash }}" data-overdue="{{ g.obligations_overdue }}">
+      {% if row.own %}
+      <td class="fst-italic">{% blocktranslate with name=row.unit.name %}{{ name }} (own records){% endblocktranslate %}</td>
+      <td class="text-end"><a href="{{ l.progress }}">{{ g.progress_percent|pct }}</a></td><td class="text-end">{{ g.obligations_overdue }}</td>
+      <td class="text-end">{{ g.study_percent|pct }}</td><td class="text-end">{{ g.study_short }}</td>
+      <td class="text-end">{{ g.exam_rate|pct }}</td><td class="text-end">{{ g.exam_owed }}</td>
+      <td class="text-end">{{ g.research_percent|pct }}</td><td class="text-end">{{ g.opinion_percent|pct }}</td>
+      <td class="text-end">{{ g.cards_open }}</td><td class="text-end">{{ g.cards_overdue }}</td><td class="text-end">{{ g.cards_escalated }}</td>
+      <td class="text-end">{{ g.messages }}</td><td class="text-end">{{ g.messages_overdue }}</td>
+      {% else %}
+      <td><a href="{{ l.dashboard }}" class="fw-semibold drill" id="drill-{{ row.unit.pk }}">{{ row.unit.name }}</a> <span class="text-muted small">{{ row.unit.get_level_display }}</span></td>
+      <td class="text-end"><a href="{{ l.progress }}">{{ g.progress_percent|pct }}</a></td>
+      <td class="text-end"><a href="{{ l.progress }}" class="{% if g.obligations_overdue %}text-danger{% endif %}">{{ g.obligations_overdue|intcomma }}</a></td>
+      <td class="text-end"><a href="{{ l.study_all }}">{{ g.study_percent|pct }}</a></td>
+      <td class="text-end"><a href="{{ l.study_short }}" class="{% if g.study_short %}text-danger{% endif %}">{{ g.study_short|intcomma }}</a></td>
+      <td class="text-end"><a href="{{ l.exams }}">{{ g.exam_rate|pct }}</a></td>
+      <td class="text-end"><a href="{{ l.exam_owed }}" class="{% if g.exam_owed %}text-danger{% endif %}">{{ g.exam_owed }}</a></td>
+      <td class="text-end"><a href="{{ l.research_short }}">{{ g.research_percent|pct }}</a></td>
+      <td class="text-end"><a href="{{ l.opinion_gaps }}">{{ g.opinion_percent|pct }}</a></td>
+      <td class="text-end"><a href="{{ l.cards_open }}">{{ g.cards_open }}</a></td>
+      <td class="text-end"><a href="{{ l.cards_overdue }}" class="{% if g.cards_overdue %}text-danger{% endif %}">{{ g.cards_overdue }}</a></td>
+      <td class="text-end"><a href="{{ l.cards_escalated }}" class="{% if g.cards_escalated %}text-danger{% endif %}">{{ g.cards_escalated }}</a></td>
+      <td class="text-end"><a href="{{ l.messages }}">{{ g.messages }}</a></td>
+      <td class="text-end"><a href="{{ l.messages_overdue }}" class="{% if g.messages_overdue %}text-danger{% endif %}">{{ g.messages_overdue }}</a></td>
+      {% endif %}
+    </tr>
+    {% endwith %}{% endfor %}"""
+
+
+def _normal(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))).strip()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_issue13_the_sub_units_rows_written_in_python_equal_the_template_they_replace(tree, users, seeded, login,
+                                                                                      language):
+    """R5.1 the province's, a city's and a county's rows — own records, children with and without overdue work
+    (red or not), dashes where nothing is measured, a name that must be escaped — read the same (cells, classes,
+    links, escaping, the own row's wording in either language) as the template loop they replace."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from dashboards.templatetags.dashboards import dashboard_rows
+    from units.models import Unit
+
+    Unit.objects.filter(pk=tree.township_a.pk).update(name="正定镇 <b>&amp;</b> \"一组\"")
+    Unit.objects.filter(pk=tree.county_a.pk).update(name="正定县 <i>'本级'</i>")  # a row of its own records below
+    client = login(users["leader"])
+    client.cookies["django_language"] = language
+    seen = set()
+    for unit in (tree.province, tree.city_a, tree.county_a, tree.county_a2):
+        response = client.get(dashboard_url(unit))
+        rows = response.context["rows"]
+        with translation.override(language):
+            reference = Template(REFERENCE_ROWS).render(Context({"rows": rows}))
+            assert _normal(dashboard_rows(rows)) == _normal(reference), unit
+        html = response.content.decode()
+        assert all(f'id="branch-{row.unit.pk}{"-own" if row.own else ""}"' in html for row, _l in rows)
+        seen |= {"own" for row, _l in rows if row.own} | {"red" for row, _l in rows if row.figures.cards_overdue}
+        seen |= {"zero" for row, _l in rows if not row.own and not row.figures.cards_overdue}
+        seen |= {"dash" for row, _l in rows if row.figures.progress_percent is None}
+        seen |= {"escaped" for row, _l in rows if "&lt;b&gt;" in dashboard_rows([(row, _l)])}
+        seen |= {"own escaped" for row, _l in rows if row.own and "&lt;i&gt;" in dashboard_rows([(row, _l)])}
+    assert seen == {"own", "red", "zero", "dash", "escaped", "own escaped"}
+
+
 def test_r5_1_the_bottom_of_the_tree_has_no_children_and_still_its_figures(tree, users, seeded, login):
     """R0.1 a village's dashboard: its own figures, and no sub-units to drill into."""
     response = login(users["leader"]).get(dashboard_url(tree.village_a))
