@@ -296,7 +296,7 @@ def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | Non
     ``today`` (a build came first), or a writer held a row longer than ``wait_ms`` — the batches settled before
     stay settled."""
     dirty = UnitRollup.objects.filter(campaign=campaign, dirty=True)
-    if under is not None and under.depth > 1:
+    if under is not None:
         # the subtree's units, each looked up in the partial index: a busy board marks thousands of units between
         # two beats, and reading them all cost a county's dashboard 30 ms where its own take under 1
         dirty = dirty.filter(unit__path__startswith=under.path)
