@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -62,30 +62,35 @@ def _chosen_unit(raw) -> Unit | None:
 # issue 15: an error report (a 500's mail or debug page) shows these fields as stars, never the citizen's data
 @sensitive_post_parameters("citizen_name", "citizen_phone")
 @never_cache
-@sensitive_variables("d")  # the cleaned data handed to the service (in _post, called from here)
+@sensitive_variables("d")  # the cleaned data handed to the service
 def board(request: HttpRequest) -> HttpResponse:
     """R4.4 choose the unit (server-side search), what it is about, the text; optional name and phone."""
     if request.method != "POST" and (page := _kept_page(request)) is not None:
         return page
-    campaign = _current_campaign()
+    campaign = Campaign.objects.current_ref()
     if campaign is None:
         return render(request, "feedback/board/closed.html")
     status = 200
     if request.method == "POST":
-        try:
-            posted = _post(request, campaign)
-        except IntegrityError:
-            # the campaign this process kept was deleted meanwhile (the message would point to nothing): nothing
-            # stored, the text kept on screen; the next page asks for the campaign again
-            log.warning("board: the kept campaign %s is gone; nothing stored", campaign.pk, exc_info=True)
-            caches["pages"].clear()
+        # issue 13: one transaction — the captcha spent, the message, its history and the office's
+        # notification reach the database in a single commit
+        with transaction.atomic():
             form = BoardForm(request.POST)
-            form.is_valid()
-            form.add_error(None, _("The message could not be stored; please try again."))
-            posted = (form, 503)
-        if isinstance(posted, HttpResponse):
-            return posted
-        form, status = posted
+            if _limited(request, group="feedback.board_post", method="POST",
+                        rate=getattr(settings, "FEEDBACK_BOARD_POST_RATE", DEFAULT_POST_RATE)):
+                form.is_valid()  # keep the text on screen; nothing is stored
+                form.add_error(None, _("Too many messages were sent from your connection. Please wait an hour "
+                                       "and send it again."))
+                status = 429
+            elif form.is_valid() and form.caught_by_honeypot:
+                # R4.4 the same answer as an accepted message (a tracking page's address) and nothing stored:
+                # a bot told it was caught would only learn to leave the field empty
+                log.info("board: honeypot filled; answered as accepted, nothing stored")
+                return redirect(f"{_track_url(_decoy(form.cleaned_data))}?new=1")
+            elif message := submit(request, form, lambda d: services.message_submit(
+                    campaign=campaign, unit=d["unit"], category=d["category"], text=d["text"],
+                    citizen_name=d["citizen_name"], citizen_phone=d["citizen_phone"])):
+                return redirect(f"{_track_url(message.tracking_code)}?new=1")
         unit = _chosen_unit(request.POST.get("unit"))
     else:
         unit = _chosen_unit(request.GET.get("unit"))
@@ -94,40 +99,6 @@ def board(request: HttpRequest) -> HttpResponse:
     hits, more = selectors.unit_search(Unit.objects.active(), q) if q and unit is None else ([], False)
     return render(request, "feedback/board/board.html", _page_context(form, unit, q=q, hits=hits, more=more),
                   status=status)
-
-
-def _post(request: HttpRequest, campaign: Campaign) -> HttpResponse | tuple[BoardForm, int]:
-    """A citizen's post: the tracking page's address when accepted (or caught by the honeypot), else the form
-    with its errors and the status to answer with. Issue 13: one transaction — the captcha spent, the message,
-    its history and the office's notification reach the database in a single commit."""
-    with transaction.atomic():
-        form = BoardForm(request.POST)
-        if _limited(request, group="feedback.board_post", method="POST",
-                    rate=getattr(settings, "FEEDBACK_BOARD_POST_RATE", DEFAULT_POST_RATE)):
-            form.is_valid()  # keep the text on screen; nothing is stored
-            form.add_error(None, _("Too many messages were sent from your connection. Please wait an hour "
-                                   "and send it again."))
-            return form, 429
-        if form.is_valid() and form.caught_by_honeypot:
-            # R4.4 the same answer as an accepted message (a tracking page's address) and nothing stored:
-            # a bot told it was caught would only learn to leave the field empty
-            log.info("board: honeypot filled; answered as accepted, nothing stored")
-            return redirect(f"{_track_url(_decoy(form.cleaned_data))}?new=1")
-        if message := submit(request, form, lambda d: services.message_submit(
-                campaign=campaign, unit=d["unit"], category=d["category"], text=d["text"],
-                citizen_name=d["citizen_name"], citizen_phone=d["citizen_phone"])):
-            return redirect(f"{_track_url(message.tracking_code)}?new=1")
-        return form, 200
-
-
-def _current_campaign() -> Campaign | None:
-    """The current campaign, as a reference to store with a message (its key only). Issue 13: from this process's
-    page cache while pages are kept (``_kept_campaign_id``), a query less for each post; a campaign closed or
-    opened in another process shows here within ``PAGE_CACHE_SECONDS``, as on the kept pages."""
-    if not settings.PAGE_CACHE_SECONDS:
-        return Campaign.objects.current_ref()
-    pk = _kept_campaign_id()
-    return Campaign(pk=pk) if pk else None
 
 
 def _page_context(form: BoardForm | None, unit, *, trail: str | None = None, q: str = "", hits=(),
