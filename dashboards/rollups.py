@@ -298,7 +298,7 @@ def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | Non
     dirty = UnitRollup.objects.filter(campaign=campaign, dirty=True)
     if under is not None:
         # the subtree's units, each looked up in the partial index: a busy board marks thousands of units between
-        # two beats, and reading them all cost a county's dashboard 30 ms where its own take under 1
+        # two beats, and asking for all 20,000 took a county's dashboard 32 ms, asking for its own 0.4 ms
         dirty = dirty.filter(unit__path__startswith=under.path)
     dirty_paths = sorted(set(dirty.values_list("unit__path", flat=True)))
     if not dirty_paths:

@@ -207,8 +207,8 @@ def test_issue13_a_backlog_of_marks_is_settled_in_batches_and_equals_the_live_co
 
 def test_issue13_a_dashboard_settles_and_reads_only_the_marks_of_its_subtree(tree, campaign, built):
     """A busy board marks units all over the province between two beats: a county's dashboard settles its own
-    marked units, asking the database for those alone (reading every mark cost a county's page 30 ms at province
-    scale), and leaves another city's marks to the dashboards above them and to beat."""
+    marked units, asking the database for those alone (asking for every mark took a county's page 32 ms at
+    province scale), and leaves another city's marks to the dashboards above them and to beat."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
