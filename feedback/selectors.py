@@ -41,8 +41,12 @@ def unit_trails(units: list[Unit]) -> dict[int, str]:
     """The ancestors' names of each unit, in one query for all of them."""
     prefixes = {p for u in units for p in policy.ancestor_paths(u.path)[1:]}
     names = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "name")) if prefixes else {}
-    return {u.pk: " › ".join(names[p] for p in reversed(policy.ancestor_paths(u.path)[1:]) if p in names)
-            for u in units}
+    return {u.pk: _trail(u.path, names) for u in units}
+
+
+def _trail(path: str, names: dict[str, str]) -> str:
+    """The names of the ancestors of the unit at ``path``, from the top down ("河北省 › 石家庄市 › 正定县")."""
+    return " › ".join(names[p] for p in reversed(policy.ancestor_paths(path)[1:]) if p in names)
 
 
 def open_unit_with_trail(pk: int) -> tuple[Unit, str] | None:
@@ -54,15 +58,13 @@ def open_unit_with_trail(pk: int) -> tuple[Unit, str] | None:
     ancestors = Q()
     for depth in range(1, len(Level)):
         ancestors |= Q(depth=depth, path=Substr(path, 1, depth * Unit.steplen))
-    rows = {row.pk: row for row in Unit.objects.filter(Q(pk=pk) | ancestors)}
-    unit = rows.pop(pk, None)
+    rows = list(Unit.objects.filter(Q(pk=pk) | ancestors))
+    unit = next((row for row in rows if row.pk == pk), None)
     if unit is None or unit.closed_on is not None:
         return None
-    above = sorted((row for row in rows.values() if row.depth < unit.depth and unit.path.startswith(row.path)),
-                   key=lambda row: row.depth)
-    if len(above) != unit.depth - 1:
+    if unit.depth > len(Level):  # its upper ancestors lie below the prefixes asked for
         return unit, unit_trails([unit])[unit.pk]
-    return unit, " › ".join(row.name for row in above)
+    return unit, _trail(unit.path, {row.path: row.name for row in rows})
 
 
 def unit_search(units: QuerySet[Unit], text: str, limit: int = UNIT_SEARCH_LIMIT) -> tuple[list[UnitHit], bool]:
