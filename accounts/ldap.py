@@ -9,9 +9,9 @@ python-ldap, which `make run` does not install.
   directory granted earlier and gives no more — through ``units.services`` (RoleChange rows, the audit log), with
   the directory as the actor (``by`` empty). A role an office granted stays whatever the directory says.
 - A local account (one with a password in the portal) is never taken over by a directory entry of the same name:
-  the directory refuses it and ModelBackend checks its own password.
+  the directory refuses it and ``accounts.backends.PasswordBackend`` checks its own password.
 - A directory that does not answer (SERVER_DOWN, TIMEOUT) flags the request; the log-in page says so and local
-  accounts log in through ModelBackend meanwhile.
+  accounts log in with their passwords meanwhile.
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Issue 15 who may do what with their own second factor (django-rules; loaded in ``AccountsConfig.ready``).
 
 Each is registered twice under one name: as a permission (``user.has_perm``, for the URL walk and the admin) and as
-a rule, which is what this app checks (``allowed``/``require_rule``, ``{% test_rule %}``). Django's ModelBackend
-grants a superuser *every permission*; through ``has_perm`` a superuser's stolen password would replace the
+a rule, which is what this app checks (``allowed``/``require_rule``, ``{% test_rule %}``). Django's ``has_perm``
+grants an active superuser *every permission*; through ``has_perm`` a superuser's stolen password would replace the
 phone without the second step. The rules hold for everyone.
 
 Every rule here is about the user's own account: nobody manages another user's second factor through the

@@ -13,6 +13,5 @@ def is_administrator(user) -> bool:
 
 
 rules.add_perm("audit.view_auditevent", is_superuser | is_administrator)
-# the same test as a rule, for the menu: ``{% test_rule %}`` asks django-rules alone, where ``perms.…`` would
-# also ask Django's ModelBackend (two queries on every page for everyone who is no administrator)
+# the same test as a rule, for the menu: ``{% test_rule %}`` asks django-rules alone
 rules.add_rule("audit.reads_log", is_superuser | is_administrator)

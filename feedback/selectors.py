@@ -96,7 +96,7 @@ def citizen_phone_for(user, message: Message) -> str | None:
     here."""
     if not user.has_perm("feedback.see_citizen_contact", message):
         return None
-    # the rule alone (rules' registry), not ``user.has_perm``: Django's ModelBackend grants a superuser every
+    # the rule alone (rules' registry), not ``user.has_perm``, which grants a superuser every
     # permission, and the technical administrator is not the office answering the citizen
     if rules.has_perm("feedback.see_citizen_phone", user, message):
         return message.citizen_phone

@@ -88,7 +88,7 @@ def login(client):
     """Log a user into the test client and return the client."""
 
     def _login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.PasswordBackend")
         return client
 
     return _login

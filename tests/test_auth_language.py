@@ -40,7 +40,7 @@ def test_a_wrong_password_says_so(client, users):
 @pytest.mark.parametrize("language,expected,absent", [("en", "Unit tree", "单位树"), ("zh-hans", "单位树", "Unit tree")])
 def test_x4_language_switch(client, users, language, expected, absent):
     """X4: the header switch changes the interface language and keeps the user on the page."""
-    client.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["county_office"], backend="accounts.backends.PasswordBackend")
     url = reverse("units:tree")
     response = client.post(reverse("set_language"), {"language": language, "next": url})
     assert response.status_code == 302 and response["Location"] == url

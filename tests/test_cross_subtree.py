@@ -160,7 +160,7 @@ def test_r0_1_county_a_gets_404_for_county_b(role, name, world, client, db):
     pks = world.objects.get(model)
     if not pks:
         pytest.fail(f"no county-B {model} to try {name} on (see test_r0_1_county_b_world_is_built)")
-    client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.users[role], backend="accounts.backends.PasswordBackend")
     before = db_hash()
 
     def url_of(pk):
@@ -203,7 +203,7 @@ def _hub_cases():
 def test_r0_1_shared_relations_show_nothing_of_county_b(role, hub, world, client, db):
     """Seeing a group, a notice or a liaison meeting shared with 迁安市 shows nothing of 迁安市 (DESIGN
     "Scoping": visibility never travels through a relation), and reading it writes nothing."""
-    client.force_login(world.users[role], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.users[role], backend="accounts.backends.PasswordBackend")
     url = reverse(HUB_PAGES[hub], kwargs={"pk": world.hubs[hub].pk})
     before = db_hash()
     response = client.get(url)

@@ -43,7 +43,7 @@ def test_x4_every_page_is_valid_html(client, tree, users, campaign, tmp_path):
         url = reverse(name, kwargs=kwargs_of(ctx))
         client.logout()
         if role != ANON:
-            client.force_login(users[role], backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(users[role], backend="accounts.backends.PasswordBackend")
         response = client.get(url)
         if response.streaming or not response["Content-Type"].startswith("text/html"):
             continue

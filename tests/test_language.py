@@ -158,7 +158,7 @@ def _render(client, ctx, name, language):
     url = reverse(name, kwargs=kwargs_of(ctx))
     role = RENDERED[name]
     if role != ANON:
-        client.force_login(ctx.users[role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(ctx.users[role], backend="accounts.backends.PasswordBackend")
     if language:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.get(url)

@@ -73,7 +73,7 @@ def test_issue15_idle_htmx_fragment_sends_the_whole_page_to_log_in(client, users
 
 
 def test_issue15_users_change_their_own_password_at_the_guessed_address(client, users):
-    client.force_login(users["liaison"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["liaison"], backend="accounts.backends.PasswordBackend")
     response = client.get("/accounts/password_change/", follow=True)
     assert response.status_code == 200 and response.redirect_chain[-1][0] == reverse("password_change")
 
@@ -83,7 +83,7 @@ def test_issue15_signed_in_pages_are_never_cached(client, users, password):
     anonymous = client.get(reverse("supervision:public_groups"))
     assert "no-store" not in anonymous.get("Cache-Control", "")
     assert "camera=()" in anonymous["Permissions-Policy"]
-    client.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["county_office"], backend="accounts.backends.PasswordBackend")
     for name in ("units:cadre_list", "feedback:messages", "home"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
@@ -104,7 +104,7 @@ def test_issue15_api_responses_are_never_cached(users, tree):
 
 
 def test_issue15_passwords_of_at_least_ten_characters(client, users, password):
-    client.force_login(users["liaison"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["liaison"], backend="accounts.backends.PasswordBackend")
     response = client.post(reverse("password_change"), {"old_password": password, "new_password1": "Zd#20261x",
                                                         "new_password2": "Zd#20261x"})
     assert response.status_code == 200 and "10 个字符" in response.content.decode()
@@ -136,7 +136,7 @@ def test_issue15_no_public_media_route(client, users, campaign, tree, settings, 
                           issued_on=campaign.start_date, file=pdf, addressees=[tree.county_a])
     assert "王正定" not in notice.file.name and "检讨" not in notice.file.name
     assert len(notice.file.name.rsplit("/", 1)[-1]) == 32 + len(".pdf")
-    client.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["county_office"], backend="accounts.backends.PasswordBackend")
     assert client.get(settings.MEDIA_URL + notice.file.name).status_code == 404
     download = client.get(reverse("campaign:notice_file", args=[notice.pk]))
     assert download.status_code == 200 and "7" in download["Content-Disposition"]
@@ -198,7 +198,7 @@ def test_issue15_a_user_sees_their_sessions_and_ends_one(users, password):
     phone_row = UserSession.objects.get(ip="198.51.100.23")
     # another user does not find it
     other = Client()
-    other.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    other.force_login(users["county_office"], backend="accounts.backends.PasswordBackend")
     assert other.post(reverse("session_end", args=[phone_row.pk])).status_code == 404
     assert phone.get(reverse("home")).status_code == 200
     response = office.post(reverse("session_end", args=[phone_row.pk]))

@@ -136,7 +136,7 @@ def walk_page(client, users: dict, name: str, kwargs: dict, hand: dict | None) -
         user = None
         if role != ANON:
             user = get_user_model().objects.get(pk=users[role].pk)  # fresh: no cached grants
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="accounts.backends.PasswordBackend")
         response = client.get(url)
         got = response.status_code
         if got == 200 and response.get("Content-Type", "").startswith("text/html") and not response.streaming:

@@ -172,7 +172,8 @@ FEEDBACK_TRACK_RATE = env("FEEDBACK_TRACK_RATE", default="120/h")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend for passwords, without model permissions: the rules above decide (issue 13)
+    "accounts.backends.PasswordBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -311,8 +312,9 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # --- LDAP single sign-on (issue 15, optional; accounts/ldap.py) — on only when LDAP_SERVER_URI is set
 # python-ldap is imported only then (requirements-ldap.txt): `make run` needs neither it nor libldap. The directory
-# is asked after axes and before ModelBackend; a local account (one with a portal password) is never taken over by
-# a directory entry of the same name, and logs in through ModelBackend also while the directory does not answer.
+# is asked after axes and before the portal's passwords (accounts.backends.PasswordBackend); a local account (one with
+# a portal password) is never taken over by a directory entry of the same name, and logs in with its password also
+# while the directory does not answer.
 LDAP_SERVER_URI = env("LDAP_SERVER_URI", default="")
 # directory group (its cn) → "role" or "role@unit code", e.g. dudao-office=office,dudao-leaders=leader@130000; a
 # role without "@code" goes on the unit whose code is in the person's LDAP_USER_UNIT_ATTR. Synced at each log-in.
@@ -340,7 +342,7 @@ if LDAP_SERVER_URI:
     # a directory that does not answer costs a log-in LDAP_TIMEOUT seconds, not minutes
     AUTH_LDAP_CONNECTION_OPTIONS = {ldap.OPT_NETWORK_TIMEOUT: env.float("LDAP_TIMEOUT", default=3.0),
                                     ldap.OPT_TIMEOUT: env.float("LDAP_TIMEOUT", default=3.0), ldap.OPT_REFERRALS: 0}
-    AUTHENTICATION_BACKENDS.insert(AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend"),
+    AUTHENTICATION_BACKENDS.insert(AUTHENTICATION_BACKENDS.index("accounts.backends.PasswordBackend"),
                                    "accounts.ldap.DirectoryBackend")
 
 # --- personal data at rest (issue 15): citizens' phone numbers encrypted with keys from the environment

@@ -204,12 +204,12 @@ def test_issue15_wrong_directory_password_fails(client, directory_on, directory)
 
 
 def test_issue15_local_account_logs_in_with_the_directory_on(client, directory_on, users, password):
-    """Issue 15: local accounts keep working beside the directory (ModelBackend after the directory)."""
+    """Issue 15: local accounts keep working beside the directory (PasswordBackend after the directory)."""
     assert directory_on.AUTHENTICATION_BACKENDS.index("accounts.ldap.DirectoryBackend") < \
-        directory_on.AUTHENTICATION_BACKENDS.index("django.contrib.auth.backends.ModelBackend")
+        directory_on.AUTHENTICATION_BACKENDS.index("accounts.backends.PasswordBackend")
     response = _log_in(client, "county_office", password)
     assert response.status_code == 302
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "accounts.backends.PasswordBackend"
     client.post(reverse("logout"))
     response = _log_in(client, "leader", "wrong")
     assert response.status_code == 200 and response.context["form"].errors
@@ -265,7 +265,7 @@ def test_issue15_unreachable_directory_local_accounts_still_log_in(client, setti
 
     response = _log_in(client, "county_office", password)
     assert response.status_code == 302
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "accounts.backends.PasswordBackend"
 
 
 def test_issue15_a_directory_that_never_answers_times_out(client, settings, tree, users, password):
@@ -338,11 +338,11 @@ def test_issue15_settings_and_urls_load_without_python_ldap():
 
 
 def test_issue15_settings_with_the_directory_on():
-    """Issue 15: LDAP_SERVER_URI switches the directory on, between axes and ModelBackend, with a short timeout
+    """Issue 15: LDAP_SERVER_URI switches the directory on, between axes and the portal's passwords, with a short timeout
     so a directory that does not answer does not hold log-ins."""
     values = _settings_from_env({**DIRECTORY_ENV, "LDAP_SERVER_URI": "ldap://directory.example:389"})
     backends = values["AUTHENTICATION_BACKENDS"]
     assert backends.index("axes.backends.AxesStandaloneBackend") < backends.index("accounts.ldap.DirectoryBackend") \
-        < backends.index("django.contrib.auth.backends.ModelBackend")
+        < backends.index("accounts.backends.PasswordBackend")
     assert values["AUTH_LDAP_CONNECTION_OPTIONS"][ldap.OPT_NETWORK_TIMEOUT] == 3.0
     assert values["LDAP_GROUP_ROLES"]["dudao-leaders"] == "leader@130000"

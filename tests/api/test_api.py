@@ -49,7 +49,7 @@ def test_issue14_token_of_inactive_user_is_401(api, users):
 
 def test_issue14_session_of_the_browser_works(client, users, tree):
     """The browser's session authenticates too (the Swagger UI's "try it out")."""
-    client.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["county_office"], backend="accounts.backends.PasswordBackend")
     response = client.get("/api/v1/units/")
     assert response.status_code == 200
     assert tree.county_a.pk in ids(response)

@@ -114,6 +114,6 @@ def test_issue14_a_token_sees_what_its_owner_sees(users, tree):
     made = token_create(user=users["county_office"], name="OA")
     by_token = {u["id"] for u in _bearer(made.key).get("/api/v1/units/").json()["results"]}
     session = APIClient()
-    session.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    session.force_login(users["county_office"], backend="accounts.backends.PasswordBackend")
     assert by_token == {u["id"] for u in session.get("/api/v1/units/").json()["results"]}
     assert by_token == {tree.county_a.pk, tree.township_a.pk, tree.village_a.pk}

@@ -44,7 +44,7 @@ def test_issue15_role_grant_and_revoke_recorded(users, tree):
 
 
 def test_issue15_exports_and_downloads_recorded(client, users, tree):
-    client.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["county_office"], backend="accounts.backends.PasswordBackend")
     response = client.get(reverse("units:cadre_list") + "?export=xlsx", REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 200
     [event] = _events(Kind.DOWNLOAD)
@@ -56,7 +56,7 @@ def test_issue15_exports_and_downloads_recorded(client, users, tree):
 
 def test_issue15_permission_denial_recorded(client, users, tree):
     """A refused request (403) is recorded, though the request itself wrote nothing."""
-    client.force_login(users["liaison"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["liaison"], backend="accounts.backends.PasswordBackend")
     response = client.get(reverse("units:unit_edit", args=[tree.county_a.pk]))
     assert response.status_code == 403
     [event] = _events(Kind.DENIED)
@@ -83,7 +83,7 @@ def test_issue15_append_only(users, client):
     with pytest.raises(AppendOnly):
         AuditEvent.objects.filter(pk=event.pk).update(detail="changed")
     # the admin site offers neither change nor delete
-    client.force_login(users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["admin"], backend="accounts.backends.PasswordBackend")
     users["admin"].is_staff = users["admin"].is_superuser = True
     users["admin"].save()
     assert client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
@@ -102,7 +102,7 @@ def test_issue15_kept_at_least_180_days(users, settings):
 
 def test_issue15_administrators_read_filter_and_export(client, users, password):
     client.post(reverse("login"), {"username": "leader", "password": "wrong"}, REMOTE_ADDR="198.51.100.7")
-    client.force_login(users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["admin"], backend="accounts.backends.PasswordBackend")
     page = client.get(reverse("audit:log"), {"kind": Kind.LOGIN_FAILED}).content.decode()
     assert "198.51.100.7" in page and "leader" in page
     assert "198.51.100.7" not in client.get(reverse("audit:log"), {"kind": Kind.LOGOUT}).content.decode()
@@ -111,6 +111,6 @@ def test_issue15_administrators_read_filter_and_export(client, users, password):
     assert export.status_code == 200 and "attachment" in export["Content-Disposition"]
     assert 'id="nav-audit"' in client.get(reverse("home")).content.decode()
     # an office is no administrator: no link, and 403
-    client.force_login(users["prov_office"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["prov_office"], backend="accounts.backends.PasswordBackend")
     assert 'id="nav-audit"' not in client.get(reverse("home")).content.decode()
     assert client.get(reverse("audit:log")).status_code == 403

@@ -69,7 +69,7 @@ def describe(results) -> str:
 def _log_in(client, ctx, role: str) -> None:
     client.logout()
     if role != ANON:
-        client.force_login(ctx.users[role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(ctx.users[role], backend="accounts.backends.PasswordBackend")
 
 
 def check_page(page, client, ctx, name: str, role: str, query: str = "", url: str | None = None) -> list[str]:
@@ -168,7 +168,7 @@ def test_x4_on_a_phone_the_card_list_comes_before_its_filters(page, client, ctx)
     first card is on the first screen; the button opens the filters (and says it is open) and closes them."""
     card_kwargs, _ = PAGES["supervision:card_detail"]
     card_kwargs(ctx)  # the walk's card, in 正定县
-    client.force_login(ctx.users["supervisor"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(ctx.users["supervisor"], backend="accounts.backends.PasswordBackend")
     bridge(page, client)
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(ORIGIN + reverse("supervision:card_list"), wait_until="load")

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 def _open(page, client, user, url):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.PasswordBackend")
     bridge(page, client)
     page.goto(ORIGIN + url, wait_until="load")
 

@@ -471,7 +471,7 @@ def test_issue13_a_page_never_waits_long_for_a_writer_it_counts_live(tree, campa
         assert rollups.collected(campaign=campaign, root=tree.county_a, children=list(
             Unit.objects.get_children(tree.county_a)), today=seeded.today) is None
         assert time.perf_counter() - started < 3
-        client.force_login(users["leader"], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(users["leader"], backend="accounts.backends.PasswordBackend")
         page = client.get(reverse("dashboards:unit", args=[tree.county_a.pk]))
         live = _live(tree.county_a, campaign, seeded.today).total()
         assert (page.context["f"].study_required, page.context["f"].units) == (live.study_required, live.units)

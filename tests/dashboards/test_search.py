@@ -177,7 +177,7 @@ def test_r0_1_county_office_finds_nothing_of_qianan(world, client):
     keys = _keys(world)
     assert all(keys.values()), {kind: len(rows) for kind, rows in keys.items()}
     office, province = world.users["county_office"], world.users["prov_office"]
-    client.force_login(office, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(office, backend="accounts.backends.PasswordBackend")
     leaks = []
     for kind, rows in keys.items():
         for pk, text in rows:

@@ -210,7 +210,7 @@ def test_r0_1_reset_password_forces_a_change_at_first_login(client, tree, users,
     """R0.1 the office resets the liaison's password: the old one no longer works, the one-time one logs in
     and every page sends the user to Django's password change page until a new password is chosen."""
     liaison = users["liaison"]
-    client.force_login(users["county_office"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(users["county_office"], backend="accounts.backends.PasswordBackend")
     response = client.post(reverse("units:account_reset_password", args=[liaison.pk]))
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -363,7 +363,7 @@ def test_r0_1_demo_admin_is_a_superuser_and_counties_have_their_own_offices(clie
     rows = demo.create_demo_accounts()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="accounts.backends.PasswordBackend")
     admin_site = client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:units_roleassignment_changelist") in admin_site  # not «no permission»
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()

@@ -124,7 +124,7 @@ def test_r0_4_a_token_is_the_uploaders_and_the_confirmation_checks_the_permissio
     response = _upload(login(users["county_office"]), "units", "units.csv", _csv(rows))
     token = response.context["token"]
     other = Client()
-    other.force_login(users["city_office"], backend="django.contrib.auth.backends.ModelBackend")
+    other.force_login(users["city_office"], backend="accounts.backends.PasswordBackend")
     assert other.post(reverse("units:import_confirm", args=[token])).status_code == 404
     users["county_office"].role_assignments.all().delete()
     users["county_office"]._dudao_grants = None

@@ -116,7 +116,7 @@ def test_r0_1_the_admin_tree_refuses_a_disallowed_move(client, tree):
     from tests.factories import UserFactory
 
     admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin_user, backend="accounts.backends.PasswordBackend")
     move_url = reverse("admin:units_unit_changelist") + "move/"  # treebeard's drag-and-drop (unnamed URL)
     response = client.post(move_url, {"node": tree.county_a.pk, "target": tree.province.pk, "relation": "child"})
     assert response.status_code == 400

@@ -38,7 +38,7 @@ def _imports_section(client):
 
 def _client(user) -> Client:
     c = Client()
-    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(user, backend="accounts.backends.PasswordBackend")
     return c
 
 
