@@ -16,7 +16,7 @@ from campaign.selectors.study import default_unit_for
 from campaign.services.criticism import criticism_issue, not_reporting_notify
 from units.models import Unit
 from units.scoping import roles_of
-from units.selectors import ancestors_in_scope, home_figures, my_units, scope_roots
+from units.selectors import home_figures, my_units, roots_and_ancestors
 from web.decorators import campaign_required, permission_required
 from web.downloads import pdf_download, wants_export, xlsx_download
 from web.forms import act, submit
@@ -34,9 +34,8 @@ from .selectors.weekly import weekly_report
 
 def _page_context(request: HttpRequest, unit: Unit) -> dict:
     """Breadcrumb within the scope, and the user's other scope roots to switch to."""
-    roots = scope_roots(request.user)
-    return {"unit": unit, "ancestors": ancestors_in_scope(request.user, unit),
-            "roots": roots if len(roots) > 1 else []}
+    roots, ancestors = roots_and_ancestors(request.user, unit)
+    return {"unit": unit, "ancestors": ancestors, "roots": roots if len(roots) > 1 else []}
 
 
 def _dashboard_page(request: HttpRequest, unit: Unit, campaign) -> HttpResponse:

@@ -52,18 +52,37 @@ def scope_roots(user) -> list[Unit]:
     """The top units of the user's subtrees: where the tree browser starts."""
     paths = scope_paths(user)
     if paths is None:
-        return list(Unit.get_root_nodes())
+        return list(Unit.objects.get_root_nodes())
     return list(Unit.objects.filter(path__in=paths))
 
 
-def ancestors_in_scope(user, unit: Unit) -> list[Unit]:
-    """The breadcrumb of a unit, cut where the user's scope begins."""
-    paths = scope_paths(user)
+def _trail_prefixes(paths: list[str] | None, unit: Unit) -> list[str]:
+    """The paths of the unit's ancestors that lie in the scope ``paths`` (``None``: everything)."""
     step = unit.steplen
     prefixes = [unit.path[:i] for i in range(step, len(unit.path), step)]
     if paths is not None:
         prefixes = [p for p in prefixes if any(p.startswith(root) for root in paths)]
-    return list(Unit.objects.filter(path__in=prefixes).order_by("path"))
+    return prefixes
+
+
+def ancestors_in_scope(user, unit: Unit) -> list[Unit]:
+    """The breadcrumb of a unit, cut where the user's scope begins."""
+    return list(Unit.objects.filter(path__in=_trail_prefixes(scope_paths(user), unit)).order_by("path"))
+
+
+def roots_and_ancestors(user, unit: Unit) -> tuple[list[Unit], list[Unit]]:
+    """``scope_roots(user)`` and ``ancestors_in_scope(user, unit)`` in one query (issue 13: a dashboard's header
+    shows both, on every dashboard and ranking page)."""
+    paths = scope_paths(user)
+    prefixes = set(_trail_prefixes(paths, unit))
+    if paths is None:
+        found = list(Unit.objects.filter(Q(depth=1) | Q(path__in=prefixes)).order_by("path"))
+        roots = [u for u in found if u.depth == 1]
+    else:
+        kept = set(paths)
+        found = list(Unit.objects.filter(path__in=kept | prefixes).order_by("path"))
+        roots = [u for u in found if u.path in kept]
+    return roots, [u for u in found if u.path in prefixes]
 
 
 def breadcrumbs_for(units: list[Unit], user) -> dict[int, str]:

@@ -102,3 +102,28 @@ def test_r0_2_liaison_writes_own_unit_cadres_only(login, tree, users):
     assert Cadre.objects.get(name="张联络").unit == tree.county_a
     # a township below the liaison's unit is visible but not theirs to write
     assert client.get(reverse("units:cadre_add", args=[tree.township_a.pk])).status_code == 403
+
+
+def test_issue13_r0_1_a_dashboards_header_reads_roots_and_breadcrumb_in_one_query(tree, users, group,
+                                                                                 django_assert_max_num_queries):
+    """Issue 13, R0.1: ``roots_and_ancestors`` gives exactly ``scope_roots`` and ``ancestors_in_scope`` — for a
+    superuser, the province's leader, a county's office, a supervisor with two counties through a group (two
+    roots), a liaison and a user without a role (no query at all) — for every unit of the tree, in one query."""
+    from units.models import RoleAssignment
+    from units.scoping import grants_of
+    from units.selectors import ancestors_in_scope, roots_and_ancestors, scope_roots
+
+    from tests.factories import UserFactory
+
+    RoleAssignment.objects.create(user=users["county_office_b"], unit=tree.township_a, role="leader")
+    people = {**users, "root": UserFactory(username="root", is_superuser=True)}
+    shapes = set()
+    for name, user in people.items():
+        grants_of(user)  # loaded once per request, before the header
+        for unit in Unit.objects.all():
+            expected = (scope_roots(user), ancestors_in_scope(user, unit))
+            with django_assert_max_num_queries(1):
+                got = roots_and_ancestors(user, unit)
+            assert got == expected, (name, unit.name)
+            shapes.add((len(got[0]), len(got[1])))
+    assert len(shapes) > 4  # one root or several, short and long breadcrumbs: the cases differ
