@@ -54,7 +54,7 @@ def own_units(user, *, liaisons: bool = True, children: bool = False) -> list[Un
     grants = [g for g in grants_of(user) if g.role in roles]
     if not grants:
         if scope_paths(user) is None:
-            roots = list(Unit.get_root_nodes())
+            roots = list(Unit.objects.get_root_nodes())
             return roots + (list(Unit.objects.filter(depth=2).order_by("path")) if children else [])
         return []
     q = Q(pk__in=[g.unit_id for g in grants])

@@ -29,7 +29,7 @@ def issuing_units(user) -> list[Unit]:
     """X3 the units a user may issue notices from: those of their office or administrator roles."""
     unit_ids = [g.unit_id for g in grants_of(user) if g.role in WRITE_ROLES]
     if not unit_ids and scope_paths(user) is None:  # a superuser without roles acts for the roots
-        return list(Unit.get_root_nodes())
+        return list(Unit.objects.get_root_nodes())
     return list(Unit.objects.filter(pk__in=unit_ids))
 
 
