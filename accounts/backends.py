@@ -35,7 +35,7 @@ class PasswordBackend(ModelBackend):
     def with_perm(self, perm, is_active=True, include_superusers=True, obj=None):
         """The users holding ``perm`` through this backend: the superusers only (when asked for)."""
         users = get_user_model()._default_manager
-        if not include_superusers:
+        if not include_superusers or obj is not None:  # as ModelBackend: nobody holds a permission on an object
             return users.none()
         found = users.filter(is_superuser=True)
         return found.filter(is_active=is_active) if is_active is not None else found

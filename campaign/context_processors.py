@@ -67,7 +67,7 @@ def campaign_menu(request):
         return {}
     from django.urls import get_script_prefix, get_urlconf
 
-    return _menus(get_script_prefix(), get_urlconf())
+    return dict(_menus(get_script_prefix(), get_urlconf()))  # a copy: the kept one is every page's
 
 
 @lru_cache(maxsize=16)

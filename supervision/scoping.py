@@ -36,7 +36,7 @@ def supervision_grants(user) -> list[Grant]:
     to, and on each target of a running cross inspection of such a group (one query for both).
 
     Hand-written SQL (issue 13): every signed-in request asks this, and the same question through the ORM (a
-    UNION of two filtered querysets) cost 2.4 ms to build and run where the statement itself takes 0.3–0.5 ms.
+    UNION of two filtered querysets) took 2.4 ms, this function 0.55 ms (province data, PostgreSQL).
     Outside the plan's dates, or once the plan is reported, its targets are out of scope again (a 404)."""
     if getattr(user, "pk", None) is None:
         return []

@@ -66,6 +66,41 @@ def test_issue13_a_superuser_keeps_the_admin_and_a_password_still_signs_in(db, p
     root.save()
     assert root.has_perm("auth.change_user")
     assert list(get_user_model().objects.with_perm("auth.change_user", backend=BACKEND)) == [root]
+    assert list(get_user_model().objects.with_perm("auth.change_user", backend=BACKEND, obj=root)) == []
     signed_in = authenticate(rf.post("/accounts/login/"), username="root", password=password)
     assert signed_in == root and signed_in.backend == BACKEND
     assert authenticate(rf.post("/accounts/login/"), username="root", password=password + "x") is None
+
+
+def test_issue13_a_session_signed_in_before_the_upgrade_stays_signed_in(users, client, campaign):
+    """Issue 13: a session that Django's ModelBackend signed in is signed out by a Django that no longer lists
+    that backend; the migration renames the backend in every stored session, so nobody signs in again (and back)."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    migration = importlib.import_module("accounts.migrations.0001_sessions_sign_in_with_password_backend")
+    user = users["county_office"]
+    old = SessionStore()
+    old.update({"_auth_user_id": str(user.pk), "_auth_user_backend": migration.OLD,
+                "_auth_user_hash": user.get_session_auth_hash()})
+    old.create()
+    other = SessionStore()
+    other.update({"note": "a visitor's session, not signed in"})
+    other.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
+    home = reverse("dashboards:home")
+    assert client.get(home).status_code == 302  # signed out: the backend it names is gone
+
+    editor = SimpleNamespace(connection=connection)
+    migration.forwards(apps, editor)
+    assert SessionStore(old.session_key).load()["_auth_user_backend"] == BACKEND
+    assert SessionStore(other.session_key).load() == {"note": "a visitor's session, not signed in"}
+    response = client.get(home)
+    assert response.status_code == 200 and response.context["user"] == user
+
+    migration.backwards(apps, editor)
+    assert SessionStore(old.session_key).load()["_auth_user_backend"] == migration.OLD

@@ -22,11 +22,14 @@ def test_issue13_the_menus_keep_their_addresses_and_follow_the_language_and_the_
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("home")).content.decode()
     assert _menu_link(html, sessions) == "Study sessions" and _menu_link(html, cards) == "Supervision cards"
+    home = reverse("home")  # the address within the site, as the handler resolves it after the prefix
     set_script_prefix("/dudao/")  # as the WSGI handler sets it from SCRIPT_NAME (Django's test client does not)
     try:
-        html = client.get(reverse("home")).content.decode()
+        response = client.get(home)
     finally:
         set_script_prefix("/")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert _menu_link(html, "/dudao" + sessions) == "Study sessions"
     assert f'href="{sessions}"' not in html
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
