@@ -279,3 +279,43 @@ def test_r5_1_query_ceiling_with_django_assert_max_num_queries(tree, users, camp
     seed(tree, campaign, scale=10)
     with django_assert_max_num_queries(25):
         client.get(url)
+
+
+def test_r4_4_messages_per_week_count_by_local_monday_within_the_subtree(tree, campaign):
+    """R4.4 the dashboard's "messages per week": received by the day written on the message, answered by the day
+    in China (an answer at 23:30 UTC on a Sunday is Monday's in Beijing), twelve weeks up to this one, only the
+    unit's subtree, nothing before the first Monday; weeks without messages are zeros."""
+    import datetime
+    import itertools
+    from zoneinfo import ZoneInfo
+
+    from dashboards.selectors.dashboard import MESSAGE_WEEKS, _weeks
+    from feedback.models import Message, MessageStatus
+
+    today = datetime.date(2026, 6, 10)  # a Wednesday
+    monday = datetime.date(2026, 6, 8)
+    codes = itertools.count(1)
+    utc = ZoneInfo("UTC")
+
+    def message(unit, received_on, answered_at=None):
+        return Message(campaign=campaign, tracking_code=f"W{next(codes):09d}", unit=unit, office_unit=tree.province,
+                       category="formalism", text="留言", received_on=received_on, answered_at=answered_at,
+                       status=MessageStatus.ANSWERED if answered_at else MessageStatus.RECEIVED)
+
+    sunday_night = datetime.datetime(2026, 6, 7, 23, 30, tzinfo=utc)  # Monday June 8, 07:30 in Beijing
+    Message.objects.bulk_create([
+        message(tree.township_a, monday, datetime.datetime(2026, 6, 9, 2, 0, tzinfo=utc)),
+        message(tree.village_a, monday - datetime.timedelta(days=1), sunday_night),  # received Sunday June 7
+        message(tree.county_a, monday - datetime.timedelta(weeks=11)),  # the first week shown
+        message(tree.county_a, monday - datetime.timedelta(weeks=12)),  # before it: not shown
+        message(tree.county_b, monday, datetime.datetime(2026, 6, 9, 2, 0, tzinfo=utc)),  # another county
+    ])
+    weeks = _weeks(tree.county_a, campaign, today)
+    assert len(weeks) == MESSAGE_WEEKS and weeks[-1][0] == monday
+    assert weeks[0] == (monday - datetime.timedelta(weeks=11), 1, 0)
+    assert weeks[-2] == (monday - datetime.timedelta(weeks=1), 1, 0)
+    assert weeks[-1] == (monday, 1, 2)
+    assert sum(received for _m, received, _a in weeks) == 3
+    assert all(week[1:] == (0, 0) for week in weeks[1:-2])
+    province = _weeks(tree.province, campaign, today)
+    assert province[-1] == (monday, 2, 3)
