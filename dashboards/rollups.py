@@ -38,12 +38,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from campaign.models import Campaign
 from units.bulk import insert_rows
-from units.models import Unit
+from units.models import Cadre, Unit
 from units.signals import figures_are_quiet
 
 from .models import RollupState, UnitRollup
@@ -404,6 +406,52 @@ def subtree_figures(*, campaign: Campaign, under: Unit, units: list[Unit],
     ``today``."""
     rows = _settled_rows(campaign, under, units, today)
     return None if rows is None else {u.pk: figures_of(rows[u.pk].subtree) for u in units}
+
+
+def scope_counts(*, campaign: Campaign, roots: list[Unit], today: datetime.date) -> tuple[dict[int, int], int] | None:
+    """R0.1 the open units per level and their cadres over the subtrees of ``roots`` (disjoint, as
+    ``units.scoping.scope_paths`` gives them), for the home page, from the rows as they stand: the marked units
+    below are counted again live and their stored part taken out, so nothing is settled — a page that only
+    reads writes nothing and waits for no lock. Four queries whatever the number of units or marks (the marked
+    ones cost in proportion to their number: the beat settles them every minute). ``None`` when the rows do not
+    serve ``today`` or a root has none (count live)."""
+    if not roots or state_for(campaign, today) is None:
+        return None
+    subtrees = list(UnitRollup.objects.filter(campaign=campaign, unit_id__in=[u.pk for u in roots])
+                    .values_list("subtree", flat=True))
+    if len(subtrees) != len(roots):
+        return None
+    levels: dict[int, int] = {}
+
+    def add_levels(level_doc: dict | None, times: int) -> None:
+        """Add a document's units per level ``times`` over (a negative ``times`` takes them out)."""
+        for level, (units, _covered) in (level_doc or {}).items():
+            levels[int(level)] = levels.get(int(level), 0) + times * units
+
+    cadres = 0
+    for doc in subtrees:
+        add_levels(doc.get("level"), 1)
+        cadres += doc.get("f", {}).get("cadres", 0)
+    below = Q()
+    for root in roots:
+        below |= Q(unit__path__startswith=root.path)
+    marked = UnitRollup.objects.filter(below, campaign=campaign, dirty=True)
+    # what the subtrees hold of the marked units (each row's own part, as last counted), summed in the database
+    # by their few distinct level parts (``{"5": [1, 0]}``: a village, not covered) …
+    for row in (marked.order_by().values("own__level")
+                .annotate(rows=Count("pk"), cadres=Sum(Cast(KT("own__f__cadres"), IntegerField())))):
+        add_levels(row["own__level"], -row["rows"])
+        cadres -= row["cadres"] or 0
+    # … replaced by what they are now: the units still open and their cadres, as ``collect`` counts them (each
+    # unit's cadres through the cadres' unit index: a join would hash all 299,000 of them)
+    own_cadres = (Cadre.objects.filter(unit=OuterRef("pk")).order_by().values("unit")
+                  .annotate(n=Count("pk")).values("n"))
+    for row in (Unit.objects.active().filter(pk__in=marked.values("unit_id"))
+                .annotate(own_cadres=Coalesce(Subquery(own_cadres), 0)).order_by().values("level")
+                .annotate(units=Count("pk"), on_rolls=Sum("own_cadres"))):
+        levels[row["level"]] = levels.get(row["level"], 0) + row["units"]
+        cadres += row["on_rolls"] or 0
+    return {level: count for level, count in levels.items() if count}, cadres
 
 
 # --- checking

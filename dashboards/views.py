@@ -16,7 +16,7 @@ from campaign.selectors.study import default_unit_for
 from campaign.services.criticism import criticism_issue, not_reporting_notify
 from units.models import Unit
 from units.scoping import roles_of
-from units.selectors import home_figures, my_units, roots_and_ancestors
+from units.selectors import my_units, roots_and_ancestors
 from web.decorators import campaign_required, permission_required
 from web.downloads import pdf_download, wants_export, xlsx_download
 from web.forms import act, submit
@@ -28,7 +28,7 @@ from .links import ListLinks
 from .selectors.dashboard import dashboard
 from .selectors.ranking import ranking
 from .selectors.search import search as search_for
-from .selectors.todo import done_for, todo_for
+from .selectors.todo import done_for, home_figures, todo_for
 from .selectors.weekly import weekly_report
 
 
@@ -184,7 +184,7 @@ def todo(request: HttpRequest) -> HttpResponse:
     the figures of the user's scope and their roles."""
     return render(request, "dashboards/todo.html", {
         "todo": todo_for(request.user, today=timezone.localdate()),
-        "figures": home_figures(request.user),
+        "figures": home_figures(request.user, today=timezone.localdate()),
         "my_units": my_units(request.user),
         "roles": roles_of(request.user),
     })

@@ -98,22 +98,26 @@ def breadcrumbs_for(units: list[Unit], user) -> dict[int, str]:
 
 @dataclass
 class HomeFigures:
-    """The figures on a user's home page, over their whole scope."""
+    """The figures on a user's home page, over their whole scope: its open units (closed ones have left the
+    campaign, R0.1) and their cadres."""
 
     units: int
     cadres: int
     by_level: list[tuple[str, int]] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, by_level: dict[int, int], cadres: int) -> "HomeFigures":
+        return cls(units=sum(by_level.values()), cadres=cadres,
+                   by_level=[(lv.label, by_level.get(lv.value, 0)) for lv in Level])
+
 
 def home_figures(user) -> HomeFigures:
-    """Units by level and cadres in the user's scope (two queries)."""
-    units = Unit.objects.visible_to(user)
-    agg = units.aggregate(total=Count("pk"), **{f"l{lv.value}": Count("pk", filter=Q(level=lv.value)) for lv in Level})
-    return HomeFigures(
-        units=agg["total"],
-        cadres=Cadre.objects.visible_to(user).count(),
-        by_level=[(lv.label, agg[f"l{lv.value}"]) for lv in Level],
-    )
+    """R0.1 the open units by level and their cadres in the user's scope, counted live (two queries; at
+    province scale a scan of every cadre: ``dashboards.selectors.todo.home_figures`` reads the rollups first)."""
+    agg = Unit.objects.visible_to(user).active().aggregate(
+        **{f"l{lv.value}": Count("pk", filter=Q(level=lv.value)) for lv in Level})
+    cadres = Cadre.objects.visible_to(user).filter(unit__closed_on__isnull=True).count()
+    return HomeFigures.of({lv.value: agg[f"l{lv.value}"] for lv in Level}, cadres)
 
 
 def my_units(user) -> list[Unit]:

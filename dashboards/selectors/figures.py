@@ -41,6 +41,8 @@ class Figures:
     # R0.1 units, R4.2 units that sought the opinions of every target group
     units: int = 0
     opinion_covered: int = 0
+    # R0.1 the cadres on the rolls of those units (the home page's "cadres in your scope")
+    cadres: int = 0
     # R5.1 obligations against their deadlines
     obligations: int = 0
     obligations_done: int = 0
@@ -83,7 +85,7 @@ class Figures:
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, name) for name in _FIELD_NAMES if name != "units")
+        return not any(getattr(self, name) for name in _FIELD_NAMES if name not in ("units", "cadres"))
 
     # --- the rates a leader reads (None: nothing to measure yet)
 
@@ -250,17 +252,18 @@ def collect(*, user, root: Unit | None = None, depth: int | None = 0, campaign: 
          obligations=Count("pk"), obligations_done=Count("pk", filter=Q(completed_on__isnull=False)),
          obligations_overdue=Count("pk", filter=Q(completed_on__isnull=True, due_date__lt=today)))
 
-    # One scan of the cadres for two figures. R2.2 the leaders with a minimum, met when they attended at
-    # least their minimum — judged as the shortfall list judges (cadres_with_study_counts), over the few
-    # cadres who attended anything (nobody meets a minimum without attending). R4.1 the top leaders who
-    # must stay, one stay of the campaign's minimum days fulfilling it (feedback.policy).
+    # One scan of the cadres for three figures. R0.1 every cadre of an open unit. R2.2 the leaders with a
+    # minimum, met when they attended at least their minimum — judged as the shortfall list judges
+    # (cadres_with_study_counts), over the few cadres who attended anything (nobody meets a minimum without
+    # attending). R4.1 the top leaders who must stay, one stay of the campaign's minimum days fulfilling it
+    # (feedback.policy).
     attended = Attendance.objects.filter(session__campaign=campaign).values("cadre_id")
     met = (cadres_with_study_counts(Cadre.objects.filter(scope.q("unit__path"), pk__in=attended),
                                     campaign).filter(attended__gte=F("minimum")).order_by().values("pk"))
     stayed = (FieldResearchStay.objects.filter(campaign=campaign, days__gte=campaign.min_field_research_days)
               .order_by().values("cadre_id"))
     research = research_required_q()
-    take(Cadre.objects.filter(HAS_STUDY_MINIMUM | research, unit__closed_on__isnull=True), "unit__path",
+    take(Cadre.objects.filter(unit__closed_on__isnull=True), "unit__path", cadres=Count("pk"),
          study_required=Count("pk", filter=HAS_STUDY_MINIMUM),
          study_met=Count("pk", filter=HAS_STUDY_MINIMUM & Q(pk__in=met)),
          research_required=Count("pk", filter=research),

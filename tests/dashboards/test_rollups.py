@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -279,6 +280,105 @@ def test_issue13_rollups_verify_names_the_units_that_drift_and_repairs_them(tree
     assert "equal a fresh count" in out.getvalue()
 
 
+# --- the home page's figures of the user's scope (open units by level, their cadres)
+
+HOME_USERS = ("leader", "prov_office", "city_office", "county_office", "county_office_b", "supervisor", "liaison",
+              "admin", "no_role")
+
+
+def assert_home_from_rows(users, today) -> None:
+    """Each user's home figures, read from the rows (their marks left as they are), are the live count."""
+    from dashboards.selectors.todo import home_figures
+    from units import selectors as unit_selectors
+    from units.selectors import scope_roots
+
+    campaign = RollupState.objects.get().campaign
+    for name in HOME_USERS:
+        roots = scope_roots(users[name])
+        if roots:
+            assert rollups.scope_counts(campaign=campaign, roots=roots, today=today) is not None, name
+        assert home_figures(users[name], today=today) == unit_selectors.home_figures(users[name]), name
+
+
+def test_issue13_r0_1_home_figures_read_from_the_rows_after_writes_that_are_not_settled(tree, users, campaign, built,
+                                                                                        login):
+    """R0.1 the home page's units by level and cadres of the user's scope come from the rollups (the first page of
+    every sign-in counted a province's 299,000 cadres), and equal the live count for every role — also after
+    cadres added, removed and transferred, a unit added and one closed, and a message posted, none of them
+    settled: reading the home page settles nothing (a GET writes nothing, and waits for no writer)."""
+    from feedback.services.messages import message_submit
+
+    client = login(users["county_office"])
+    figures = client.get(reverse("home")).context["figures"]
+    live = collect(user=None, root=tree.county_a, depth=tree.county_a.depth, campaign=campaign, today=built.today)
+    assert (figures.units, figures.cadres) == (live.total().units, live.total().cadres) and figures.cadres > 0
+    assert_home_from_rows(users, built.today)
+
+    township = built.townships[0]
+    Cadre.objects.create(unit=township, name="新任干部", post="副镇长")
+    Cadre.objects.filter(unit=built.townships[1]).first().delete()
+    moved = Cadre.objects.filter(unit=tree.county_a2).first()
+    moved.unit = tree.county_b
+    moved.save()
+    add(township, name="新设社区", code="NEWCOMMUNITY1", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
+    closing = built.villages[0]
+    Cadre.objects.create(unit=closing, name="村支书", post="党支部书记")
+    closing.closed_on = built.today
+    closing.save()
+    message_submit(campaign=campaign, unit=built.villages[1], category="formalism", text="反映问题。")
+    marked = set(UnitRollup.objects.filter(campaign=campaign, dirty=True).values_list("unit_id", flat=True))
+    assert {township.pk, tree.county_b.pk, closing.pk} <= marked
+
+    after = client.get(reverse("home"))
+    # in 正定县: a cadre and a community added, a village closed with the cadre it had (the cadre removed and the
+    # one transferred were of 行唐县)
+    assert (after.context["figures"].units, after.context["figures"].cadres) == (figures.units, figures.cadres + 1)
+    assert f'id="figure-cadres">{figures.cadres + 1:,}<' in after.content.decode()
+    assert set(UnitRollup.objects.filter(campaign=campaign, dirty=True).values_list("unit_id", flat=True)) == marked
+    assert_home_from_rows(users, built.today)
+    # the closed village has left the count, with its cadres; the new community counts
+    b = login(users["county_office_b"]).get(reverse("home")).context["figures"]
+    assert b.cadres == Cadre.objects.filter(unit__path__startswith=tree.county_b.path).count()
+
+
+def test_issue13_r0_1_home_figures_count_live_when_the_rows_do_not_serve(tree, users, campaign, built):
+    """Before the first build of the day (or after a move), the home page counts live: the same numbers."""
+    from dashboards.selectors.todo import home_figures
+    from units import selectors as unit_selectors
+
+    for today in (built.today + datetime.timedelta(days=1), built.today):
+        RollupState.objects.filter(campaign=campaign).update(as_of=None if today == built.today else built.today)
+        assert rollups.scope_counts(campaign=campaign, roots=[tree.province], today=today) is None
+        assert home_figures(users["leader"], today=today) == unit_selectors.home_figures(users["leader"])
+
+
+@pytest.mark.parametrize("marked", [0, 1, 40])
+def test_issue13_home_figures_from_the_rows_make_a_fixed_number_of_queries(tree, users, campaign, built, marked,
+                                                                           django_assert_num_queries):
+    """The rows of the scope's roots, the marked units' stored parts and their live count: four queries however
+    many units are marked (at most as many as the seed holds), for one root or several."""
+    units = list(Unit.objects.order_by("pk").values_list("pk", flat=True)[:marked])
+    rollups.mark(units)
+    assert UnitRollup.objects.filter(dirty=True).count() == len(units)
+    for roots in ([tree.province], [tree.county_a, tree.county_b]):
+        with django_assert_num_queries(4):
+            assert rollups.scope_counts(campaign=campaign, roots=roots, today=built.today) is not None
+
+
+def test_issue13_rows_built_before_they_held_cadres_stop_serving_until_rebuilt(tree, users, campaign, built):
+    """The migration that brought the cadres into the rows: rows built before hold none, so they stop serving
+    (pages count live) until the beat builds them again."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dashboards.migrations.0002_rollups_count_cadres")
+    migration.stop_serving(apps, None)
+    assert rollups.scope_counts(campaign=campaign, roots=[tree.province], today=built.today) is None
+    rollups_refresh.apply()
+    assert rollups.scope_counts(campaign=campaign, roots=[tree.province], today=timezone.localdate()) is not None
+
+
 # --- the property: after any writes, the rows equal the live count
 
 
@@ -384,21 +484,32 @@ def _op_unit(campaign, today, k):
         parent.save()
 
 
+def _op_cadre(campaign, today, k):
+    if k % 2:
+        Cadre.objects.create(unit=_pick(Unit.objects.all(), k // 2), name=f"干部{k}", post="科员")
+    else:
+        try:
+            _pick(Cadre.objects.all(), k).delete()  # with their attendance, results and stays
+        except ProtectedError:  # named on a card or a message: kept
+            pass
+
+
 _new_units = itertools.count(1)
 
 OPS = [_op_attend, _op_unattend, _op_transfer, _op_leader, _op_fulfil, _op_card, _op_escalate, _op_message,
-       _op_exam, _op_stay, _op_opinion, _op_unit]
+       _op_exam, _op_stay, _op_opinion, _op_unit, _op_cadre]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(writes=st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 10_000)), min_size=1, max_size=10))
-def test_issue13_property_after_random_writes_the_rollups_equal_the_live_count(tree, campaign, built, writes):
+def test_issue13_property_after_random_writes_the_rollups_equal_the_live_count(tree, users, campaign, built, writes):
     """After any sequence of writes (saves, deletes, services that write in bulk), settling the marked rows
     leaves every unit's rollup equal to a fresh count of its records — own and subtree — and the
     province's dashboard equal to the live one."""
     with transaction.atomic():
         for op, k in writes:
             op(campaign, built.today, k)
+        assert_home_from_rows(users, built.today)  # R0.1 before settling: the home page reads the rows as they are
         assert_same(tree.province, campaign, built.today)
         assert rollups.verify(campaign, today=built.today) == []
         transaction.set_rollback(True)
