@@ -282,18 +282,14 @@ def test_issue13_rollups_verify_names_the_units_that_drift_and_repairs_them(tree
 
 # --- the home page's figures of the user's scope (open units by level, their cadres)
 
-HOME_USERS = ("leader", "prov_office", "city_office", "county_office", "county_office_b", "supervisor", "liaison",
-              "admin", "no_role")
-
-
-def assert_home_from_rows(users, today) -> None:
+def assert_home_from_rows(users: dict, today) -> None:
     """Each user's home figures, read from the rows (their marks left as they are), are the live count."""
     from dashboards.selectors.todo import home_figures
     from units import selectors as unit_selectors
     from units.selectors import scope_roots
 
     campaign = RollupState.objects.get().campaign
-    for name in HOME_USERS:
+    for name in users:
         roots = scope_roots(users[name])
         if roots:
             assert rollups.scope_counts(campaign=campaign, roots=roots, today=today) is not None, name
@@ -306,8 +302,16 @@ def test_issue13_r0_1_home_figures_read_from_the_rows_after_writes_that_are_not_
     every sign-in counted a province's 299,000 cadres), and equal the live count for every role — also after
     cadres added, removed and transferred, a unit added and one closed, and a message posted, none of them
     settled: reading the home page settles nothing (a GET writes nothing, and waits for no writer)."""
-    from feedback.services.messages import message_submit
+    from django.contrib.auth import get_user_model
 
+    from feedback.services.messages import message_submit
+    from units.selectors import scope_roots
+
+    # every role of the test tree, a group's supervisor (its units granted) and a superuser (every root)
+    users = {**users, "root": get_user_model().objects.create_superuser("root", "root@example.cn", "x" * 12)}
+    built.group.members.add(users["supervisor"])
+    built.group.units.set([tree.county_b])
+    assert [u.name for u in scope_roots(users["supervisor"])] == ["石家庄市", "迁安市"]
     client = login(users["county_office"])
     figures = client.get(reverse("home")).context["figures"]
     live = collect(user=None, root=tree.county_a, depth=tree.county_a.depth, campaign=campaign, today=built.today)
@@ -330,8 +334,8 @@ def test_issue13_r0_1_home_figures_read_from_the_rows_after_writes_that_are_not_
     assert {township.pk, tree.county_b.pk, closing.pk} <= marked
 
     after = client.get(reverse("home"))
-    # in 正定县: a cadre and a community added, a village closed with the cadre it had (the cadre removed and the
-    # one transferred were of 行唐县)
+    # in 正定县: a cadre and a community added, a village closed with the cadre it had (the cadre removed was of
+    # 行唐县, the one transferred left 行唐县 for 迁安市)
     assert (after.context["figures"].units, after.context["figures"].cadres) == (figures.units, figures.cadres + 1)
     assert f'id="figure-cadres">{figures.cadres + 1:,}<' in after.content.decode()
     assert set(UnitRollup.objects.filter(campaign=campaign, dirty=True).values_list("unit_id", flat=True)) == marked
