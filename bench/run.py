@@ -195,14 +195,15 @@ SELECT 'obligations', substr(u.path, 1, %(n)s), o.kind, count(*), count(*) FILTE
 UNION ALL
 SELECT 'cadres', substr(u.path, 1, %(n)s), '',
        count(*) FILTER (WHERE x.study), count(*) FILTER (WHERE x.study AND coalesce(a.n, 0) >= x.minimum),
-       count(*) FILTER (WHERE x.research), count(*) FILTER (WHERE x.research AND st.cadre_id IS NOT NULL), 0, 0, 0
+       count(*) FILTER (WHERE x.research), count(*) FILTER (WHERE x.research AND st.cadre_id IS NOT NULL),
+       count(*), 0, 0
   FROM units_cadre cd JOIN u ON u.id = cd.unit_id
   CROSS JOIN LATERAL (SELECT cd.rank = 'provincial' OR (cd.is_party_member AND (cd.is_team_member OR cd.is_top_leader)
                                                         AND u.level <= %(lowest_leading)s) AS study,
                              cd.is_top_leader AND u.level = ANY(%(research_levels)s) AS research,
                              CASE WHEN cd.rank = 'provincial' THEN %(min_prov)s ELSE %(min_other)s END AS minimum) x
   LEFT JOIN attended a ON a.cadre_id = cd.id LEFT JOIN stayed st ON st.cadre_id = cd.id
-  WHERE (x.study OR x.research) AND u.closed_on IS NULL GROUP BY 2
+  WHERE u.closed_on IS NULL GROUP BY 2
 UNION ALL
 SELECT 'exams', substr(eu.path, 1, %(n)s), '', count(*), count(*) FILTER (WHERE r.passed), 0, 0, 0, 0, 0
   FROM campaign_examresult r JOIN campaign_exam e ON e.id = r.exam_id JOIN units_unit eu ON eu.id = e.unit_id
@@ -279,7 +280,7 @@ def hand_sql(unit, campaign, today: datetime.date, **overrides) -> list[tuple]:
 SQL_COLUMNS = {
     "units": ("units", "opinion_covered"),
     "obligations": ("obligations", "obligations_done", "obligations_overdue"),
-    "cadres": ("study_required", "study_met", "research_required", "research_met"),
+    "cadres": ("study_required", "study_met", "research_required", "research_met", "cadres"),
     "exams": ("exam_sat", "exam_passed"), "owed": ("exam_owed",),
     "cards": ("cards", "cards_open", "cards_overdue", "cards_escalated", "cards_troubled"),
     "messages": ("messages", "messages_open", "messages_answered", "messages_overdue", "messages_assigned",

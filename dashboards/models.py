@@ -15,13 +15,17 @@ class RollupState(models.Model):
                                     related_name="rollup_state")
     as_of = models.DateField(_("figures as of"), null=True, blank=True)  # None: to be rebuilt
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    # what the documents hold (``dashboards.rollups.VERSION``): a release that counts a new figure raises it, and rows
+    # of an older version serve no page until the beat rebuilds them — also rows that the old code, still running
+    # while the release is rolled out, builds after the migration (its inserts take the column's default)
+    version = models.PositiveSmallIntegerField(_("figures' version"), db_default=0)
 
     class Meta:
         verbose_name = _("rollup state")
         verbose_name_plural = _("rollup states")
 
     def __str__(self) -> str:
-        return f"{self.campaign_id} @ {self.as_of}"
+        return f"{self.campaign_id} @ {self.as_of} (v{self.version})"
 
 
 class UnitRollup(models.Model):

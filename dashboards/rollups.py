@@ -35,6 +35,7 @@ import datetime
 import json
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import OperationalError, connection, transaction
@@ -55,6 +56,10 @@ log = logging.getLogger(__name__)
 
 #: Rows written per statement when a whole campaign is built.
 BATCH = 2000
+
+#: What the documents hold; rows built by another version serve no page (``RollupState.version``). 1: each unit's
+#: cadres (``Figures.cadres``, for the home page).
+VERSION = 1
 
 
 # --- documents: a unit's figures and breakdowns as JSON, added and subtracted exactly
@@ -167,7 +172,7 @@ def invalidate(campaign_ids: Iterable[int] | None = None) -> None:
 
 def state_for(campaign: Campaign, today: datetime.date) -> RollupState | None:
     """The campaign's rollups when they serve ``today`` (one query)."""
-    return RollupState.objects.filter(campaign=campaign, as_of=today).first()
+    return RollupState.objects.filter(campaign=campaign, as_of=today, version=VERSION).first()
 
 
 def _counted(campaign: Campaign, today: datetime.date, part: Unit | None, paths: list[str] | None = None
@@ -274,7 +279,7 @@ def build(campaign: Campaign, *, today: datetime.date | None = None) -> int:
         RollupState.objects.get_or_create(campaign=campaign)
         RollupState.objects.select_for_update().filter(campaign=campaign).get()
         _reconcile(campaign, today, write=True)
-        RollupState.objects.filter(campaign=campaign).update(as_of=today, built_at=timezone.now())
+        RollupState.objects.filter(campaign=campaign).update(as_of=today, built_at=timezone.now(), version=VERSION)
     return Unit.objects.count()
 
 
@@ -337,7 +342,7 @@ def _settle(campaign: Campaign, today: datetime.date, dirty_paths: set[str], wan
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(wait_ms)}ms"])
     # one refresh (or build) of a campaign at a time, and only for the day the rows serve
-    if not RollupState.objects.select_for_update().filter(campaign=campaign, as_of=today).exists():
+    if not RollupState.objects.select_for_update().filter(campaign=campaign, as_of=today, version=VERSION).exists():
         return None
     # marks wait for the rows until this transaction ends, so none is lost to it
     rows = list(UnitRollup.objects.select_for_update(of=("self",)).select_related("unit")
@@ -408,14 +413,36 @@ def subtree_figures(*, campaign: Campaign, under: Unit, units: list[Unit],
     return None if rows is None else {u.pk: figures_of(rows[u.pk].subtree) for u in units}
 
 
+@contextmanager
+def _one_snapshot():
+    """Reads that must see the same rows: one read-only transaction at REPEATABLE READ on PostgreSQL (a settle or a
+    mark committed between two of them would otherwise count a unit twice or not at all); SQLite's transaction
+    reads one snapshot anyway. Inside a caller's transaction, that transaction's reads."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def scope_counts(*, campaign: Campaign, roots: list[Unit], today: datetime.date) -> tuple[dict[int, int], int] | None:
     """R0.1 the open units per level and their cadres over the subtrees of ``roots`` (disjoint, as
     ``units.scoping.scope_paths`` gives them), for the home page, from the rows as they stand: the marked units
     below are counted again live and their stored part taken out, so nothing is settled — a page that only
-    reads writes nothing and waits for no lock. Four queries whatever the number of units or marks (the marked
-    ones cost in proportion to their number: the beat settles them every minute). ``None`` when the rows do not
-    serve ``today`` or a root has none (count live)."""
-    if not roots or state_for(campaign, today) is None:
+    reads writes nothing and waits for no lock. Four queries in one snapshot whatever the number of units or marks
+    (the marked ones cost in proportion to their number: the beat settles them every minute). ``None`` when the
+    rows do not serve ``today`` or a root has none (count live)."""
+    if not roots:
+        return None
+    with _one_snapshot():
+        return _scope_counts(campaign, roots, today)
+
+
+def _scope_counts(campaign: Campaign, roots: list[Unit], today: datetime.date) -> tuple[dict[int, int], int] | None:
+    if state_for(campaign, today) is None:
         return None
     subtrees = list(UnitRollup.objects.filter(campaign=campaign, unit_id__in=[u.pk for u in roots])
                     .values_list("subtree", flat=True))

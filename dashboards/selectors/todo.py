@@ -548,7 +548,7 @@ def home_figures(user, *, today: datetime.date) -> HomeFigures:
     """R0.1 the figures of the user's scope below the to-do (open units by level, their cadres): read from the
     running campaign's rollups when they serve ``today`` — issue 13: the first page of every sign-in counted a
     province's 51,000 units and 299,000 cadres, a parallel scan of 50 ms on three processes — else counted live.
-    The two are the same numbers (``tests/dashboards/test_todo.py``)."""
+    The two are the same numbers (``tests/dashboards/test_rollups.py``)."""
     campaign = Campaign.objects.current()
     if campaign is not None:
         counts = rollups.scope_counts(campaign=campaign, roots=scope_roots(user), today=today)

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError("No such campaign." if campaign else "No campaign is running.")
         for c in campaigns.order_by("pk"):
             state = RollupState.objects.filter(campaign=c).first()
-            if state is None or state.as_of is None:
+            if state is None or state.as_of is None or state.version != rollups.VERSION:  # built by an older release
                 self.stdout.write(f"{c}: no rollups in use (pages count live)"
                                   + ("." if dry_run else "; building them now."))
                 if not dry_run:
