@@ -338,6 +338,7 @@ def test_issue13_r0_1_home_figures_read_from_the_rows_after_writes_that_are_not_
     # 行唐县, the one transferred left 行唐县 for 迁安市)
     assert (after.context["figures"].units, after.context["figures"].cadres) == (figures.units, figures.cadres + 1)
     assert f'id="figure-cadres">{figures.cadres + 1:,}<' in after.content.decode()
+    assert "不含已撤并的单位及其干部。" in after.content.decode()  # the page says what the count leaves out
     assert set(UnitRollup.objects.filter(campaign=campaign, dirty=True).values_list("unit_id", flat=True)) == marked
     assert_home_from_rows(users, built.today)
     # 迁安市's office counts the cadre transferred in
