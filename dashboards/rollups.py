@@ -128,11 +128,6 @@ def _own_documents(collected: Collected) -> dict[str, dict]:
             for path, figures in collected.branches.items()}
 
 
-def _ancestors(path: str) -> list[str]:
-    """The path itself and every ancestor's."""
-    return [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
-
-
 # --- marks, in the writer's transaction
 
 
@@ -187,7 +182,7 @@ def _counted(campaign: Campaign, today: datetime.date, part: Unit | None, paths:
     subtree: dict[str, dict] = {}
     floor = len(part.path) if part is not None else 0
     for path, doc in own.items():
-        for prefix in _ancestors(path):
+        for prefix in Unit.path_prefixes(path):
             if len(prefix) >= floor:
                 _accumulate(subtree.setdefault(prefix, {}), doc)
     return own, {path: _clean(doc) for path, doc in subtree.items()}
@@ -320,7 +315,7 @@ def refresh_dirty(campaign: Campaign, *, today: datetime.date, under: Unit | Non
         # in path order: a batch's units are neighbours in the tree, so the ancestors' rows it locks are few
         for start in range(0, len(dirty_paths), SETTLE_BATCH):
             batch = set(dirty_paths[start:start + SETTLE_BATCH])
-            wanted = {prefix for path in batch for prefix in _ancestors(path)}
+            wanted = {prefix for path in batch for prefix in Unit.path_prefixes(path)}
             with transaction.atomic():
                 done = _settle(campaign, today, batch, wanted, wait_ms)
             if done is None:
@@ -360,7 +355,7 @@ def _settle(campaign: Campaign, today: datetime.date, dirty_paths: set[str], wan
         row.own, row.dirty = doc, False
         changed[row.pk] = row
         if delta:
-            for prefix in _ancestors(row.unit.path):
+            for prefix in Unit.path_prefixes(row.unit.path):
                 above = by_path.get(prefix)
                 if above is not None:
                     _accumulate(above.subtree, delta)  # in place: the province's row takes 500 deltas, copied none

@@ -49,7 +49,7 @@ def tracking_code_candidates(raw: str) -> list[str]:
 
 def ancestor_paths(path: str) -> list[str]:
     """The materialized paths of a unit and all its ancestors, nearest first."""
-    return [path[:end] for end in range(len(path), 0, -Unit.steplen)]
+    return Unit.path_prefixes(path)[::-1]
 
 
 def office_of(unit: Unit) -> tuple[int, set[int]]:

@@ -103,6 +103,13 @@ class Unit(MP_Node):
     def is_grassroots(self) -> bool:
         return self.level >= Level.TOWNSHIP or self.kind == UnitKind.GRASSROOTS
 
+    @classmethod
+    def path_prefixes(cls, path: str, *, include_self: bool = True) -> list[str]:
+        """The materialized paths of the unit at ``path``'s ancestors, the root's first, then its own (unless
+        ``include_self`` is false): the one way the apps walk up the tree without a query."""
+        end = len(path) + 1 if include_self else len(path)
+        return [path[:i] for i in range(cls.steplen, end, cls.steplen)]
+
 
 class Rank(models.TextChoices):
     """R0.2 ranks of cadres."""

@@ -58,8 +58,7 @@ def scope_roots(user) -> list[Unit]:
 
 def _trail_prefixes(paths: list[str] | None, unit: Unit) -> list[str]:
     """The paths of the unit's ancestors that lie in the scope ``paths`` (``None``: everything)."""
-    step = unit.steplen
-    prefixes = [unit.path[:i] for i in range(step, len(unit.path), step)]
+    prefixes = Unit.path_prefixes(unit.path, include_self=False)
     if paths is not None:
         prefixes = [p for p in prefixes if any(p.startswith(root) for root in paths)]
     return prefixes
@@ -87,13 +86,10 @@ def roots_and_ancestors(user, unit: Unit) -> tuple[list[Unit], list[Unit]]:
 
 def breadcrumbs_for(units: list[Unit], user) -> dict[int, str]:
     """Ancestor names of many units at once (one query), for search results."""
-    step = Unit.steplen
-    prefixes = {u.path[:i] for u in units for i in range(step, len(u.path), step)}
-    names = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "name"))
-    return {
-        u.pk: " / ".join(names[u.path[:i]] for i in range(step, len(u.path), step) if u.path[:i] in names)
-        for u in units
-    }
+    trails = {u.pk: Unit.path_prefixes(u.path, include_self=False) for u in units}
+    names = dict(Unit.objects.filter(path__in={p for trail in trails.values() for p in trail})
+                 .values_list("path", "name"))
+    return {pk: " / ".join(names[p] for p in trail if p in names) for pk, trail in trails.items()}
 
 
 @dataclass

@@ -26,12 +26,12 @@ class ColumnQuerySet(ScopedByUnitQuerySet):
 
         if scope_paths(user) is None:
             return self.all()
-        above = {g.path[:end] for g in grants_of(user) for end in range(Unit.steplen, len(g.path), Unit.steplen)}
+        above = {p for g in grants_of(user) for p in Unit.path_prefixes(g.path, include_self=False)}
         return self.filter(scope_q(user, "unit__") | models.Q(unit__path__in=above))
 
     def open_to(self, unit: Unit):
         """R6.1 the active columns an article of ``unit`` may appear in: those of the unit and the units above."""
-        paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+        paths = Unit.path_prefixes(unit.path)
         return self.filter(is_active=True, unit__path__in=paths)
 
 

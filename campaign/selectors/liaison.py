@@ -75,7 +75,7 @@ def people_around(units: Iterable[Unit]) -> QuerySet:
     office's unit, above it (supervision and upper offices) or directly below it (the subordinates' liaisons)."""
     near_q = Q(pk__in=[])
     for unit in units:
-        above = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+        above = Unit.path_prefixes(unit.path)
         near_q |= Q(unit__path__in=above) | Q(unit__path__startswith=unit.path, unit__depth=unit.depth + 1)
     near = RoleAssignment.objects.filter(near_q)
     return (get_user_model().objects.filter(is_active=True, pk__in=near.values("user_id"))
@@ -445,7 +445,7 @@ def report_of(schedule: ProgressReportSchedule, unit: Unit, period_start: str) -
 
 def units_above(units: Iterable[Unit]) -> list[Unit]:
     """R5.2 the units above any of ``units``: the offices a request for instructions may go to."""
-    above = {u.path[:end] for u in units for end in range(Unit.steplen, len(u.path), Unit.steplen)}
+    above = {p for u in units for p in Unit.path_prefixes(u.path, include_self=False)}
     return list(Unit.objects.filter(path__in=above).order_by("path"))
 
 

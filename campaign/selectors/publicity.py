@@ -27,7 +27,7 @@ _ENTRIES = Prefetch("entries", queryset=CriticismEntry.objects.select_related("u
 
 
 def _ancestor_paths(units: list[Unit]) -> set[str]:
-    return {u.path[:end] for u in units for end in range(Unit.steplen, len(u.path) + 1, Unit.steplen)}
+    return {p for u in units for p in Unit.path_prefixes(u.path)}
 
 
 def columns_for_units(units: list[Unit], campaign) -> QuerySet[PublicityColumn]:

@@ -131,7 +131,7 @@ def _parent_path(unit: Unit) -> str:
 def material_reviewer_ids(unit: Unit) -> set[int]:
     """R3.2 the staff to tell of a submission: the nearest office at or above the unit's parent."""
     parent_path = _parent_path(unit)
-    prefixes = [parent_path[:end] for end in range(len(parent_path), 0, -Unit.steplen)]
+    prefixes = Unit.path_prefixes(parent_path)[::-1]
     bound = set(RoleAssignment.objects.filter(unit=unit).values_list("user_id", flat=True))
     by_path: dict[str, set[int]] = defaultdict(set)
     for user_id, path in RoleAssignment.objects.filter(

@@ -57,17 +57,15 @@ def leader_ids_over(unit: Unit) -> set[int]:
 
 def leaders_over(units) -> dict[str, set[int]]:
     """``leader_ids_over`` of many units in one query: unit path → the leaders of it and its ancestors."""
-    def prefixes(path: str) -> list[str]:
-        return [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
-
     if not units:
         return {}
     by_prefix: dict[str, set[int]] = {}
     for path, user_id in RoleAssignment.objects.filter(
-            role="leader", unit__path__in={p for unit in units for p in prefixes(unit.path)}, user__is_active=True
+            role="leader", unit__path__in={p for unit in units for p in Unit.path_prefixes(unit.path)},
+            user__is_active=True
     ).values_list("unit__path", "user_id"):
         by_prefix.setdefault(path, set()).add(user_id)
-    return {unit.path: set().union(*(by_prefix.get(p, set()) for p in prefixes(unit.path))) for unit in units}
+    return {unit.path: set().union(*(by_prefix.get(p, set()) for p in Unit.path_prefixes(unit.path))) for unit in units}
 
 
 def card_notify(*, card: SupervisionCard, user_ids: set[int], title: str, body: str = "",

@@ -127,3 +127,14 @@ def test_issue13_r0_1_a_dashboards_header_reads_roots_and_breadcrumb_in_one_quer
             assert got == expected, (name, unit.name)
             shapes.add((len(got[0]), len(got[1])))
     assert len(shapes) > 4  # one root or several, short and long breadcrumbs: the cases differ
+
+
+def test_r0_1_path_prefixes_walk_up_the_tree_as_treebeard_stores_it(tree):
+    """R0.1 ``Unit.path_prefixes``, the one way the apps walk up the tree without a query: the ancestors' paths root
+    first, the unit's own last (or left out), each a unit treebeard holds."""
+    village = tree.village_a
+    ancestors = list(Unit.objects.filter(path__in=Unit.path_prefixes(village.path, include_self=False)).order_by("path"))
+    assert [u.name for u in ancestors] == [u.name for u in Unit.objects.get_ancestors(village)]
+    assert Unit.path_prefixes(village.path) == [*Unit.path_prefixes(village.path, include_self=False), village.path]
+    assert Unit.path_prefixes(tree.province.path) == [tree.province.path]
+    assert Unit.path_prefixes(tree.province.path, include_self=False) == []
