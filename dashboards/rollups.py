@@ -165,9 +165,14 @@ def invalidate(campaign_ids: Iterable[int] | None = None) -> None:
 # --- building and refreshing
 
 
+def _serving(campaign: Campaign, today: datetime.date) -> QuerySet[RollupState]:
+    """The campaign's state row when its rollups serve ``today``: built for that day by this ``VERSION``."""
+    return RollupState.objects.filter(campaign=campaign, as_of=today, version=VERSION)
+
+
 def state_for(campaign: Campaign, today: datetime.date) -> RollupState | None:
     """The campaign's rollups when they serve ``today`` (one query)."""
-    return RollupState.objects.filter(campaign=campaign, as_of=today, version=VERSION).first()
+    return _serving(campaign, today).first()
 
 
 def _counted(campaign: Campaign, today: datetime.date, part: Unit | None, paths: list[str] | None = None
@@ -337,7 +342,7 @@ def _settle(campaign: Campaign, today: datetime.date, dirty_paths: set[str], wan
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(wait_ms)}ms"])
     # one refresh (or build) of a campaign at a time, and only for the day the rows serve
-    if not RollupState.objects.select_for_update().filter(campaign=campaign, as_of=today, version=VERSION).exists():
+    if not _serving(campaign, today).select_for_update().exists():
         return None
     # marks wait for the rows until this transaction ends, so none is lost to it
     rows = list(UnitRollup.objects.select_for_update(of=("self",)).select_related("unit")

@@ -38,14 +38,14 @@ class UnitHit:
 
 def unit_trails(units: list[Unit]) -> dict[int, str]:
     """The ancestors' names of each unit, in one query for all of them."""
-    prefixes = {p for u in units for p in policy.ancestor_paths(u.path)[1:]}
+    prefixes = {p for u in units for p in Unit.path_prefixes(u.path, include_self=False)}
     names = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "name")) if prefixes else {}
     return {u.pk: _trail(u.path, names) for u in units}
 
 
 def _trail(path: str, names: dict[str, str]) -> str:
     """The names of the ancestors of the unit at ``path``, from the top down ("河北省 › 石家庄市 › 正定县")."""
-    return " › ".join(names[p] for p in reversed(policy.ancestor_paths(path)[1:]) if p in names)
+    return " › ".join(names[p] for p in Unit.path_prefixes(path, include_self=False) if p in names)
 
 
 #: The unit ``%(pk)s`` and its ancestors down to depth 4, found by the prefixes of its path (``%(step)s`` characters a
