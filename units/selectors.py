@@ -20,17 +20,30 @@ class UnitCounts:
     top_leaders: int
     backward_villages: int
     hardest_units: int
+    #: closed or merged units below an open unit, left out of the figures above (0 for a closed unit's page)
+    closed_units: int = 0
 
 
 def unit_counts(unit: Unit) -> UnitCounts:
-    """Counts below a unit: sub-units by level, cadres by rank and special group (two queries)."""
+    """R0.1–R0.3 counts below a unit: sub-units by level, cadres by rank and special group (two queries).
+
+    Below an open unit only the open units and their cadres count, as on the home page and the dashboards (R0.1:
+    a unit closed or merged mid-campaign leaves the figures); how many closed units were left out is counted in
+    the same query, for the page to say so. A closed unit's page counts what it held — everything below it is
+    closed too (``units.services.unit_close`` closes no unit with open sub-units), and its cadres are still
+    listed beside the figures."""
+    open_only = unit.closed_on is None
+    kept = Q(closed_on__isnull=True) if open_only else Q()
     below = Unit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)
     unit_agg = below.aggregate(
-        **{f"l{lv.value}": Count("pk", filter=Q(level=lv.value)) for lv in Level},
-        backward=Count("pk", filter=Q(is_backward_village=True)),
-        hardest=Count("pk", filter=Q(is_hardest_unit=True)),
+        **{f"l{lv.value}": Count("pk", filter=kept & Q(level=lv.value)) for lv in Level},
+        backward=Count("pk", filter=kept & Q(is_backward_village=True)),
+        hardest=Count("pk", filter=kept & Q(is_hardest_unit=True)),
+        closed=Count("pk", filter=Q(closed_on__isnull=False)),
     )
     cadres = Cadre.objects.filter(unit__path__startswith=unit.path)
+    if open_only:
+        cadres = cadres.filter(unit__closed_on__isnull=True)
     cadre_agg = cadres.aggregate(
         total=Count("pk"),
         top=Count("pk", filter=Q(is_top_leader=True)),
@@ -45,6 +58,7 @@ def unit_counts(unit: Unit) -> UnitCounts:
         top_leaders=cadre_agg["top"],
         backward_villages=unit_agg["backward"],
         hardest_units=unit_agg["hardest"],
+        closed_units=unit_agg["closed"] if open_only else 0,
     )
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.excel import read_table
 from tests.factories import CadreFactory, add
 from units.models import Cadre, Level, Rank, Unit, UnitKind
+from units.services import unit_close
 
 
 def test_r0_1_tree_starts_at_the_users_scope_and_expands_children(login, tree, users):
@@ -40,6 +42,35 @@ def test_r0_1_r0_3_unit_detail_shows_sub_units_cadres_flags_and_counts(login, tr
     assert counts.cadres == 2
     assert counts.hardest_units == 1 and counts.backward_villages == 1
     assert [n for _, n in counts.special] == [1, 0, 0]  # stepped back, sanctioned, mobile
+
+
+def test_r0_1_unit_detail_counts_only_open_units_and_says_how_many_were_left_out(login, tree, users):
+    """R0.1: a village closed mid-campaign, with its cadre, leaves its county's figures as it leaves the home page's
+    and the dashboards'; the county's page says one closed unit below is not counted. The closed village's own page
+    still counts the cadre it held, beside the list that shows it."""
+    CadreFactory(unit=tree.village_a, name="孙二线")
+    client = login(users["county_office"])
+    url = reverse("units:unit_detail", args=[tree.county_a.pk])
+    before = client.get(url)
+    assert before.context["counts"].cadres == 2 and before.context["counts"].backward_villages == 1
+    assert 'id="unit-counts-closed"' not in before.content.decode()
+
+    unit_close(user=users["county_office"], unit=tree.village_a, on=timezone.localdate())
+    after = client.get(url)
+    counts = after.context["counts"]
+    assert dict(counts.by_level) == {Level.TOWNSHIP.label: 1}
+    assert counts.cadres == 1 and counts.top_leaders == 1  # 王正定 of the county; 孙二线's village is closed
+    assert counts.backward_villages == 0 and counts.hardest_units == 1  # the closed village was the backward one
+    assert counts.closed_units == 1
+    assert "下属已撤并的 1 个单位及其干部不计入以上数字。" in after.content.decode()
+    home = client.get(reverse("home")).context["figures"]
+    assert (home.units, home.cadres) == (2, counts.cadres)  # the county and its township; the same cadres
+
+    client.cookies["django_language"] = "en"
+    assert "One closed or merged unit below, and its cadres, is not counted." in client.get(url).content.decode()
+    closed = client.get(reverse("units:unit_detail", args=[tree.village_a.pk]))
+    assert closed.context["counts"].cadres == 1 and closed.context["counts"].closed_units == 0
+    assert "孙二线" in closed.content.decode() and 'id="unit-counts-closed"' not in closed.content.decode()
 
 
 def test_r0_1_unit_detail_uses_a_fixed_number_of_queries(login, tree, users, django_assert_max_num_queries):
