@@ -28,7 +28,7 @@ from .links import ListLinks
 from .selectors.dashboard import dashboard
 from .selectors.ranking import ranking
 from .selectors.search import search as search_for
-from .selectors.todo import done_for, home_figures, todo_for
+from .selectors.todo import done_for, home as home_page
 from .selectors.weekly import weekly_report
 
 
@@ -182,9 +182,10 @@ def todo(request: HttpRequest) -> HttpResponse:
     """Issue 12: the first page after login — what waits for the user, per role and within their scope (R0.1),
     each item one click from the page that settles it, each count the length of the list it links to; below,
     the figures of the user's scope and their roles."""
+    todo, figures = home_page(request.user, today=timezone.localdate())
     return render(request, "dashboards/todo.html", {
-        "todo": todo_for(request.user, today=timezone.localdate()),
-        "figures": home_figures(request.user, today=timezone.localdate()),
+        "todo": todo,
+        "figures": figures,
         "my_units": my_units(request.user),
         "roles": roles_of(request.user),
     })

@@ -398,9 +398,14 @@ def _escalations(user, today: datetime.date) -> TodoSection:
                     _url("supervision:card_list", open="true", escalated="true"), qs, build)
 
 
-def todo_for(user, *, today: datetime.date) -> TodoPage:
-    """Issue 12: what waits for this user, grouped by the roles they hold (R0.1: each within its scope)."""
+def home(user, *, today: datetime.date) -> tuple[TodoPage, HomeFigures]:
+    """The home page's two halves — the to-do and the scope's figures — with the running campaign looked up once."""
     campaign = Campaign.objects.current()
+    return _todo(user, campaign, today), _home_figures(user, campaign, today)
+
+
+def _todo(user, campaign: Campaign | None, today: datetime.date) -> TodoPage:
+    """Issue 12: what waits for this user, grouped by the roles they hold (R0.1: each within its scope)."""
     grants = grants_of(user)
     roles = {g.role for g in grants}
     superuser = scope_paths(user) is None
@@ -549,7 +554,10 @@ def home_figures(user, *, today: datetime.date) -> HomeFigures:
     running campaign's rollups when they serve ``today`` — issue 13: the first page of every sign-in counted a
     province's 51,000 units and 299,000 cadres, a parallel scan of 50 ms on three processes — else counted live.
     The two are the same numbers (``tests/dashboards/test_rollups.py``)."""
-    campaign = Campaign.objects.current()
+    return _home_figures(user, Campaign.objects.current(), today)
+
+
+def _home_figures(user, campaign: Campaign | None, today: datetime.date) -> HomeFigures:
     if campaign is not None:
         counts = rollups.scope_counts(campaign=campaign, roots=scope_roots(user), today=today)
         if counts is not None:

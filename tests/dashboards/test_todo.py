@@ -460,6 +460,20 @@ def test_issue12_home_queries_do_not_grow_with_data(login, users, issue, tree, c
         client.get(reverse("dashboards:done"))
 
 
+def test_issue13_home_looks_the_running_campaign_up_once(login, users, campaign):
+    """The to-do and the scope's figures below it share one lookup of the running campaign."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(users["county_office"])
+    with CaptureQueriesContext(connection) as queries:
+        response = _home(client)
+    assert response.context["figures"].units == 3
+    lookups = [q["sql"] for q in queries.captured_queries
+               if 'FROM "campaign_campaign"' in q["sql"] and '"is_active"' in q["sql"]]
+    assert len(lookups) == 1, lookups
+
+
 def test_issue12_r3_3_special_inspections_under_way_for_supervisor_and_office(login, users, tree, campaign):
     """R3.3 a special inspection of 正定县 under way today: the supervisor and the organising city office see it
     under "special inspections under way", the count is the inspection list filtered to those under way, an
