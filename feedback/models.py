@@ -12,11 +12,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from campaign.models import Campaign, FourWinds
 from units.models import Cadre, Unit
 from web.fields import EncryptedCharField
+from web.history import HistoricalRecords
 
 from .querysets import FieldResearchStayQuerySet, MessageQuerySet, OpinionSessionQuerySet, OfficeDigestQuerySet
 

@@ -82,3 +82,26 @@ def test_history_shows_yes_no_choices_and_dates_as_the_pages_do(login, tree, use
     client.cookies["django_language"] = "en"
     page = client.get(reverse("campaign:exam_history", args=[exam.pk])).content.decode()
     assert "No → Yes" in page
+
+
+def test_history_managers_are_built_once_and_still_read_the_records_rows(tree, campaign):
+    """web.history: simple-history built a new manager class on every read of ``.history`` (once per history row
+    written); every model with history now keeps one class, and its manager still reads that record's rows."""
+    from django.apps import apps
+
+    from web.history import HistoryManager
+
+    tracked = [m for m in apps.get_models() if hasattr(m._meta, "simple_history_manager_attribute")]
+    assert len(tracked) >= 6
+    for model in tracked:
+        name = model._meta.simple_history_manager_attribute
+        assert isinstance(getattr(model, name), HistoryManager), model
+        assert type(getattr(model, name)) is type(getattr(model, name)), model
+    exam = Exam.objects.create(campaign=campaign, unit=tree.county_a, title="测试", date=datetime.date(2014, 4, 20))
+    result = ExamResult.objects.create(exam=exam, cadre=tree.cadre_a, score=Decimal("55"), passed=False)
+    other = ExamResult.objects.create(exam=exam, cadre=tree.cadre_b, score=Decimal("90"), passed=True)
+    result.score = Decimal("75")
+    result.save()
+    assert [h.score for h in result.history.all()] == [Decimal("75"), Decimal("55")]
+    assert type(result.history) is type(other.history)
+    assert [h.score for h in other.history.all()] == [Decimal("90")]

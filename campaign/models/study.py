@@ -4,9 +4,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from units.models import Cadre, Unit
+from web.history import HistoricalRecords
 
 from .campaign import Campaign
 

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from units.models import Cadre, Unit
+from web.history import HistoricalRecords
 
 from ..querysets import CardQuerySet
 from .groups import SupervisionGroup

@@ -7,7 +7,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from web.history import HistoricalRecords
 
 from .cards import SupervisionCard
 
