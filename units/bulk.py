@@ -8,6 +8,7 @@ import json
 
 from django.db import connection
 from django.db.models import JSONField
+from django.db.models.constants import OnConflict
 
 
 def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
@@ -18,14 +19,12 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
     value is given as Python data (a dict), as to the model."""
     if not rows:
         return
+    meta = model._meta
     if connection.vendor != "postgresql":
-        names = [model._meta.get_field(name).attname for name in fields]
-        model.objects.bulk_create([model(**dict(zip(names, row))) for row in rows], batch_size=2000,
-                                  ignore_conflicts=ignore_conflicts)
+        _insert_elsewhere(model, fields, rows, ignore_conflicts=ignore_conflicts)
         return
     from psycopg2.extras import execute_values
 
-    meta = model._meta
     encoders = {i: field.encoder for i, field in enumerate(map(meta.get_field, fields)) if isinstance(field, JSONField)}
     if encoders:  # as JSON text: the database reads it into the column's jsonb
         rows = [tuple(json.dumps(value, cls=encoders[i]) if i in encoders else value for i, value in enumerate(row))
@@ -39,6 +38,22 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts
             execute_values(cursor.cursor, sql, rows, page_size=2000)
         else:  # COPY: the fastest way in; a duplicate still fails the whole statement
             cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(_copy_lines(rows)))
+
+
+def _insert_elsewhere(model, fields: list[str], rows: list[tuple], *, ignore_conflicts: bool) -> None:
+    """``insert_rows`` on SQLite: one INSERT run for every row, each value prepared by its field — as given, like
+    the rows PostgreSQL's COPY writes (``bulk_create`` would stamp an ``auto_now_add`` time anew and fill the model's
+    defaults, so the same call stored other values on the two databases)."""
+    meta = model._meta
+    concrete = [meta.get_field(name) for name in fields]
+    prepared = [tuple(field.get_db_prep_save(value, connection) for field, value in zip(concrete, row)) for row in rows]
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in concrete)
+    insert = connection.ops.insert_statement(on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
+    with connection.cursor() as cursor:
+        # table and column names come from the model, quoted; the values are parameters
+        cursor.executemany(f"{insert} {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",  # nosec B608
+                           prepared)
 
 
 def _copy_lines(rows: list[tuple]) -> str:
