@@ -35,7 +35,7 @@ class UnitRollup(models.Model):
     dashboard above it (or the beat) counts the unit's own records again and carries the difference up to
     every ancestor's ``subtree``."""
 
-    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("campaign.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False)
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     dirty = models.BooleanField(default=False)
     own = models.JSONField(default=dict)

@@ -66,7 +66,7 @@ class Message(models.Model):
                              verbose_name=_("unit concerned"))
     # R4.4: the activity office of the same level, fixed when the message arrives
     office_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="feedback_office_messages",
-                                    verbose_name=_("activity office"))
+                                    verbose_name=_("activity office"), db_index=False)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     text = models.TextField(_("message"))
     # R4.4: contact details, shown only to the staff who handle the message; never public, never exported.
@@ -89,7 +89,8 @@ class Message(models.Model):
     rejection_reason = models.TextField(_("reason"), blank=True)
     # forwarding
     assigned_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="feedback_assigned_messages", verbose_name=_("answering unit"))
+                                      related_name="feedback_assigned_messages", verbose_name=_("answering unit"),
+                                      db_index=False)
     assigned_cadre = models.ForeignKey(Cadre, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                        verbose_name=_("cadre concerned"))
     forwarded_at = models.DateTimeField(_("forwarded"), null=True, blank=True)
@@ -165,7 +166,7 @@ class MessageEvent(models.Model):
 class OverdueReminder(models.Model):
     """R4.4 the claim of the overdue reminder of one message for one due date: sent exactly once."""
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="overdue_reminders")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="overdue_reminders", db_index=False)
     due_date = models.DateField()
     claimed_at = models.DateTimeField(auto_now_add=True)
 
@@ -177,7 +178,7 @@ class OfficeDigest(models.Model):
     """R4.4 the weekly summary of an activity office's messages, as PDF and Excel: one per ISO week."""
 
     office_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="feedback_digests",
-                                    verbose_name=_("activity office"))
+                                    verbose_name=_("activity office"), db_index=False)
     iso_year = models.PositiveSmallIntegerField(_("year"))
     iso_week = models.PositiveSmallIntegerField(_("week"))
     period_start = models.DateField(_("from"))
@@ -219,7 +220,7 @@ class TargetGroup(models.TextChoices):
 class OpinionSession(models.Model):
     """R4.2 a session where a unit sought the opinions of one target group."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="opinion_sessions")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="opinion_sessions", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="opinion_sessions", verbose_name=_("unit"))
     target_group = models.CharField(_("target group"), max_length=24, choices=TargetGroup.choices)
     held_on = models.DateField(_("date"))

@@ -207,7 +207,7 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
-    )
+    , db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 

@@ -32,7 +32,7 @@ class ArticleRequestQuerySet(models.QuerySet):
 class ArticleRequest(models.Model):
     """R2.7 the provincial office asks a named secretary for a reflection article."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="article_requests")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="article_requests", db_index=False)
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="article_requests",
                               verbose_name=_("author"))
     due_date = models.DateField(_("due date"))

@@ -132,7 +132,7 @@ class Campaign(models.Model):
 class Phase(models.Model):
     """The campaign's phases (study and opinion seeking, finding problems, rectification…)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases", db_index=False)
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=100)
     start_date = models.DateField(_("start date"))

@@ -15,7 +15,7 @@ class PublicCriticism(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criticisms")
     issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="criticisms_issued",
-                               verbose_name=_("issuer"))
+                               verbose_name=_("issuer"), db_index=False)
     number = models.CharField(_("document number"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
@@ -38,7 +38,7 @@ class PublicCriticism(models.Model):
 class CriticismEntry(models.Model):
     """One criticised unit with the reason shown to the public and the score it ranked with."""
 
-    criticism = models.ForeignKey(PublicCriticism, on_delete=models.CASCADE, related_name="entries")
+    criticism = models.ForeignKey(PublicCriticism, on_delete=models.CASCADE, related_name="entries", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="criticisms", verbose_name=_("unit"))
     reason = models.TextField(_("reason"))
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)

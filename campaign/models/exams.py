@@ -39,7 +39,7 @@ class Exam(models.Model):
 class ExamResult(models.Model):
     """A cadre's score in one exam; below the campaign's pass mark means make-up study and a re-sit."""
 
-    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="results")
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="results", db_index=False)
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="exam_results", verbose_name=_("cadre"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
     passed = models.BooleanField(_("passed"))

@@ -26,7 +26,7 @@ class LiaisonMeeting(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="liaison_meetings")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="liaison_meetings",
-                             verbose_name=_("activity office"))
+                             verbose_name=_("activity office"), db_index=False)
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
     location = models.CharField(_("location"), max_length=100, blank=True)
@@ -200,7 +200,7 @@ class Period:
 class ProgressReportSchedule(models.Model):
     """R5.2 the reporting period an upper office sets for its direct subordinates' progress reports."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="progress_schedules")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="progress_schedules", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="progress_schedules",
                              verbose_name=_("upper office"))
     frequency = models.CharField(_("reporting period"), max_length=16, choices=ReportFrequency.choices,
@@ -255,7 +255,8 @@ class ProgressReportSchedule(models.Model):
 class ProgressReport(models.Model):
     """R5.2 a subordinate office's progress report for one period of its upper office's schedule."""
 
-    schedule = models.ForeignKey(ProgressReportSchedule, on_delete=models.CASCADE, related_name="reports")
+    schedule = models.ForeignKey(ProgressReportSchedule, on_delete=models.CASCADE, related_name="reports",
+                                 db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="progress_reports",
                              verbose_name=_("reporting unit"))
     period_start = models.DateField(_("period from"))
@@ -300,7 +301,8 @@ class ProgressReport(models.Model):
 class ProgressReportReminder(models.Model):
     """The claim of the reminder for one missing report (unit, period): its unique key sends it once."""
 
-    schedule = models.ForeignKey(ProgressReportSchedule, on_delete=models.CASCADE, related_name="reminders")
+    schedule = models.ForeignKey(ProgressReportSchedule, on_delete=models.CASCADE, related_name="reminders",
+                                 db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     period_start = models.DateField()
     claimed_at = models.DateTimeField(auto_now_add=True)

@@ -52,7 +52,7 @@ class Meeting(models.Model):
 class MeetingSpeech(models.Model):
     """A team member spoke at a meeting."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speeches")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speeches", db_index=False)
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="speeches")
     note = models.CharField(_("note"), max_length=300, blank=True)
 

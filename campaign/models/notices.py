@@ -42,7 +42,8 @@ class NoticeQuerySet(models.QuerySet):
 class Notice(models.Model):
     """X3 a numbered notice (e.g. 冀群组发〔2014〕34号) sent to chosen subordinate units."""
 
-    issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="notices_issued", verbose_name=_("issuer"))
+    issuer = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="notices_issued", verbose_name=_("issuer"),
+                               db_index=False)
     number = models.CharField(_("document number"), max_length=64)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
@@ -71,7 +72,7 @@ class Notice(models.Model):
 class NoticeRecipient(models.Model):
     """An addressee of a notice and when someone of that unit read it."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="notices_received")
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     read_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)

@@ -14,7 +14,8 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     """A message to one user, shown in the notification centre and e-mailed once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+                             db_index=False)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -51,7 +52,8 @@ class ReminderClaim(models.Model):
     """The claim of one reminder stage of one obligation for the due date it announces: its unique key
     makes a sweep idempotent, and a moved deadline re-arms every stage for the new date."""
 
-    obligation = models.ForeignKey("campaign.Obligation", on_delete=models.CASCADE, related_name="reminder_claims")
+    obligation = models.ForeignKey("campaign.Obligation", on_delete=models.CASCADE, related_name="reminder_claims",
+                                   db_index=False)
     stage = models.CharField(max_length=16, choices=ReminderStage.choices)
     due_date = models.DateField()
     claimed_at = models.DateTimeField(auto_now_add=True)

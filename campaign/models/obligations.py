@@ -24,7 +24,7 @@ class ObligationKind(models.TextChoices):
 class Deadline(models.Model):
     """R5.1 a due date per campaign, obligation kind and unit level: data, not code."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines", db_index=False)
     kind = models.CharField(_("obligation"), max_length=32, choices=ObligationKind.choices)
     level = models.PositiveSmallIntegerField(_("unit level"), choices=Unit._meta.get_field("level").choices)
     due_date = models.DateField(_("due date"))
@@ -59,7 +59,7 @@ class ObligationQuerySet(models.QuerySet):
 class Obligation(models.Model):
     """One thing one unit owes in one campaign; done when its record or evidence exists."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="obligations")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="obligations", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("unit"))
     kind = models.CharField(_("obligation"), max_length=32, choices=ObligationKind.choices)
     due_date = models.DateField(_("due date"))

@@ -45,7 +45,7 @@ class ProblemStatus(models.TextChoices):
 class CommonProblem(models.Model):
     """One of the ten common problems of the implementation plan: campaign data."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="common_problems")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="common_problems", db_index=False)
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
 
@@ -111,7 +111,7 @@ class MaterialStatus(models.TextChoices):
 class ComparisonMaterial(models.Model):
     """R3.2 one version of a team's or top leader's comparison-check material, reviewed upstream."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="materials")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="materials", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="materials", verbose_name=_("unit"))
     subject = models.CharField(_("whose material"), max_length=16, choices=MaterialSubject.choices)
     version = models.PositiveSmallIntegerField(_("version"), default=1)

@@ -38,7 +38,7 @@ class ColumnQuerySet(ScopedByUnitQuerySet):
 class PublicityColumn(models.Model):
     """R6.1 a special column (专栏), e.g. 让群众好办事·为群众办好事, run by an activity office."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="publicity_columns")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="publicity_columns", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="publicity_columns",
                              verbose_name=_("activity office"))
     name = models.CharField(_("name"), max_length=100)

@@ -89,7 +89,7 @@ class StudySession(models.Model):
 class Attendance(models.Model):
     """A cadre attended a study session (at most once)."""
 
-    session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="attendance", db_index=False)
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="attendance")
 
     class Meta:

@@ -52,7 +52,7 @@ UNIT_OWES = (CardStatus.ISSUED, CardStatus.SIGNED, CardStatus.RETURNED)
 class CardNumberSequence(models.Model):
     """The last serial given per group and year; its row lock serialises concurrent issuers."""
 
-    group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(SupervisionGroup, on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
@@ -64,7 +64,7 @@ class SupervisionCard(models.Model):
     """R1.3 a supervision card (督导卡): problems found at a unit, facts, required actions, due date."""
 
     group = models.ForeignKey(SupervisionGroup, on_delete=models.PROTECT, related_name="cards",
-                              verbose_name=_("supervision group"))
+                              verbose_name=_("supervision group"), db_index=False)
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="supervision_cards",
                                  verbose_name=_("campaign"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -126,7 +126,7 @@ class SupervisionCard(models.Model):
 class CardProblem(models.Model):
     """One problem of the catalogue named on a card (a row, so dashboards can count by category)."""
 
-    card = models.ForeignKey(SupervisionCard, on_delete=models.CASCADE, related_name="problems")
+    card = models.ForeignKey(SupervisionCard, on_delete=models.CASCADE, related_name="problems", db_index=False)
     category = models.CharField(_("problem"), max_length=32, choices=ProblemCategory.choices)
 
     class Meta:

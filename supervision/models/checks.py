@@ -17,7 +17,7 @@ class RectificationItem(models.Model):
     """R1.2 one of the campaign's eight special rectifications (campaign data, the notice's as defaults)."""
 
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.CASCADE, related_name="rectification_items",
-                                 verbose_name=_("campaign"))
+                                 verbose_name=_("campaign"), db_index=False)
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -48,7 +48,7 @@ class SelfCheck(models.Model):
     """R1.2 a unit's self-check (自查) in a campaign: one entry per special rectification."""
 
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="self_checks",
-                                 verbose_name=_("campaign"))
+                                 verbose_name=_("campaign"), db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="self_checks", verbose_name=_("unit"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("submitted by"))
@@ -73,7 +73,7 @@ class SelfCheck(models.Model):
 class SelfCheckEntry(models.Model):
     """One item of a self-check: what the unit found, and the verifier's word on it (核查)."""
 
-    self_check = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, related_name="entries")
+    self_check = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, related_name="entries", db_index=False)
     item = models.ForeignKey(RectificationItem, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("special rectification"))
     status = models.CharField(_("result"), max_length=16, choices=EntryStatus.choices)

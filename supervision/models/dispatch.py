@@ -29,7 +29,7 @@ class Dispatch(models.Model):
     """R1.1 one dispatch of a lower unit's top leader: how, what was found, and the follow-up."""
 
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="dispatches",
-                                 verbose_name=_("campaign"))
+                                 verbose_name=_("campaign"), db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("unit"))
     # the upper unit whose activity office dispatched (the nearest one above the unit the recorder works for)
     by_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dispatches_made",
@@ -75,7 +75,7 @@ class Dispatch(models.Model):
 class DispatchAttitude(models.Model):
     """An attitude found at a dispatch (a row, so dashboards count units by attitude)."""
 
-    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="attitudes")
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="attitudes", db_index=False)
     attitude = models.CharField(_("attitude"), max_length=24, choices=Attitude.choices)
 
     class Meta:

@@ -56,7 +56,7 @@ class EscalationStep(models.Model):
     transaction as its notifications, so each step happens once however often the sweep runs.
     """
 
-    card = models.ForeignKey(SupervisionCard, on_delete=models.CASCADE, related_name="steps")
+    card = models.ForeignKey(SupervisionCard, on_delete=models.CASCADE, related_name="steps", db_index=False)
     step = models.PositiveSmallIntegerField(_("step"), choices=StepKind.choices)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=StepStatus.choices)

@@ -56,7 +56,7 @@ class SpecialInspection(models.Model):
 class InspectionUnit(models.Model):
     """A unit of a special inspection and what was found there; a problem makes it a focus unit."""
 
-    inspection = models.ForeignKey(SpecialInspection, on_delete=models.CASCADE, related_name="rows")
+    inspection = models.ForeignKey(SpecialInspection, on_delete=models.CASCADE, related_name="rows", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="inspection_rows", verbose_name=_("unit"))
     result = models.CharField(_("result"), max_length=16, choices=FindingResult.choices,
                               default=FindingResult.PENDING)
@@ -126,7 +126,7 @@ class CrossInspection(models.Model):
 class CrossTarget(models.Model):
     """A unit a cross inspection goes into: a county it dissects or a township it verifies, with findings."""
 
-    plan = models.ForeignKey(CrossInspection, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(CrossInspection, on_delete=models.CASCADE, related_name="targets", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cross_targets", verbose_name=_("unit"))
     kind = models.CharField(_("kind"), max_length=16, choices=TargetKind.choices)
     result = models.CharField(_("result"), max_length=16, choices=FindingResult.choices,

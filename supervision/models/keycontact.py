@@ -26,7 +26,7 @@ class UnitFailing(models.Model):
     """
 
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.PROTECT, related_name="unit_failings",
-                                 verbose_name=_("campaign"))
+                                 verbose_name=_("campaign"), db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="failings", verbose_name=_("unit"))
     category = models.CharField(_("failing"), max_length=32, choices=ProblemCategory.choices)
     noted_on = models.DateField(_("noted on"))
