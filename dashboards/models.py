@@ -38,13 +38,18 @@ class UnitRollup(models.Model):
     campaign = models.ForeignKey("campaign.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False)
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     dirty = models.BooleanField(default=False)
+    #: marked by a write to the unit itself or its cadres (never by a message, a card, a study record): only these
+    #: rows' own units and cadres may differ from what is stored, and only these the home page counts again
+    tree_dirty = models.BooleanField(default=False, db_default=False)
     own = models.JSONField(default=dict)
     subtree = models.JSONField(default=dict)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="unit_rollup_once")]
         indexes = [models.Index(fields=["campaign", "unit"], condition=models.Q(dirty=True),
-                                name="unit_rollup_dirty")]
+                                name="unit_rollup_dirty"),
+                   models.Index(fields=["campaign", "unit"], condition=models.Q(tree_dirty=True),
+                                name="unit_rollup_tree_dirty")]
         verbose_name = _("unit rollup")
         verbose_name_plural = _("unit rollups")
 

@@ -13,7 +13,9 @@ How they stay equal to the live figures:
 - **Marked in the writer's transaction.** Every write that can change a unit's figures marks the unit's
   rows ``dirty`` (``dashboards.signals`` for saves and deletes; ``mark`` called by the services that write
   in bulk). The mark is an UPDATE of the row, so it waits for a refresh that holds the row and is never
-  lost to one.
+  lost to one. A write to a unit or its cadres also marks the row ``tree_dirty``: the home page's figures
+  (units and cadres) count only those rows again, so a busy board, which marks thousands of units a minute, does
+  not make every home page slower.
 - **Refreshed before they are read.** A dashboard first counts again the own records of the dirty units
   below it (a fixed number of queries per 2,000 of them, ``SETTLE_BATCH``), with the rows locked, and carries each
   difference up to every ancestor's ``subtree``. It waits at most half a second for a row a writer still
@@ -131,10 +133,11 @@ def _own_documents(collected: Collected) -> dict[str, dict]:
 # --- marks, in the writer's transaction
 
 
-def mark(unit_ids: Iterable[int] = (), *units: QuerySet) -> None:
-    """Mark the rollups of these units (ids, and querysets of unit ids) for counting again. One UPDATE;
-    no row, no cost. Call it inside the transaction that changes the records. Nothing while a bulk loader
-    that rebuilds the rollups afterwards runs (``units.signals.figures_quiet``)."""
+def mark(unit_ids: Iterable[int] = (), *units: QuerySet, tree: bool = False) -> None:
+    """Mark the rollups of these units (ids, and querysets of unit ids) for counting again — with ``tree``, as
+    changed in the units themselves or their cadres (``tree_dirty``). One UPDATE; no row, no cost. Call it inside
+    the transaction that changes the records. Nothing while a bulk loader that rebuilds the rollups afterwards
+    runs (``units.signals.figures_quiet``)."""
     if figures_are_quiet():
         return
     q = Q()
@@ -144,14 +147,14 @@ def mark(unit_ids: Iterable[int] = (), *units: QuerySet) -> None:
     for qs in units:
         q |= Q(unit_id__in=qs)
     if q:
-        UnitRollup.objects.filter(q).update(dirty=True)
+        UnitRollup.objects.filter(q).update(dirty=True, **({"tree_dirty": True} if tree else {}))
 
 
 def unit_added(unit: Unit) -> None:
     """A new unit gets a (dirty) row in every built campaign: it counts as a unit from now on."""
     campaigns = list(RollupState.objects.values_list("campaign_id", flat=True))
-    UnitRollup.objects.bulk_create([UnitRollup(campaign_id=c, unit=unit, dirty=True) for c in campaigns],
-                                   ignore_conflicts=True)
+    UnitRollup.objects.bulk_create([UnitRollup(campaign_id=c, unit=unit, dirty=True, tree_dirty=True)
+                                    for c in campaigns], ignore_conflicts=True)
 
 
 def invalidate(campaign_ids: Iterable[int] | None = None) -> None:
@@ -246,15 +249,15 @@ def _reconcile(campaign: Campaign, today: datetime.date, *, write: bool) -> list
 
 
 def _store(rows: list[UnitRollup], *, flags: bool) -> None:
-    """Write the documents (and, with ``flags``, the dirty flags) of many rows. On PostgreSQL one
+    """Write the documents (and, with ``flags``, the two dirty flags) of many rows. On PostgreSQL one
     ``UPDATE … FROM (VALUES …)`` per batch (``bulk_update``'s CASE per row costs a minute for a province);
     elsewhere ``bulk_update``."""
-    fields = ["own", "subtree", *(["dirty"] if flags else [])]
+    fields = ["own", "subtree", *(["dirty", "tree_dirty"] if flags else [])]
     if connection.vendor != "postgresql":
         UnitRollup.objects.bulk_update(rows, fields, batch_size=500)
         return
     table = connection.ops.quote_name(UnitRollup._meta.db_table)
-    placeholder = "(%s, %s::jsonb, %s::jsonb" + (", %s)" if flags else ")")
+    placeholder = "(%s, %s::jsonb, %s::jsonb" + (", %s, %s)" if flags else ")")
     columns = ", ".join(["id", *fields])
     assignments = ", ".join(f"{name} = v.{name}" for name in fields)
     with connection.cursor() as cursor:
@@ -262,7 +265,8 @@ def _store(rows: list[UnitRollup], *, flags: bool) -> None:
             chunk = rows[start:start + BATCH]
             values = ", ".join([placeholder] * len(chunk))
             params = [value for row in chunk for value in
-                      (row.pk, json.dumps(row.own), json.dumps(row.subtree), *([row.dirty] if flags else []))]
+                      (row.pk, json.dumps(row.own), json.dumps(row.subtree),
+                       *([row.dirty, row.tree_dirty] if flags else []))]
             # the table's and columns' names are the code's; every value is a parameter
             sql = (f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) "  # nosec B608
                    f"AS v({columns}) WHERE t.id = v.id")
@@ -357,7 +361,7 @@ def _settle(campaign: Campaign, today: datetime.date, dirty_paths: set[str], wan
     for row in todo:
         doc = fresh.get(row.unit.path, {})
         delta = combined(doc, row.own, -1)
-        row.own, row.dirty = doc, False
+        row.own, row.dirty, row.tree_dirty = doc, False, False
         changed[row.pk] = row
         if delta:
             for prefix in Unit.path_prefixes(row.unit.path):
@@ -434,7 +438,8 @@ def scope_counts(*, campaign: Campaign, roots: list[Unit], today: datetime.date)
     below are counted again live and their stored part taken out, so nothing is settled — a page that only
     reads writes nothing and waits for no lock. Four queries in one snapshot whatever the number of units or marks
     (the marked ones cost in proportion to their number: the beat settles them every minute). ``None`` when the
-    rows do not serve ``today`` or a root has none (count live)."""
+    rows do not serve ``today`` or a root has none (count live). Only the rows marked ``tree_dirty`` are counted
+    again: a row marked by any other write (a message, a card) still holds its units and cadres as they are."""
     if not roots:
         return None
     with _one_snapshot():
@@ -462,7 +467,7 @@ def _scope_counts(campaign: Campaign, roots: list[Unit], today: datetime.date) -
     below = Q()
     for root in roots:
         below |= Q(unit__path__startswith=root.path)
-    marked = UnitRollup.objects.filter(below, campaign=campaign, dirty=True)
+    marked = UnitRollup.objects.filter(below, campaign=campaign, tree_dirty=True)
     # what the subtrees hold of the marked units (each row's own part, as last counted), summed in the database
     # by their few distinct level parts (``{"5": [1, 0]}``: a village, not covered) …
     for row in (marked.order_by().values("own__level")

@@ -34,7 +34,7 @@ def _by_unit(sender, instance, **kwargs) -> None:
         # its results' cadres owe make-up study by their own units
         rollups.mark(ids, ExamResult.objects.filter(exam_id=instance.pk).values("cadre__unit_id"))
     else:
-        rollups.mark(ids)
+        rollups.mark(ids, tree=sender is Cadre)
     instance.__dict__["_rollup_unit_was"] = instance.unit_id
 
 
@@ -56,7 +56,7 @@ def _unit_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created:
         rollups.unit_added(instance)
     else:
-        rollups.mark([instance.pk])
+        rollups.mark([instance.pk], tree=True)
 
 
 def _unit_deleted(sender, instance, **kwargs) -> None:
@@ -85,8 +85,8 @@ def _paths_rewritten(sender, old_path, new_path, **kwargs) -> None:
         rollups.invalidate()
 
 
-def _figures_changed(sender, unit_ids=(), units=(), **kwargs) -> None:
-    rollups.mark(unit_ids, *units)
+def _figures_changed(sender, unit_ids=(), units=(), cadres=False, **kwargs) -> None:
+    rollups.mark(unit_ids, *units, tree=cadres)
 
 
 def connect() -> None:

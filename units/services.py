@@ -221,7 +221,7 @@ def _apply_cadres(rows: list[ImportRow]) -> int:
             phone=v.get("phone", ""),
         ))
     Cadre.objects.bulk_create(cadres, batch_size=2000)
-    figures_touched({c.unit_id for c in cadres})  # issue 13
+    figures_touched({c.unit_id for c in cadres}, cadres=True)  # issue 13
     return len(cadres)
 
 

@@ -8,8 +8,9 @@
   "transfer" or "close" or None, ``merged_into``); receivers cancel, transfer or close what the unit
   still owes.
 - ``figures_changed``: records were written in bulk (no model signal) in a way that may change the
-  dashboards' figures of some units (kwargs ``unit_ids``, ``units``: querysets of unit ids); sent inside
-  the writing transaction through ``figures_touched`` (issue 13: ``dashboards.rollups`` marks them).
+  dashboards' figures of some units (kwargs ``unit_ids``, ``units``: querysets of unit ids, ``cadres``: the
+  records are cadres); sent inside the writing transaction through ``figures_touched`` (issue 13:
+  ``dashboards.rollups`` marks them).
 
 ``figures_quiet()``: a bulk loader that rebuilds the rollups itself afterwards (``demo_data``) asks the
 receivers not to mark units one write at a time meanwhile.
@@ -43,10 +44,11 @@ def figures_are_quiet() -> bool:
     return _quiet.get()
 
 
-def figures_touched(unit_ids=(), *units) -> None:
+def figures_touched(unit_ids=(), *units, cadres: bool = False) -> None:
     """Issue 13: tell the dashboards' rollups that these units' records changed (ids and querysets of unit
-    ids); call it in the transaction that wrote them in bulk."""
-    figures_changed.send(sender=None, unit_ids=unit_ids, units=units)
+    ids) — ``cadres=True`` when the records are cadres, which the home page's figures count; call it in the
+    transaction that wrote them in bulk."""
+    figures_changed.send(sender=None, unit_ids=unit_ids, units=units, cadres=cadres)
 
 
 def open_items(unit) -> dict[str, int]:

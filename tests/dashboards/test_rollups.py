@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -345,6 +346,52 @@ def test_issue13_r0_1_home_figures_read_from_the_rows_after_writes_that_are_not_
     b = login(users["county_office_b"]).get(reverse("home")).context["figures"]
     assert b.cadres == Cadre.objects.filter(unit__path__startswith=tree.county_b.path).count()
     assert moved.pk in Cadre.objects.filter(unit__path__startswith=tree.county_b.path).values_list("pk", flat=True)
+
+
+def test_issue13_only_unit_and_cadre_writes_make_the_home_page_count_a_unit_again(tree, users, campaign, built):
+    """The home page's figures are units and cadres. A message posted, a card closed, a study session recorded mark
+    their units for the dashboards, not for the home page — a busy board marks thousands of units a minute and each
+    home page counted every one of them again; a cadre added, imported or removed, a unit edited or added does.
+    Settling clears both marks; the home figures equal the live count throughout."""
+    from feedback.services.messages import message_submit
+    from units.services import import_apply
+
+    def row(unit):
+        return UnitRollup.objects.get(campaign=campaign, unit=unit)
+
+    village, township = built.villages[1], built.townships[0]
+    message_submit(campaign=campaign, unit=village, category="formalism", text="反映问题。")
+    card = SupervisionCard.objects.filter(unit=township, status=CardStatus.SIGNED).first()
+    card.status = CardStatus.CLOSED
+    card.save()
+    cadre = Cadre.objects.filter(unit=tree.county_a2, is_top_leader=True).first()
+    session_record(campaign=campaign, unit=tree.county_a2, kind="collective_study", topic="补学", hours=Decimal("2"),
+                   date=campaign.start_date + datetime.timedelta(days=3), attendee_ids=[cadre.pk])
+    assert row(village).dirty and row(township).dirty and row(tree.county_a2).dirty
+    assert not UnitRollup.objects.filter(campaign=campaign, tree_dirty=True).exists()
+    assert_home_from_rows(users, built.today)
+    with CaptureQueriesContext(connection) as queries:  # the marked rows it reads are the tree-marked ones
+        rollups.scope_counts(campaign=campaign, roots=[tree.province], today=built.today)
+    marked_reads = [q["sql"] for q in queries.captured_queries if "dirty" in q["sql"]]
+    assert marked_reads and all('"tree_dirty"' in sql and '"dirty"' not in sql for sql in marked_reads)
+
+    Cadre.objects.create(unit=village, name="新任干部", post="村委委员")
+    Cadre.objects.filter(unit=tree.county_b).first().delete()
+    township.is_hardest_unit = not township.is_hardest_unit
+    township.save()
+    new = add(township, name="新设社区", code="NEWCOMMUNITY2", level=Level.VILLAGE, kind=UnitKind.VILLAGE)
+    imported = ["130123001", "陈镇长", "镇长", "科级", "否", "是", "否", "是", "", "13800000001"]
+    header = ["单位编码", "姓名", "职务", "级别", "一把手", "班子成员", "党委书记", "党员", "特殊群体", "电话"]
+    assert import_apply(user=users["county_office"], kind="cadres", table=[header, imported]) == 1
+    assert {u.pk for u in (village, tree.county_b, township, new, tree.township_a)} == set(
+        UnitRollup.objects.filter(campaign=campaign, tree_dirty=True).values_list("unit_id", flat=True))
+    assert_home_from_rows(users, built.today)
+
+    rollups.refresh_dirty(campaign, today=built.today)
+    assert not UnitRollup.objects.filter(campaign=campaign, dirty=True).exists()
+    assert not UnitRollup.objects.filter(campaign=campaign, tree_dirty=True).exists()
+    assert_home_from_rows(users, built.today)
+    assert rollups.verify(campaign, today=built.today) == []
 
 
 def test_issue13_r0_1_home_figures_count_live_when_the_rows_do_not_serve(tree, users, campaign, built):
