@@ -28,13 +28,16 @@ def _loaded_unit(sender, instance, **kwargs) -> None:
     instance.__dict__["_rollup_unit_was"] = instance.__dict__.get("unit_id")
 
 
-def _by_unit(sender, instance, **kwargs) -> None:
-    ids = [instance.unit_id, instance.__dict__.get("_rollup_unit_was")]
+def _by_unit(sender, instance, signal=None, created=False, **kwargs) -> None:
+    was = instance.__dict__.get("_rollup_unit_was")
+    ids = [instance.unit_id, was]
     if sender is Exam:
         # its results' cadres owe make-up study by their own units
         rollups.mark(ids, ExamResult.objects.filter(exam_id=instance.pk).values("cadre__unit_id"))
     else:
-        rollups.mark(ids, tree=sender is Cadre)
+        # the home page counts cadres by unit: a cadre added, removed or transferred changes it, one edited does not
+        tree = sender is Cadre and (created or signal is post_delete or instance.unit_id != was)
+        rollups.mark(ids, tree=tree)
     instance.__dict__["_rollup_unit_was"] = instance.unit_id
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, models
 
 from tests.factories import ON_POSTGRES
 
@@ -38,3 +38,25 @@ def test_issue13_no_foreign_key_index_that_a_composite_index_already_leads():
         found = [(table, index, by) for table, index, by in cursor.fetchall() if table in tables]
     assert found == [], "indexes led by another index of the same table: " + "; ".join(
         f"{table}.{index} (led by {by})" for table, index, by in found)
+
+
+def test_issue13_a_foreign_key_without_its_own_index_leads_a_constraint_or_index_of_its_model():
+    """The other side: every foreign key declared ``db_index=False`` is the first column of a unique constraint or
+    an index of its own model, neither partial — else a lookup by it, or a delete of what it points to, would read
+    the whole table (any database: read from the models)."""
+    uncovered = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label not in OURS or meta.auto_created:
+            continue
+        leading = {fields[0] for fields in meta.unique_together if fields}
+        for item in [*meta.constraints, *meta.indexes]:
+            if getattr(item, "condition", None) is None and getattr(item, "fields", None):
+                leading.add(item.fields[0].lstrip("-"))
+        for field in meta.local_fields:
+            if isinstance(field, models.ForeignKey) and not field.db_index and not field.unique:
+                if field.name not in leading and field.attname not in leading:
+                    uncovered.append(f"{meta.label}.{field.name}")
+    assert uncovered == []
+    assert sum(isinstance(f, models.ForeignKey) and not f.db_index for m in apps.get_models()
+               if m._meta.app_label in OURS for f in m._meta.local_fields) >= 39

@@ -12,11 +12,14 @@ from django.db.models.constants import OnConflict
 
 
 def insert_rows(model, fields: list[str], rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
-    """Insert plain rows (values in ``fields`` order, every value given: no model defaults apply). On
-    PostgreSQL one multi-row INSERT per 2,000 rows, without building a model object per row (issue 13: the
-    cold reminder sweep spent most of its time on 600,000 objects); elsewhere ``bulk_create``. A unique
-    violation raises ``IntegrityError`` (unless ``ignore_conflicts``), as ``bulk_create`` does. A JSON field's
-    value is given as Python data (a dict), as to the model."""
+    """Insert plain rows (values in ``fields`` order, every value given: no model defaults apply; a column left
+    out takes its database default, so give every NOT NULL column that has none). On PostgreSQL COPY, or one
+    multi-row INSERT per 2,000 rows with ``ignore_conflicts``, without building a model object per row (issue 13:
+    the cold reminder sweep spent most of its time on 600,000 objects); elsewhere one INSERT run over the rows.
+    The values are written as they are — a field's own conversion (an encrypted field's, say) is not applied on
+    PostgreSQL, so give such fields' values ready, or use the ORM. A unique violation raises ``IntegrityError``
+    unless ``ignore_conflicts`` (which, on SQLite, also skips a row that breaks another constraint). A JSON
+    field's value is given as Python data (a dict), as to the model."""
     if not rows:
         return
     meta = model._meta

@@ -5,7 +5,9 @@ from django.db import migrations, models
 
 def marked_rows_may_hold_tree_changes(apps, schema_editor):
     """A row marked before the flag existed may have been marked by a cadre or unit write: the home page counts
-    it again until it is settled."""
+    it again until it is settled. Processes of the release before, still running during a rolling upgrade, mark
+    without the flag: the home page may show such a unit's old figures until the beat settles it (within a
+    minute); stop them before migrating where that matters."""
     apps.get_model("dashboards", "UnitRollup").objects.filter(dirty=True).update(tree_dirty=True)
 
 
