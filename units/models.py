@@ -206,8 +206,9 @@ class RoleAssignment(models.Model):
     """A row (user, unit, role): the user acts in that role over the unit's subtree."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
-    , db_index=False)
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"),
+        db_index=False,
+    )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
