@@ -9,6 +9,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from campaign.forms.core import DATE_INPUT
@@ -154,7 +155,7 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = candidates
         self.fields["into"].label_from_instance = lambda m: (
-            f"{m.tracking_code} · {m.unit.name} · {m.received_on:%Y-%m-%d} · {m.text[:60]}")
+            f"{m.tracking_code} · {m.unit.name} · {date_format(m.received_on)} · {m.text[:60]}")
         self.helper = _helper(_("Merge"))
 
 

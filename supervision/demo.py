@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 
 from units.models import Cadre, Level, Rank, Unit
 
+from . import policy
 from .models import StepKind, SupervisionGroup
 from .selectors.attention import key_contact_unit_ids
 from .services import cards as card_services
@@ -127,7 +128,7 @@ def build(*, campaign, today: datetime.date, rng: random.Random) -> dict[str, in
             card.refresh_from_db()
             escalation_services.step_take(
                 card=card, kind=kind, automatic=True, today=day(when),
-                reason=f"{card.number}于{card.due_date:%Y-%m-%d}到期，逾期{(day(when) - card.due_date).days}天未反馈整改情况。")
+                reason=policy.overdue_reason(card, day(when)))  # as the overdue sweep words it
             steps += 1
         cards.append(card)
     counts = {"supervision_groups": 1, "supervision_cards": len(cards), "escalation_steps": steps}

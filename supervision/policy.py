@@ -4,6 +4,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
+
 from campaign.models import Campaign
 
 from .models import EscalationStep, StepKind, SupervisionCard
@@ -41,6 +44,15 @@ def next_step_due(card: SupervisionCard, steps: Sequence[EscalationStep], campai
         return None
     start = card.due_date if rung == StepKind.REMINDER else last_step(steps).effective_on
     return rung, start + datetime.timedelta(days=getattr(campaign, STEP_DAYS_FIELD[rung]))
+
+
+def overdue_reason(card: SupervisionCard, today: datetime.date) -> str:
+    """R1.3 why the overdue sweep took a rung, stored with the step in the active language: the card, its due
+    date as that language writes dates (2014年4月30日) and the days since, one day said as one."""
+    days = card.days_overdue(today)
+    return ngettext("Card %(number)s was due on %(date)s and is %(days)s day overdue.",
+                    "Card %(number)s was due on %(date)s and is %(days)s days overdue.", days) % {
+        "number": card.number, "date": date_format(card.due_date), "days": days}
 
 
 #: R1.2 the eight special rectifications (八个专项整治) of the second batch's drive to correct conduct

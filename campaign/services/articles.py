@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.platypus import Flowable, PageBreak
 
@@ -137,7 +138,7 @@ def articles_request(*, campaign: Campaign, cadres: Iterable[Cadre], due_date: d
         cadre = article.cadre
         notify(user_ids=recipients.for_unit(cadre.unit_id, cadre.unit.path),
                title=_("Reflection article requested from %(name)s, due %(date)s")
-               % {"name": cadre.name, "date": due_date.strftime("%Y-%m-%d")},
+               % {"name": cadre.name, "date": date_format(due_date)},
                body=_("The provincial activity office asks %(name)s (%(unit)s) for a study-reflection article.")
                % {"name": cadre.name, "unit": cadre.unit.name},
                url=reverse("campaign:article_detail", args=[article.pk]))

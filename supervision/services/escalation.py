@@ -6,7 +6,6 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
@@ -229,8 +228,7 @@ def _escalate_batch(ids: list[int], campaign: Campaign, today: datetime.date, no
             continue
         kind = due[0]
         proposal = kind in NEEDS_APPROVAL
-        reason = _("Card %(number)s was due on %(date)s and is %(days)s days overdue.") % {
-            "number": card.number, "date": date_format(card.due_date), "days": card.days_overdue(today)}
+        reason = policy.overdue_reason(card, today)
         chosen.append((card, EscalationStep(
             card=card, step=kind, channel=Channel.LETTER if kind == StepKind.LETTER else "",
             status=StepStatus.PROPOSED if proposal else StepStatus.TAKEN, automatic=True, created_at=now,

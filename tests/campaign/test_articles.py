@@ -63,6 +63,8 @@ def test_r2_7_provincial_office_requests_articles_and_units_are_notified(login, 
     notified = set(Notification.objects.values_list("user__username", flat=True))
     # the liaison and office of 正定县, the office of 迁安市 — nobody else
     assert notified == {"liaison", "county_office", "county_office_b"}
+    # the due date as Chinese writes it, not 2014-04-25
+    assert Notification.objects.filter(title="向王正定约稿学习体会文章，截止 2014年4月25日").count() == 2
 
 
 def test_r2_7_only_city_and_county_secretaries_may_be_asked(users, tree, campaign):

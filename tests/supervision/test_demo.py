@@ -7,7 +7,7 @@ import random
 import pytest
 
 from campaign.services.campaign import campaign_create
-from supervision import demo
+from supervision import demo, policy
 from supervision.models import CardStatus, EscalationStep, StepKind, StepStatus, SupervisionCard, SupervisionGroup
 from units import demo as units_demo
 from units.models import Unit
@@ -35,6 +35,12 @@ def test_r1_3_demo_has_every_state_and_rung(demo_tree, django_user_model):
     assert not letter.card.steps.filter(step__gt=StepKind.LETTER).exists()
     interview = EscalationStep.objects.get(step=StepKind.INTERVIEW)
     assert interview.status == StepStatus.PROPOSED and interview.card.unit.name == "正定县"
+    # R1.3 the sweep's own wording, its due dates in Chinese format (the demo had written 2026-04-10)
+    automatic = list(EscalationStep.objects.filter(automatic=True).select_related("card"))
+    assert len(automatic) == 6
+    for step in automatic:
+        assert step.reason == policy.overdue_reason(step.card, step.taken_on)
+        assert f"{step.card.due_date:%Y-%m-%d}" not in step.reason and "年" in step.reason
     # the demo leader may approve it (in scope, not the proposer)
     from supervision.permissions import approves_for_unit
 

@@ -11,10 +11,12 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
 from campaign.models import Notification
 from supervision.errors import SupervisionError
 from supervision.models import CardEvent, EscalationStep, StepKind, StepStatus
+from supervision.policy import overdue_reason
 from supervision.services import cards as card_svc
 from supervision.services import common as common_svc
 from supervision.services import escalation as svc
@@ -64,6 +66,26 @@ def test_r1_3_sweep_climbs_the_ladder_by_the_campaign_policy(issue, users):
     # each step told the liaison and the group; the proposals went to the leader too
     assert len(titles(users["liaison"])) == 1 + 4 + 1  # issued, four steps, interview approved
     assert sum("正定县" in t for t in titles(users["leader"])) == 2
+
+
+def test_r1_3_the_sweeps_reason_names_the_due_date_as_the_language_writes_it(issue):
+    """R1.3: the step the sweep takes says why — the card, its due date in Chinese format (not 2014-04-30), the
+    days overdue; in English one day is "1 day", three are "3 days"."""
+    card = issue(due=DUE)
+    svc.cards_escalate_overdue(today=day(1))
+    reminder = EscalationStep.objects.get(card=card, step=StepKind.REMINDER)
+    zh_date = f"{DUE.year}年{DUE.month}月{DUE.day}日"
+    assert reminder.reason == f"{card.number}整改时限为 {zh_date}，已逾期 1 天。"
+    assert CardEvent.objects.get(card=card, step=reminder).note == reminder.reason
+    # the sweep stores its texts in the portal's language, whichever is active where it runs
+    with translation.override("en"):
+        svc.cards_escalate_overdue(today=day(4))
+    letter = EscalationStep.objects.get(card=card, step=StepKind.LETTER)
+    assert letter.reason == f"{card.number}整改时限为 {zh_date}，已逾期 4 天。"
+    with translation.override("en"):
+        assert overdue_reason(card, day(1)) == (f"Card {card.number} was due on {date_format(DUE)} and is 1 day "
+                                                "overdue.")
+        assert overdue_reason(card, day(3)).endswith(" and is 3 days overdue.")
 
 
 def test_r1_3_the_policy_is_campaign_data(issue, campaign):
