@@ -30,6 +30,7 @@ Options: ``--requests N`` (default 20), ``--quick`` (skip the cold sweeps), ``--
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import resource
@@ -526,15 +527,18 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS, classes: tu
                 break
             except OSError:
                 time.sleep(0.2)
+        workers = psutil.Process(server.pid).children()
+        cpu_before = (_cpu_seconds(workers), resource.getrusage(resource.RUSAGE_CHILDREN), psutil.cpu_times(),
+                      time.perf_counter())
         with tempfile.TemporaryDirectory() as tmp:
             prefix = f"{tmp}/load"
             subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(BASE_DIR / "bench" / "locustfile.py"),
                             "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
                             "--csv", prefix, "--only-summary", "--loglevel", "ERROR", *classes],
                            cwd=BASE_DIR, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cpu = _cpu_spent(cpu_before, workers)
             with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
                 rows = {row["Name"]: row for row in csv.DictReader(f)}
-        workers = psutil.Process(server.pid).children()
         rss_mb = max((w.memory_info().rss for w in workers), default=0) / 1024 / 1024
     finally:
         server.terminate()
@@ -550,9 +554,54 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS, classes: tu
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM feedback_historicalmessage WHERE id > %s", [last])
     new.delete()
-    return {"accepted_per_s": accepted / seconds, "accepted": accepted,
+    return {"accepted_per_s": accepted / seconds, "accepted": accepted, "cpu_s": cpu,
             "refused": int(posts.get("Failure Count", 0)), "staff_p95_ms": staff_p95,
             "staff_requests": sum(int(row["Request Count"]) for row in staff), "worker_rss_mb": rss_mb}
+
+
+def _cpu_seconds(workers) -> dict[str, float]:
+    """CPU seconds spent so far by the web workers and by this machine's PostgreSQL processes (none when the
+    database is elsewhere or its processes are not readable)."""
+    import psutil
+
+    spent = {"web workers": 0.0, "PostgreSQL": 0.0}
+    for worker in workers:
+        with contextlib.suppress(psutil.Error):
+            times = worker.cpu_times()
+            spent["web workers"] += times.user + times.system
+    for process in psutil.process_iter(["name"]):
+        if (process.info["name"] or "").startswith("postgres"):
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                spent["PostgreSQL"] += times.user + times.system
+    return spent
+
+
+def _cpu_spent(before, workers) -> dict[str, float]:
+    """Where the machine's CPU went during the burst, in seconds: the web workers, PostgreSQL, the load generator
+    (locust, this process's waited child) and the whole machine's busy time — so that a missed rate says whether
+    the cores were full and who filled them."""
+    import psutil
+
+    workers_before, children_before, machine_before, started = before
+    now = _cpu_seconds(workers)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine = psutil.cpu_times()
+    busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+    busy_before = sum(machine_before) - machine_before.idle - getattr(machine_before, "iowait", 0.0)
+    return {**{name: now[name] - workers_before[name] for name in now},
+            "locust": (children.ru_utime + children.ru_stime) - (children_before.ru_utime + children_before.ru_stime),
+            "machine": busy - busy_before, "cores": psutil.cpu_count() or 1, "wall": time.perf_counter() - started}
+
+
+def _cpu_line(load: dict) -> str:
+    """The CPU each accepted post cost, by whom, against what the machine's cores allow at the target rate."""
+    cpu, accepted = load["cpu_s"], max(load["accepted"], 1)
+    parts = ", ".join(f"{name} {cpu[name] / accepted * 1000:.1f} ms" for name in ("web workers", "PostgreSQL", "locust"))
+    budget = cpu["cores"] * 1000 / TARGETS["board_posts_per_s"]
+    return (f"  CPU per accepted post (staff pages included): {parts}; the machine {cpu['machine'] / accepted * 1000:.1f} "
+            f"ms, its {cpu['cores']} cores {cpu['machine'] / (cpu['cores'] * cpu['wall']):.0%} busy — "
+            f"{TARGETS['board_posts_per_s']} posts/s leave {budget:.1f} ms per post")
 
 
 def load_report(report: "Report") -> None:
@@ -567,6 +616,7 @@ def load_report(report: "Report") -> None:
     else:
         print(f"  {load['accepted']:,} posts accepted ({load['refused']:,} refused), staff pages p95 "
               f"{load['staff_p95_ms']:.0f} ms over {load['staff_requests']:,} requests")
+        print(_cpu_line(load))
         report.check("public board through gunicorn, accepted posts", load["accepted_per_s"],
                      TARGETS["board_posts_per_s"], "/s", at_least=True)
         report.check("web worker peak memory after the run", load["worker_rss_mb"], TARGETS["rss_mb"], "MB")
@@ -579,6 +629,7 @@ def load_report(report: "Report") -> None:
         print(f"  failed: {exc}")
     else:
         print(f"  {alone['accepted']:,} posts accepted ({alone['refused']:,} refused)")
+        print(_cpu_line(alone).replace(" (staff pages included)", ""))
         report.info("public board alone, citizens only, accepted posts", f"{alone['accepted_per_s']:.0f} /s")
 
 
