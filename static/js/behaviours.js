@@ -9,6 +9,9 @@
    data-unchecks="SEL"       a container: unticking a box inside it unticks SEL (the "all" box)
    data-no-enter-submit      a field where Enter does not submit the form (it searches as one types)
    data-caret-toggle         a button whose caret turns right/down at each click (the unit tree)
+   .table-responsive         a table wider than its box scrolls inside it; while it does, the box takes the
+                             keyboard focus (Tab, then the arrow keys scroll it: WCAG 2.1.1) and is a region
+                             named by the table's caption, its card's header or the page's heading
 
    Loaded without defer at the end of <body>, so the sizes are set before a page's own scripts (the
    dashboard's charts read their box's height). */
@@ -32,6 +35,42 @@
 
   sizes(document);
   document.addEventListener("htmx:load", function (event) { sizes(event.target); });
+
+  function scrollers() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.dataset.scrollFocus = "";
+        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+          var card = box.closest(".card");
+          var name = box.querySelector("caption") || (card && card.querySelector(".card-header")) ||
+            document.querySelector("main h1");
+          if (name && name.textContent.trim()) {
+            box.setAttribute("aria-label", name.textContent.trim().replace(/\s+/g, " "));
+            box.dataset.scrollFocus = "named";
+          }
+        }
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        /* only what this script set: a template's own tabindex or label stays */
+        if (box.dataset.scrollFocus === "named") box.removeAttribute("aria-label");
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
+  var pending = false;
+  function scrollersSoon() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; scrollers(); });
+  }
+  scrollers();
+  window.addEventListener("resize", scrollersSoon);
+  document.addEventListener("htmx:load", scrollersSoon);
 
   /* the rest listen on the document, so elements swapped in later need nothing more */
   document.addEventListener("change", function (event) {
