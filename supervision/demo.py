@@ -26,6 +26,7 @@ from .models import StepKind, SupervisionGroup
 from .selectors.attention import key_contact_unit_ids
 from .services import cards as card_services
 from .services import checks as check_services
+from .services.common import site_language
 from .services import dispatch as dispatch_services
 from .services import escalation as escalation_services
 from .services import inspections as inspection_services
@@ -126,9 +127,9 @@ def build(*, campaign, today: datetime.date, rng: random.Random) -> dict[str, in
     for card, rungs in ladder:
         for kind, when in rungs:
             card.refresh_from_db()
-            escalation_services.step_take(
-                card=card, kind=kind, automatic=True, today=day(when),
-                reason=policy.overdue_reason(card, day(when)))  # as the overdue sweep words it
+            with site_language():  # as the overdue sweep words it, in the portal's language
+                reason = policy.overdue_reason(card, day(when))
+            escalation_services.step_take(card=card, kind=kind, automatic=True, today=day(when), reason=reason)
             steps += 1
         cards.append(card)
     counts = {"supervision_groups": 1, "supervision_cards": len(cards), "escalation_steps": steps}

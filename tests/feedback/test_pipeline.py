@@ -99,7 +99,8 @@ def test_r4_4_merge_duplicates_and_the_citizen_follows_the_answer(campaign, tree
     office = login(users["county_office"])
     form = office.get(reverse("feedback:message_merge", args=[duplicate.pk]))
     assert first in form.context["form"].fields["into"].queryset
-    assert f"{first.tracking_code} · 正定县 · {first.received_on.year}年" in form.content.decode()  # a Chinese date
+    received = f"{first.received_on.year}年{first.received_on.month}月{first.received_on.day}日"  # not 2014-04-…
+    assert f"{first.tracking_code} · 正定县 · {received} · 县医院挂号难" in form.content.decode()
     response = office.post(reverse("feedback:message_merge", args=[duplicate.pk]), {"into": first.pk})
     assert response.status_code == 302
     duplicate.refresh_from_db()

@@ -41,6 +41,9 @@ def test_r1_3_demo_has_every_state_and_rung(demo_tree, django_user_model):
     for step in automatic:
         assert step.reason == policy.overdue_reason(step.card, step.taken_on)
         assert f"{step.card.due_date:%Y-%m-%d}" not in step.reason and "年" in step.reason
+    reminder = next(s for s in automatic if s.card.unit.name == "长安区")
+    due = reminder.card.due_date
+    assert reminder.reason == f"{reminder.card.number}整改时限为 {due.year}年{due.month}月{due.day}日，已逾期 1 天。"
     # the demo leader may approve it (in scope, not the proposer)
     from supervision.permissions import approves_for_unit
 
