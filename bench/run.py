@@ -527,19 +527,21 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS, classes: tu
                 break
             except OSError:
                 time.sleep(0.2)
-        workers = psutil.Process(server.pid).children()
-        cpu_before = (_cpu_seconds(workers), resource.getrusage(resource.RUSAGE_CHILDREN), psutil.cpu_times(),
-                      time.perf_counter())
+        cpu_before = _cpu_start(server.pid)
         with tempfile.TemporaryDirectory() as tmp:
             prefix = f"{tmp}/load"
             subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(BASE_DIR / "bench" / "locustfile.py"),
                             "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
                             "--csv", prefix, "--only-summary", "--loglevel", "ERROR", *classes],
                            cwd=BASE_DIR, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            cpu = _cpu_spent(cpu_before, workers)
+            cpu = _cpu_spent(cpu_before, server.pid)
             with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
                 rows = {row["Name"]: row for row in csv.DictReader(f)}
-        rss_mb = max((w.memory_info().rss for w in workers), default=0) / 1024 / 1024
+        rss = []
+        for worker in psutil.Process(server.pid).children():
+            with contextlib.suppress(psutil.Error):
+                rss.append(worker.memory_info().rss)
+        rss_mb = max(rss, default=0) / 1024 / 1024
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -559,49 +561,92 @@ def board_load(seconds: int = LOAD_SECONDS, users: int = LOAD_USERS, classes: tu
             "staff_requests": sum(int(row["Request Count"]) for row in staff), "worker_rss_mb": rss_mb}
 
 
-def _cpu_seconds(workers) -> dict[str, float]:
-    """CPU seconds spent so far by the web workers and by this machine's PostgreSQL processes (none when the
-    database is elsewhere or its processes are not readable)."""
+def _tree_cpu(process) -> float:
+    """CPU seconds of a process, of its live children and of the children it has reaped (a gunicorn worker
+    replaced, a PostgreSQL backend or autovacuum worker that exited): a child that exits between two readings
+    moves from the second term to the third, so it is counted once."""
     import psutil
 
-    spent = {"web workers": 0.0, "PostgreSQL": 0.0}
-    for worker in workers:
+    times = process.cpu_times()
+    spent = times.user + times.system + times.children_user + times.children_system
+    for child in process.children():
         with contextlib.suppress(psutil.Error):
-            times = worker.cpu_times()
-            spent["web workers"] += times.user + times.system
-    for process in psutil.process_iter(["name"]):
-        if (process.info["name"] or "").startswith("postgres"):
-            with contextlib.suppress(psutil.Error):
-                times = process.cpu_times()
-                spent["PostgreSQL"] += times.user + times.system
+            times = child.cpu_times()
+            spent += times.user + times.system
     return spent
 
 
-def _cpu_spent(before, workers) -> dict[str, float]:
-    """Where the machine's CPU went during the burst, in seconds: the web workers, PostgreSQL, the load generator
-    (locust, this process's waited child) and the whole machine's busy time — so that a missed rate says whether
-    the cores were full and who filled them."""
+def _cpu_seconds(server_pid: int) -> dict[str, float | None]:
+    """CPU seconds spent so far by gunicorn (the arbiter and its workers) and by this machine's PostgreSQL (each
+    postmaster and its processes; ``None`` when none can be read: the database is elsewhere, or another user's)."""
     import psutil
 
-    workers_before, children_before, machine_before, started = before
-    now = _cpu_seconds(workers)
+    spent: dict[str, float | None] = {"web workers": _tree_cpu(psutil.Process(server_pid)), "PostgreSQL": None}
+    for process in psutil.process_iter(["name", "ppid"]):
+        with contextlib.suppress(psutil.Error):
+            if (process.info["name"] or "").startswith("postgres") and not (
+                    psutil.Process(process.info["ppid"]).name() or "").startswith("postgres"):
+                spent["PostgreSQL"] = (spent["PostgreSQL"] or 0.0) + _tree_cpu(process)
+    return spent
+
+
+def _busy_seconds() -> float:
+    """The machine's busy CPU seconds: not idle, not waiting on disk; a guest's time is inside user time on Linux
+    (not counted twice), and time stolen by the hypervisor was not ours."""
+    import psutil
+
+    times = psutil.cpu_times()
+    not_busy = ("idle", "iowait", "guest", "guest_nice", "steal")
+    return sum(times) - sum(getattr(times, name, 0.0) for name in not_busy)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's or ``taskset``'s limit, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        import psutil
+
+        return psutil.cpu_count() or 1
+
+
+def _cpu_start(server_pid: int) -> tuple:
+    return (_cpu_seconds(server_pid), resource.getrusage(resource.RUSAGE_CHILDREN), _busy_seconds(),
+            time.perf_counter())
+
+
+def _cpu_spent(before: tuple, server_pid: int) -> dict:
+    """Where the machine's CPU went during the burst, in seconds: the web workers, PostgreSQL, the load generator
+    and the whole machine's busy time — so that a missed rate says whether the cores were full and who filled
+    them. locust is this process's only child waited for between the two readings (gunicorn, the other child, is
+    reaped after them), so the difference of ``RUSAGE_CHILDREN`` is locust's."""
+    processes_before, children_before, busy_before, started = before
+    now = _cpu_seconds(server_pid)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    machine = psutil.cpu_times()
-    busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
-    busy_before = sum(machine_before) - machine_before.idle - getattr(machine_before, "iowait", 0.0)
-    return {**{name: now[name] - workers_before[name] for name in now},
+    spent = {name: None if now[name] is None or processes_before[name] is None else now[name] - processes_before[name]
+             for name in now}
+    return {**spent,
             "locust": (children.ru_utime + children.ru_stime) - (children_before.ru_utime + children_before.ru_stime),
-            "machine": busy - busy_before, "cores": psutil.cpu_count() or 1, "wall": time.perf_counter() - started}
+            "machine": _busy_seconds() - busy_before, "cores": _cores(), "wall": time.perf_counter() - started}
 
 
-def _cpu_line(load: dict) -> str:
+def _cpu_line(load: dict, *, staff: bool) -> str:
     """The CPU each accepted post cost, by whom, against what the machine's cores allow at the target rate."""
-    cpu, accepted = load["cpu_s"], max(load["accepted"], 1)
-    parts = ", ".join(f"{name} {cpu[name] / accepted * 1000:.1f} ms" for name in ("web workers", "PostgreSQL", "locust"))
+    cpu, accepted = load["cpu_s"], load["accepted"]
+    busy = f"its {cpu['cores']} cores {cpu['machine'] / (cpu['cores'] * cpu['wall']):.0%} busy"
+    if not accepted:
+        return "  no post accepted; CPU seconds: " + ", ".join(
+            f"{name} {'n/a' if cpu[name] is None else f'{cpu[name]:.1f} s'}"
+            for name in ("web workers", "PostgreSQL", "locust", "machine")) + f"; {busy}"
+
+    def per_post(seconds: float | None) -> str:
+        return "n/a" if seconds is None else f"{seconds / accepted * 1000:.1f} ms"
+
+    parts = ", ".join(f"{name} {per_post(cpu[name])}" for name in ("web workers", "PostgreSQL", "locust"))
     budget = cpu["cores"] * 1000 / TARGETS["board_posts_per_s"]
-    return (f"  CPU per accepted post (staff pages included): {parts}; the machine {cpu['machine'] / accepted * 1000:.1f} "
-            f"ms, its {cpu['cores']} cores {cpu['machine'] / (cpu['cores'] * cpu['wall']):.0%} busy — "
-            f"{TARGETS['board_posts_per_s']} posts/s leave {budget:.1f} ms per post")
+    return (f"  CPU per accepted post{' (staff pages included)' if staff else ''}: {parts}; the machine "
+            f"{per_post(cpu['machine'])}, {busy} — {TARGETS['board_posts_per_s']} posts/s leave {budget:.1f} ms "
+            f"per post")
 
 
 def load_report(report: "Report") -> None:
@@ -616,7 +661,7 @@ def load_report(report: "Report") -> None:
     else:
         print(f"  {load['accepted']:,} posts accepted ({load['refused']:,} refused), staff pages p95 "
               f"{load['staff_p95_ms']:.0f} ms over {load['staff_requests']:,} requests")
-        print(_cpu_line(load))
+        print(_cpu_line(load, staff=True))
         report.check("public board through gunicorn, accepted posts", load["accepted_per_s"],
                      TARGETS["board_posts_per_s"], "/s", at_least=True)
         report.check("web worker peak memory after the run", load["worker_rss_mb"], TARGETS["rss_mb"], "MB")
@@ -629,7 +674,7 @@ def load_report(report: "Report") -> None:
         print(f"  failed: {exc}")
     else:
         print(f"  {alone['accepted']:,} posts accepted ({alone['refused']:,} refused)")
-        print(_cpu_line(alone).replace(" (staff pages included)", ""))
+        print(_cpu_line(alone, staff=False))
         report.info("public board alone, citizens only, accepted posts", f"{alone['accepted_per_s']:.0f} /s")
 
 

@@ -69,3 +69,43 @@ def test_issue13_an_empty_database_is_loaded(db):
     from units.models import Unit
 
     assert not Unit.objects.exists() and units_loaded() == 0
+
+
+def test_issue13_the_bursts_cpu_counts_a_child_that_exits_meanwhile_once():
+    """bench's CPU per post reads process trees (gunicorn and its workers, a postmaster and its backends): a child's
+    CPU counts while it runs and still once after it was reaped — a worker replaced or a backend closed during
+    the burst is neither lost nor counted twice."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    from bench.run import _tree_cpu
+
+    me = psutil.Process()
+    start = _tree_cpu(me)
+    burner = subprocess.Popen([sys.executable, "-c", "import sys, time\nend = time.process_time() + 0.4\n"
+                               "while time.process_time() < end: pass\nprint('done', flush=True)\nsys.stdin.read()"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert burner.stdout.readline() == "done\n"
+    running = _tree_cpu(me)
+    burner.stdin.close()
+    burner.wait()
+    reaped = _tree_cpu(me)
+    assert running - start >= 0.4
+    # moved from the live child to the reaped children's total (clock ticks, both): neither lost nor added again
+    assert abs(reaped - running) < 0.1
+
+
+def test_issue13_the_bursts_cpu_line_says_what_it_could_not_read():
+    """The CPU line per accepted post: a database elsewhere reads "n/a" (not 0 ms), and a burst with no post
+    accepted prints seconds, not a per-post figure divided by nothing."""
+    from bench.run import TARGETS, _cpu_line
+
+    cpu = {"web workers": 30.0, "PostgreSQL": None, "locust": 3.0, "machine": 36.0, "cores": 2, "wall": 30.0}
+    line = _cpu_line({"accepted": 3000, "cpu_s": cpu}, staff=True)
+    assert "web workers 10.0 ms, PostgreSQL n/a, locust 1.0 ms" in line and "(staff pages included)" in line
+    assert "2 cores 60% busy" in line and f"{TARGETS['board_posts_per_s']} posts/s leave 10.0 ms per post" in line
+    assert "staff" not in _cpu_line({"accepted": 3000, "cpu_s": cpu}, staff=False)
+    empty = _cpu_line({"accepted": 0, "cpu_s": cpu}, staff=False)
+    assert empty.startswith("  no post accepted") and "web workers 30.0 s" in empty and "PostgreSQL n/a" in empty
