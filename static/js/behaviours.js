@@ -36,41 +36,61 @@
   sizes(document);
   document.addEventListener("htmx:load", function (event) { sizes(event.target); });
 
-  function scrollers() {
-    document.querySelectorAll(".table-responsive").forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls && !box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-        box.setAttribute("role", "region");
-        box.dataset.scrollFocus = "";
-        if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
-          var card = box.closest(".card");
-          var name = box.querySelector("caption") || (card && card.querySelector(".card-header")) ||
-            document.querySelector("main h1");
-          if (name && name.textContent.trim()) {
-            box.setAttribute("aria-label", name.textContent.trim().replace(/\s+/g, " "));
-            box.dataset.scrollFocus = "named";
-          }
-        }
-      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
-        /* only what this script set: a template's own tabindex or label stays */
-        if (box.dataset.scrollFocus === "named") box.removeAttribute("aria-label");
-        box.removeAttribute("tabindex");
-        box.removeAttribute("role");
-        box.removeAttribute("data-scroll-focus");
-      }
-    });
+  /* the box's name: its table's caption, else its card's header, else the page's heading — their text without a
+     count badge ("Reports received 12" is not the table's name) */
+  function boxName(box) {
+    var card = box.closest(".card");
+    var source = box.querySelector("caption") || (card && card.querySelector(".card-header")) ||
+      document.querySelector("main h1");
+    if (!source) return "";
+    var copy = source.cloneNode(true);
+    copy.querySelectorAll(".badge, .visually-hidden").forEach(function (el) { el.remove(); });
+    return copy.textContent.trim().replace(/\s+/g, " ");
   }
 
-  var pending = false;
-  function scrollersSoon() {
-    if (pending) return;
-    pending = true;
-    window.requestAnimationFrame(function () { pending = false; scrollers(); });
+  function scroller(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    var ours = box.dataset.scrollFocus;  /* what this script set: "tabindex role label", or undefined */
+    if (scrolls && ours === undefined && !box.hasAttribute("tabindex")) {
+      var set = ["tabindex"];
+      box.setAttribute("tabindex", "0");
+      var name = box.hasAttribute("aria-label") || box.hasAttribute("aria-labelledby") ? null : boxName(box);
+      if (name) {
+        box.setAttribute("aria-label", name);
+        set.push("label");
+      }
+      if (!box.hasAttribute("role") && (name || name === null)) {  /* a region only with a name */
+        box.setAttribute("role", "region");
+        set.push("role");
+      }
+      box.dataset.scrollFocus = set.join(" ");
+    } else if (!scrolls && ours !== undefined && document.activeElement !== box) {
+      /* only what this script set goes: a template's own role or label stays; a focused box keeps its
+         Tab stop until the next change of size, so the focus is not thrown back to the page */
+      if (ours.indexOf("label") >= 0) box.removeAttribute("aria-label");
+      if (ours.indexOf("role") >= 0) box.removeAttribute("role");
+      box.removeAttribute("tabindex");
+      delete box.dataset.scrollFocus;
+    }
   }
-  scrollers();
-  window.addEventListener("resize", scrollersSoon);
-  document.addEventListener("htmx:load", scrollersSoon);
+
+  /* each box is measured when its size changes — the window resized, a tab or a collapsed section opened,
+     the fonts loaded — and when htmx swaps content in or around it */
+  var observer = "ResizeObserver" in window ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { scroller(entry.target); });
+  }) : null;
+  function scrollers(root) {
+    var boxes = Array.prototype.slice.call(root.querySelectorAll(".table-responsive"));
+    var around = root.closest && root.closest(".table-responsive");
+    if (around) boxes.push(around);
+    boxes.forEach(function (box) {
+      scroller(box);
+      if (observer) observer.observe(box);
+    });
+  }
+  scrollers(document);
+  if (!observer) window.addEventListener("resize", function () { scrollers(document); });
+  document.addEventListener("htmx:load", function (event) { scrollers(event.target); });
 
   /* the rest listen on the document, so elements swapped in later need nothing more */
   document.addEventListener("change", function (event) {

@@ -5,16 +5,19 @@ Every GET page of the walk (tests/walk/) that renders HTML is opened in Chromium
 200 for (the same choice as tests/test_language.py), in Chinese, on the walk's own records; axe-core 4.x (the
 copy shipped in ``axe-playwright-python``) runs with the WCAG 2.0/2.1 A and AA rules at 1280 px, then the page
 is narrowed to 375 px and must not scroll sideways (a wide table scrolls inside its own box, which axe's
-keyboard rule for scrolling boxes then checks: a keyboard must reach it). The browser is served by Django's test
+keyboard rule for scrolling boxes then checks: a keyboard must reach it); a page with such a box is checked so
+in English too, whose words do not wrap as Chinese does. The browser is served by Django's test
 client through ``tests/browser/bridge.py``.
 """
 from __future__ import annotations
 
 import datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
@@ -111,6 +114,18 @@ def check_page(page, client, ctx, name: str, role: str, query: str = "", url: st
     if width["scroll"] > width["width"] + 1:
         problems.append(f"{name} as {role} ({url}) at 375 px is {width['scroll']} px wide: {width['wide']}")
     problems += phone_axe(page, f"{name} as {role} ({url})")
+    if page.locator(".table-responsive").count():
+        # English words do not wrap as Chinese does: the same tables in English are the ones that scroll
+        client.cookies["django_language"] = "en"
+        try:
+            page.goto(ORIGIN + url + query, wait_until="load")
+            width = page.evaluate(OVERFLOW)
+            if width["scroll"] > width["width"] + 1:
+                problems.append(f"{name} as {role} ({url}) in English at 375 px is {width['scroll']} px wide: "
+                                f"{width['wide']}")
+            problems += phone_axe(page, f"{name} as {role} ({url}) in English")
+        finally:
+            del client.cookies["django_language"]
     return problems
 
 
@@ -236,10 +251,47 @@ def test_x4_a_table_wider_than_the_phone_is_reached_and_scrolled_by_keyboard(pag
     history.focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    assert history.evaluate("box => box.scrollLeft") > 0
+    # the browser scrolls smoothly, over a few frames: wait for it (a busy machine takes longer)
+    page.wait_for_function("box => box.scrollLeft > 0", arg=history.element_handle(), timeout=10_000)
     assert not phone_axe(page, "the card in English")
+    history.blur()  # a focused box keeps its Tab stop: the focus is not thrown back to the page
     page.set_viewport_size({"width": 1280, "height": 900})
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     assert history.evaluate("box => box.scrollWidth <= box.clientWidth + 1")
     assert history.get_attribute("tabindex") is None and history.get_attribute("role") is None
     assert history.get_attribute("aria-label") is None
+
+
+def test_x4_a_scrolling_box_opened_later_is_reached_too_and_a_templates_own_role_stays(page):
+    """X4 (WCAG 2.1.1), behaviours.js on a page of its own: a wide table inside a hidden section (a collapse, a tab)
+    measures nothing until shown, and then becomes a focusable region named by its card's header without the header's
+    count badge; a box whose template gave it a role and a name keeps both and only gains (and loses) the Tab
+    stop; widened so that nothing scrolls, the boxes lose what the script gave them."""
+    wide = "表" * 5 + "x" * 400  # a word no line breaks: wider than any phone
+    html = ('<!doctype html><html lang="en"><head><title>x</title></head><body><main><h1>Page</h1>'
+            '<div id="more" hidden><div class="card"><div class="card-header">Reports '
+            f'<span class="badge">12</span></div><div class="table-responsive" id="later"><table><tr><td>{wide}'
+            '</td></tr></table></div></div></div>'
+            '<div class="table-responsive" id="own" role="group" aria-label="Own">'
+            f'<table><tr><td>{wide}</td></tr></table></div></main>'
+            '<script src="/static/js/behaviours.js"></script></body></html>')
+    bridge_static = {"/static/js/behaviours.js": (Path(settings.BASE_DIR) / "static/js/behaviours.js").read_bytes()}
+    page.route(f"{ORIGIN}/**", lambda route: route.fulfill(
+        status=200, body=bridge_static.get(route.request.url[len(ORIGIN):], html.encode()),
+        headers={"content-type": "text/javascript" if route.request.url.endswith(".js") else "text/html"}))
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{ORIGIN}/probe/", wait_until="load")
+    later, own = page.locator("#later"), page.locator("#own")
+    expect(own).to_have_attribute("tabindex", "0")
+    expect(own).to_have_attribute("role", "group")
+    expect(own).to_have_attribute("aria-label", "Own")
+    assert later.get_attribute("tabindex") is None  # hidden: nothing to scroll yet
+    page.evaluate("() => { document.getElementById('more').hidden = false; }")  # as a collapse opens
+    expect(later).to_have_attribute("tabindex", "0")
+    expect(later).to_have_attribute("role", "region")
+    expect(later).to_have_attribute("aria-label", "Reports")
+    page.set_viewport_size({"width": 5000, "height": 740})
+    expect(later).not_to_have_attribute("tabindex", "0")
+    expect(own).not_to_have_attribute("tabindex", "0")
+    assert later.get_attribute("role") is None and later.get_attribute("aria-label") is None
+    assert own.get_attribute("role") == "group" and own.get_attribute("aria-label") == "Own"
