@@ -84,7 +84,7 @@ def test_issue13_the_bursts_cpu_counts_a_child_that_exits_meanwhile_once():
 
     me = psutil.Process()
     start = _tree_cpu(me)
-    burner = subprocess.Popen([sys.executable, "-c", "import sys, time\nend = time.process_time() + 0.4\n"
+    burner = subprocess.Popen([sys.executable, "-c", "import sys, time\nend = time.process_time() + 0.5\n"
                                "while time.process_time() < end: pass\nprint('done', flush=True)\nsys.stdin.read()"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert burner.stdout.readline() == "done\n"
@@ -92,9 +92,9 @@ def test_issue13_the_bursts_cpu_counts_a_child_that_exits_meanwhile_once():
     burner.stdin.close()
     burner.wait()
     reaped = _tree_cpu(me)
-    assert running - start >= 0.4
-    # moved from the live child to the reaped children's total (clock ticks, both): neither lost nor added again
-    assert abs(reaped - running) < 0.1
+    assert running - start >= 0.4  # its half second, read in clock ticks while it runs
+    # moved from the live child to the reaped children's total: neither lost (-0.5) nor added again (+0.5)
+    assert abs(reaped - running) < 0.15
 
 
 def test_issue13_the_bursts_cpu_line_says_what_it_could_not_read():
