@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
+from django.core.validators import MaxLengthValidator
 
 #: how long the page keeps saying the directory is unreachable after a log-in found it so (unless one finds it back)
 UNREACHABLE_SECONDS = 60
@@ -34,9 +36,23 @@ def directory_unreachable(request) -> bool:
     return bool(getattr(request, "directory_unreachable", False) or cache.get(_unreachable_key()))
 
 
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, refusing a user name longer than an account's can be before anyone is asked.
+
+    Django gives the field its length (150) after building it, so the length is drawn on the page but not
+    checked: a 20,000-character name went on to the backends and into django-axes' record of the failed log-in,
+    a column of 255 characters that PostgreSQL refused — a server error where a message belongs."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class LoginView(auth_views.LoginView):
     """Django's log-in view, telling the user when the directory cannot be reached or gives them no role."""
 
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):

@@ -9,10 +9,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from units.selectors import accounts_visible_to
 from web.decorators import permission_required
 from web.errors import DomainError
+from web.redirects import next_or
 
 from . import services
 from .forms import CodeForm
@@ -30,10 +30,7 @@ from .selectors import totp_device
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return next_or(request, settings.LOGIN_REDIRECT_URL)
 
 
 def _qr_svg(device) -> str:

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import imports
 from .decorators import permission_required
 from .models import PendingImport
+from .redirects import next_or
 
 
 @login_required
@@ -32,8 +32,4 @@ def pending_import_discard(request: HttpRequest, pending: PendingImport) -> Http
     """R0.4 drop a checked file without writing any of it; back to where the user was."""
     imports.discard(pending)
     messages.success(request, _("The import of %(name)s was discarded; nothing was written.") % {"name": pending.name})
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        target = "web:pending_imports"
-    return redirect(target)
+    return redirect(next_or(request, "web:pending_imports"))

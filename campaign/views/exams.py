@@ -17,6 +17,7 @@ from units.models import Unit
 from units.scoping import scope_q
 from web import imports as import_flow
 from web.decorators import campaign_required, permission_required
+from web.redirects import next_or
 from web.downloads import XLSX, download
 from web.forms import act, form_once, submit
 from web.lists import configure, filtered, table_list
@@ -183,8 +184,7 @@ def exam_makeup(request: HttpRequest, result: ExamResult) -> HttpResponse:
     else:
         act(request, lambda: services.exam_makeup_record(user=request.user, result=result, on=form.cleaned_data["on"]),
             success=_("Make-up study of %(name)s recorded; the re-sit is still owed.") % {"name": result.cadre.name})
-    back = request.POST.get("next", "")
-    return redirect(back if back.startswith(reverse("campaign:exam_owed")) else "campaign:exam_owed")
+    return redirect(next_or(request, "campaign:exam_owed", within=reverse("campaign:exam_owed")))
 
 
 urlpatterns = [

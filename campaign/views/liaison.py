@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +20,7 @@ from web.decorators import campaign_required, current_campaign, permission_requi
 from web.downloads import file_download, sheet_download, wants_export
 from web.forms import act, form_once, submit
 from web.lists import export_table, filtered, table_list
+from web.redirects import next_or
 
 from ..filters import InstructionRequestFilter, LiaisonMeetingFilter, LiaisonTaskFilter, ProgressReportFilter
 from ..forms.liaison import (
@@ -49,10 +49,7 @@ from ..tables import InstructionRequestTable, LiaisonMeetingTable, LiaisonTaskTa
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the form was posted from, if it is ours; else to ``default``."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
+    return redirect(next_or(request, default))
 
 
 def _meetings(user):
