@@ -18,7 +18,6 @@ from supervision.errors import SupervisionError
 from supervision.models import CardEvent, EscalationStep, StepKind, StepStatus
 from supervision.policy import overdue_reason
 from supervision.services import cards as card_svc
-from supervision.services import common as common_svc
 from supervision.services import escalation as svc
 from tests.factories import UserFactory
 from tests.supervision.conftest import TODAY
