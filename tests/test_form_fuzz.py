@@ -1,7 +1,7 @@
-"""A 500 page is a bug (the brief: bad input gets a clear message, never an error page): every form on every page of the URL walk, sent back by the role the
-walk renders the page for with hostile values — far too long, markup, a NUL character, a date that does not
-exist, numbers out of range, an id that names nothing — is answered with a page (the form and its errors, a
-redirect, a refusal), never a server error.
+"""A 500 page is a bug (the brief: bad input gets a clear message, never an error page). Every form on every page
+of the URL walk, sent back by the role the walk renders the page for with hostile values — far too long, markup,
+a NUL character, a date that does not exist, numbers out of range, an id that names nothing — is answered with a
+page (the form and its errors, a redirect, a refusal), never a server error.
 
 The walk's pages and records are ``tests/walk/``'s; the forms are read from each page's HTML (every ``<form
 method="post">`` and its named fields, the CSRF token left to the test client, which does not check it), so a
