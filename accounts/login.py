@@ -5,6 +5,7 @@ This module never imports python-ldap: it is loaded whether or not the directory
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
@@ -36,17 +37,25 @@ def directory_unreachable(request) -> bool:
     return bool(getattr(request, "directory_unreachable", False) or cache.get(_unreachable_key()))
 
 
-class LoginForm(AuthenticationForm):
-    """Django's log-in form, refusing a user name longer than an account's can be before anyone is asked.
+class CheckedUsernameLength:
+    """Refuse a user name longer than an account's can be before anyone is asked.
 
-    Django gives the field its length (150) after building it, so the length is drawn on the page but not
-    checked: a 20,000-character name went on to the backends and into django-axes' record of the failed log-in,
-    a column of 255 characters that PostgreSQL refused — a server error where a message belongs."""
+    Django's log-in forms give the field its length (150) after building it, so the length is drawn on the page
+    but not checked: a 20,000-character name went on to the backends and into django-axes' record of the failed
+    log-in, a column of 255 characters that PostgreSQL refused — a server error where a message belongs."""
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LoginForm(CheckedUsernameLength, AuthenticationForm):
+    """The portal's log-in form."""
+
+
+class AdminLoginForm(CheckedUsernameLength, AdminAuthenticationForm):
+    """The Django admin's log-in form (``/admin/login/``, for superusers), checked the same way."""
 
 
 class LoginView(auth_views.LoginView):

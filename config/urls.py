@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.login import LoginView
+from accounts.login import AdminLoginForm, LoginView
 from config.health import health
 from dashboards.views import search, todo
 from units.views import password_change
+
+admin.site.login_form = AdminLoginForm  # a too-long user name is a message, not a server error
 
 urlpatterns = [
     path("", todo, name="home"),
