@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite."""
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
@@ -107,6 +108,16 @@ def campaign(tree):
     created = campaign_create()
     obligations_generate(campaign=created)
     return created
+
+
+@pytest.fixture
+def ctx(tree, users, campaign):
+    """The URL walk's context (``tests.walk.Ctx``): the tree, the users, the campaign and a holiday on record."""
+    from campaign.models import CalendarDay
+    from tests.walk import Ctx
+
+    return Ctx(tree=tree, campaign=campaign, users=users,
+               calendar_day=CalendarDay.objects.create(date=datetime.date(2014, 5, 1), kind="holiday", name="劳动节"))
 
 
 @pytest.fixture

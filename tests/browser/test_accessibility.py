@@ -11,7 +11,6 @@ client through ``tests/browser/bridge.py``.
 """
 from __future__ import annotations
 
-import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from playwright.sync_api import expect
 
 from tests.browser.bridge import ORIGIN, bridge
 from tests.test_language import RENDERED
-from tests.test_url_walk import Ctx
 from tests.walk import ANON, ROLES, collect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -48,13 +46,6 @@ OVERFLOW = """() => {
   return {scroll: document.documentElement.scrollWidth, width, wide};
 }"""
 
-
-@pytest.fixture
-def ctx(tree, users, campaign):
-    from campaign.models import CalendarDay
-
-    return Ctx(tree=tree, campaign=campaign, users=users,
-               calendar_day=CalendarDay.objects.create(date=datetime.date(2014, 5, 1), kind="holiday", name="劳动节"))
 
 
 def _node(node) -> str:

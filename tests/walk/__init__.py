@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 
 ANON = "anonymous"
 ROLES = [ANON, "admin", "prov_office", "city_office", "county_office", "county_office_b", "supervisor", "liaison",
@@ -26,6 +27,16 @@ WRITE_COUNTY_A_RECORDS = MANAGE_COUNTY_A | {"liaison": 200}
 OFFICES = LOGGED_IN_OK | {"supervisor": 403, "liaison": 403, "leader": 403, "no_role": 403}
 PROVINCIAL_OFFICE = OFFICES | {"city_office": 403, "county_office": 403, "county_office_b": 403}
 POST_ONLY = {r: 405 for r in ROLES if r != ANON} | {ANON: 302}
+
+
+@dataclass
+class Ctx:
+    """What a page's ``kwargs(ctx)`` builds its record from (the ``ctx`` fixture of tests/conftest.py)."""
+
+    tree: object
+    campaign: object
+    users: dict
+    calendar_day: object = None
 
 
 def collect() -> tuple[dict, set]:
