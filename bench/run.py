@@ -582,10 +582,11 @@ def _cpu_seconds(server_pid: int) -> dict[str, float | None]:
     import psutil
 
     spent: dict[str, float | None] = {"web workers": _tree_cpu(psutil.Process(server_pid)), "PostgreSQL": None}
-    for process in psutil.process_iter(["name", "ppid"]):
-        with contextlib.suppress(psutil.Error):
-            if (process.info["name"] or "").startswith("postgres") and not (
-                    psutil.Process(process.info["ppid"]).name() or "").startswith("postgres"):
+    postgres = {process.pid: process for process in psutil.process_iter(["name", "ppid"])
+                if (process.info["name"] or "").startswith("postgres")}
+    for process in postgres.values():
+        if process.info["ppid"] not in postgres:  # a postmaster: its tree holds the backends
+            with contextlib.suppress(psutil.Error):
                 spent["PostgreSQL"] = (spent["PostgreSQL"] or 0.0) + _tree_cpu(process)
     return spent
 
