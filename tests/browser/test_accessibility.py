@@ -101,29 +101,36 @@ def check_page(page, client, ctx, name: str, role: str, query: str = "", url: st
                                timeout=1000)
     except PlaywrightError:
         pass
-    width = page.evaluate(OVERFLOW)
-    if width["scroll"] > width["width"] + 1:
-        problems.append(f"{name} as {role} ({url}) at 375 px is {width['scroll']} px wide: {width['wide']}")
-    problems += phone_axe(page, f"{name} as {role} ({url})")
+    problems += on_the_phone(page, f"{name} as {role} ({url})")
     if page.locator(".table-responsive").count():
         # English words do not wrap as Chinese does: the same tables in English are the ones that scroll
         client.cookies["django_language"] = "en"
         try:
             page.goto(ORIGIN + url + query, wait_until="load")
-            width = page.evaluate(OVERFLOW)
-            if width["scroll"] > width["width"] + 1:
-                problems.append(f"{name} as {role} ({url}) in English at 375 px is {width['scroll']} px wide: "
-                                f"{width['wide']}")
-            problems += phone_axe(page, f"{name} as {role} ({url}) in English")
+            problems += on_the_phone(page, f"{name} as {role} ({url}) in English")
         finally:
             del client.cookies["django_language"]
     return problems
 
 
+def on_the_phone(page, what: str) -> list[str]:
+    """What is wrong with the page as it is now, at 375 px: wider than the phone, or a scrolling box a keyboard
+    cannot reach."""
+    width = page.evaluate(OVERFLOW)
+    wide = [f"{what} at 375 px is {width['scroll']} px wide: {width['wide']}"] if width["scroll"] > width["width"] + 1 \
+        else []
+    return wide + phone_axe(page, what)
+
+
+def two_frames(page) -> None:
+    """Until the page's resize handlers and observers (``static/js/behaviours.js``) have had two frames."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def phone_axe(page, what: str) -> list[str]:
     """axe-core's keyboard rule for scrolling boxes on the page as it is now (narrowed to a phone), once the
-    page's resize handlers (``static/js/behaviours.js``) had two frames."""
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page's resize handlers had two frames."""
+    two_frames(page)
     results = AXE.run(page, options=PHONE_RULES)
     return [f"{what} at 375 px, axe-core:\n{describe(results)}"] if results.violations_count else []
 
@@ -247,7 +254,7 @@ def test_x4_a_table_wider_than_the_phone_is_reached_and_scrolled_by_keyboard(pag
     assert not phone_axe(page, "the card in English")
     history.blur()  # a focused box keeps its Tab stop: the focus is not thrown back to the page
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    two_frames(page)
     assert history.evaluate("box => box.scrollWidth <= box.clientWidth + 1")
     assert history.get_attribute("tabindex") is None and history.get_attribute("role") is None
     assert history.get_attribute("aria-label") is None
