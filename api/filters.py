@@ -58,6 +58,10 @@ class UnitFilter(df.FilterSet):
 class CadreFilter(df.FilterSet):
     q = df.CharFilter(method="search", label=_("Name or post contains"))
     within = WithinFilter("unit_path")
+    # R0.1 the cadres of units closed or merged mid-campaign (true), or of the units in operation (false); all when
+    # left out, as the API has always listed them (the web list shows the units in operation unless asked)
+    unit_closed = df.BooleanFilter(field_name="unit__closed_on", lookup_expr="isnull", exclude=True,
+                                   label=_("Unit closed or merged"))
 
     class Meta:
         model = Cadre

@@ -879,7 +879,8 @@ def main() -> int:
     pages = max(1, Cadre.objects.count() // per_page)
     worst = 0.0
     for query in ("", f"?page={pages // 2}", f"?page={pages}", "?q=书记", "?q=张伟", "?level=4&is_top_leader=true",
-                  "?rank=county&page=20", f"?unit={Unit.objects.filter(code='130100').values_list('pk', flat=True).first()}"):
+                  "?rank=county&page=20", f"?unit={Unit.objects.filter(code='130100').values_list('pk', flat=True).first()}",
+                  "?unit_status=closed", f"?unit_status=all&page={pages}"):
         times = page_times(client, cadres + query, 5)
         worst = max(worst, p95(times))
         print(f"cadre list {query or '(first page)':<32}{ms(statistics.median(times))} median")

@@ -95,6 +95,22 @@ def test_r0_2_cadres_scoped_searched_and_paged_by_cursor(api, tree, users):
     assert client.get(f"/api/v1/cadres/{tree.cadre_b.pk}/").status_code == 404
 
 
+def test_r0_1_cadres_of_closed_units_by_filter_over_the_api(api, tree, users):
+    """R0.1: ``unit_closed`` picks the cadres of units closed mid-campaign, or of those in operation; left out, the
+    API lists both as it always has."""
+    from django.utils import timezone
+
+    from tests.factories import CadreFactory
+    from units.services import unit_close
+
+    closed = CadreFactory(unit=tree.village_a, name="孙支书")
+    unit_close(user=users["county_office"], unit=tree.village_a, on=timezone.localdate())
+    client = api("county_office")
+    assert ids(client.get("/api/v1/cadres/?unit_closed=true")) == {closed.pk}
+    assert ids(client.get("/api/v1/cadres/?unit_closed=false")) == {tree.cadre_a.pk}
+    assert ids(client.get("/api/v1/cadres/")) == {tree.cadre_a.pk, closed.pk}
+
+
 def test_r5_1_obligations_and_progress_per_unit(api, tree, campaign):
     """R5.1 obligations of the subtree with their state, and the progress of a unit and its children."""
     client = api("county_office")

@@ -219,3 +219,32 @@ def test_r0_2_within_lists_a_units_whole_subtree_in_scope(login, tree, users):
     assert not client.get(reverse("units:cadre_list"), {"within": "nonsense"}).context["table"].data
     page = client.get(reverse("units:unit_detail", args=[tree.city_a.pk])).content.decode()
     assert f'{reverse("units:cadre_list")}?within=130100' in page
+
+
+def test_r0_1_cadre_list_leaves_out_closed_units_unless_asked(login, tree, users):
+    """R0.1, R0.2: the cadres of a village closed mid-campaign leave the list (and its Excel) as they leave the home
+    page's count; the unit status filter brings them back, alone or with the rest, and the closed village's page
+    links to its cadres with the filter set."""
+    from tests.factories import CadreFactory as Cadres
+
+    Cadres(unit=tree.village_a, name="孙支书")
+    unit_close(user=users["county_office"], unit=tree.village_a, on=timezone.localdate())
+    client = login(users["county_office"])
+
+    def names(**params):
+        return sorted(c.name for c in client.get(reverse("units:cadre_list"), params).context["table"].data)
+
+    assert names() == names(unit_status="") == ["王正定"]
+    assert names(unit_status="closed") == ["孙支书"]
+    assert names(unit_status="all") == ["孙支书", "王正定"]
+    assert names(unit_status="closed", q="王") == []  # the filters still combine
+    assert client.get(reverse("units:cadre_list"), {"unit_status": "gone"}).context["filter"].errors["unit_status"]
+    exported = read_table(client.get(reverse("units:cadre_list"), {"export": "xlsx"}).content, "x.xlsx")
+    assert [row[0] for row in exported[1:]] == ["王正定"]
+    page = client.get(reverse("units:cadre_list")).content.decode()
+    assert '<option value="" selected>在册单位</option>' in page
+    village = client.get(reverse("units:unit_detail", args=[tree.village_a.pk])).content.decode()
+    assert f'{reverse("units:cadre_list")}?within={tree.village_a.code}&amp;unit_status=closed' in village
+    assert "孙支书" in village  # the closed unit's own page still lists its cadres
+    county = client.get(reverse("units:unit_detail", args=[tree.county_a.pk])).content.decode()
+    assert f'?within={tree.county_a.code}"' in county
