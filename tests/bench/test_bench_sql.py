@@ -109,3 +109,27 @@ def test_issue13_the_bursts_cpu_line_says_what_it_could_not_read():
     assert "staff" not in _cpu_line({"accepted": 3000, "cpu_s": cpu}, staff=False)
     empty = _cpu_line({"accepted": 0, "cpu_s": cpu}, staff=False)
     assert empty.startswith("  no post accepted") and "web workers 30.0 s" in empty and "PostgreSQL n/a" in empty
+
+
+def test_issue13_bench_exit_code_fails_on_other_numbers_and_with_strict_on_a_missed_target(capsys):
+    """Issue 13 items 1 and 2: different numbers fail the run whatever the timings; a missed (or unmeasured)
+    target is printed as MISSED and fails it only with ``--strict``."""
+    from bench.run import Report
+
+    report = Report()
+    report.check("board", 150, 200, "/s", at_least=True)
+    report.check("dashboard", 20, 150, "ms")
+    report.info("alone", "184 /s")
+    report.print()
+    printed = capsys.readouterr().out
+    assert "MISSED  board ≥ 200 /s" in printed and "met     dashboard ≤ 150 ms" in printed
+    assert report.missed == ["board ≥ 200 /s"]
+    assert (report.exit_code(strict=False), report.exit_code(strict=True)) == (0, 2)
+    report.not_measured("escalation PDF", "no supervision group")
+    assert report.missed == ["board ≥ 200 /s", "escalation PDF"]
+    report.disagreements.append("province: places 20563 ≠ 220457")
+    assert (report.exit_code(strict=False), report.exit_code(strict=True)) == (1, 1)
+
+    all_met = Report()
+    all_met.check("dashboard", 20, 150, "ms")
+    assert all_met.exit_code(strict=True) == 0
