@@ -30,7 +30,7 @@ class CadreTable(Table):
     """R0.2 the cadre list; R0.4 its Excel export (unit code, party member and phone are export-only)."""
 
     name = tables.Column(linkify=True, verbose_name=gettext_lazy("Name"))
-    unit = tables.Column(linkify=True, order_by=("unit_path",), verbose_name=gettext_lazy("Unit"))
+    unit = tables.Column(order_by=("unit_path",), verbose_name=gettext_lazy("Unit"))
     unit_code = tables.Column(accessor="unit__code", visible=False, verbose_name=gettext_lazy("Unit code"))
     post = tables.Column(verbose_name=gettext_lazy("Post"))
     rank = tables.Column(verbose_name=gettext_lazy("Rank"))
@@ -47,6 +47,15 @@ class CadreTable(Table):
                   "is_party_secretary", "is_party_member", "special_group", "phone")
         empty_text = gettext_lazy("No cadres match these filters.")
         template_name = "units/cadre_table.html"
+
+    def render_unit(self, record: Cadre) -> str:
+        """The unit, linked; marked when closed or merged (R0.1: listed when the unit status filter asks)."""
+        closed = "" if record.unit.closed_on is None else format_html(
+            ' <span class="badge text-bg-secondary">{}</span>', _("Closed unit"))
+        return format_html('<a href="{}">{}</a>{}', record.unit.get_absolute_url(), record.unit.name, closed)
+
+    def value_unit(self, record: Cadre) -> str:
+        return record.unit.name
 
     def render_special_group(self, record: Cadre) -> str:
         # "—" rather than the label of the empty choice: most cadres belong to no special group

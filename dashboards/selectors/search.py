@@ -19,6 +19,7 @@ from campaign.models import Notice
 from feedback.models import Message
 from feedback.policy import CODE_LENGTH, normalise_tracking_code, tracking_code_candidates
 from supervision.models import SupervisionCard
+from units.filters import UNIT_STATUS_ALL
 from units.models import Cadre, Unit
 from units.querysets import unit_matching_q
 
@@ -98,10 +99,11 @@ def _units(user, text: str, limit: int) -> Group:
 
 
 def _cadres(user, text: str, limit: int) -> Group:
-    """R0.2 cadres whose name (or post, as the cadre list's search) contains the text."""
+    """R0.2 cadres whose name (or post, as the cadre list's search) contains the text — those of closed units too
+    (marked): the list it links to is asked for all units, so it holds as many as the search counted."""
     qs = Cadre.objects.visible_to(user).matching(text).select_related("unit")
     rows, total = _first(qs, limit)
-    return Group("cadres", rows, total, "units:cadre_list", {"q": text})
+    return Group("cadres", rows, total, "units:cadre_list", {"q": text, "unit_status": UNIT_STATUS_ALL})
 
 
 def _cards(user, text: str, limit: int) -> Group:

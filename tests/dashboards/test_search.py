@@ -229,6 +229,27 @@ def test_r0_2_group_limited_with_link_to_its_list(tree, users, login):
     assert all(f"检索干部{n:02d}" in listed for n in range(PER_KIND + 3))
 
 
+def test_r0_1_cadres_of_a_closed_unit_found_marked_and_in_the_list_linked(tree, users, login):
+    """R0.1: a cadre of a village closed mid-campaign is still found by name, marked "closed unit", and the list
+    the search links to holds every cadre it counted (that list leaves closed units' cadres out unless asked)."""
+    from django.utils import timezone
+
+    from units.services import unit_close
+
+    for n in range(PER_KIND + 1):
+        CadreFactory(unit=tree.township_a, name=f"检索干部{n:02d}")
+    closed = CadreFactory(unit=tree.village_a, name="检索干部99")
+    unit_close(user=users["county_office"], unit=tree.village_a, on=timezone.localdate())
+    client = login(users["county_office"])
+    found = client.get(URL, {"q": "检索干部99"}).content.decode()
+    assert closed.get_absolute_url() in found and "已撤并" in found
+    assert "已撤并" not in client.get(URL, {"q": "检索干部00"}).content.decode()
+    group = client.get(URL, {"q": "检索干部"}).context["results"].group("cadres")
+    assert group.total == PER_KIND + 2
+    listed = client.get(group.more_href).context["table"].data
+    assert len(listed) == group.total and closed in listed
+
+
 @pytest.mark.parametrize(("q", "message"), [
     ("", "请输入"),
     ("   ", "请输入"),
