@@ -89,7 +89,9 @@ def reviews_material_of(user, obj) -> bool:
 rules.add_perm("campaign.start_campaign", is_provincial_office)
 rules.add_perm("campaign.change_deadline", is_provincial_office)
 rules.add_perm("campaign.generate_obligations", is_office)
-rules.add_perm("campaign.change_calendar", is_office)
+# the one working-day calendar moves every unit's answer dates (R4.4 forwarded messages, R1.3 card deadlines): kept
+# by the provincial office, as the deadlines; a county's office editing it would move another county's dates
+rules.add_perm("campaign.change_calendar", is_provincial_office)
 # R2.1, R2.2 study plans and sessions (object: the unit, plan or session)
 rules.add_perm("campaign.record_study", records_unit & unit_open)
 rules.add_perm("campaign.add_study_plan", records_unit & unit_open)

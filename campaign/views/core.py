@@ -93,7 +93,7 @@ def deadline_edit(request: HttpRequest, deadline: Deadline) -> HttpResponse:
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    """The working-day calendar: holidays and swapped working days, edited by offices."""
+    """The working-day calendar: holidays and swapped working days, edited by the provincial office (read by all)."""
     editable = request.user.has_perm("campaign.change_calendar")
     if request.method == "POST":
         check_perm(request, "campaign.change_calendar")

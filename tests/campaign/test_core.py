@@ -195,12 +195,25 @@ def test_r4_4_working_days_follow_the_calendar(db):
     assert add_working_days(D(2014, 4, 30), 0) == D(2014, 4, 30)
 
 
-def test_r4_4_calendar_edited_by_offices_only(login, users, db):
+def test_r4_4_calendar_edited_by_the_provincial_office_only(login, users, db):
+    """R4.4, R0.1: the one working-day calendar sets every county's answer dates, so only the provincial office
+    keeps it; a county's office reads it without the form (never offered an action that answers 403), and its post
+    is refused with nothing written."""
     url = reverse("campaign:calendar")
-    response = login(users["county_office"]).post(url, {"date": "2014-10-01", "kind": "holiday", "name": "国庆节"})
+    response = login(users["prov_office"]).post(url, {"date": "2014-10-01", "kind": "holiday", "name": "国庆节"})
     assert response.status_code == 302 and CalendarDay.objects.filter(date=D(2014, 10, 1)).exists()
-    assert login(users["leader"]).post(url, {"date": "2014-10-02", "kind": "holiday"}).status_code == 403
-    response = login(users["county_office"]).post(url, {"date": "2014-10-01", "kind": "holiday"})
+    for role in ("county_office", "city_office", "leader"):
+        client = login(users[role])
+        page = client.get(url)
+        assert page.status_code == 200 and "国庆节" in page.content.decode()
+        assert page.context["form"] is not None and not page.context["editable"]
+        day = CalendarDay.objects.get(date=D(2014, 10, 1))
+        main = page.content.decode().split("<main", 1)[1]
+        assert 'method="post"' not in main and reverse("campaign:calendar_delete", args=[day.pk]) not in main
+        assert client.post(url, {"date": "2014-10-02", "kind": "holiday"}).status_code == 403
+        assert client.post(reverse("campaign:calendar_delete", args=[day.pk])).status_code == 403
+    assert list(CalendarDay.objects.values_list("date", flat=True)) == [D(2014, 10, 1)]
+    response = login(users["prov_office"]).post(url, {"date": "2014-10-01", "kind": "holiday"})
     assert response.status_code == 200 and response.context["form"].errors["date"]  # already there
 
 
@@ -411,8 +424,8 @@ def test_r0_3_the_campaign_areas_permissions(users, tree, campaign):
     assert who("campaign.record_makeup", tree.county_a) == writers_a
     assert who("campaign.review_material", material) == {"admin", "prov_office", "city_office"}
     assert who("campaign.change_problem", tree.county_b) == {"admin", "prov_office", "county_office_b"}
-    assert who("campaign.change_calendar") == {"admin", "prov_office", "city_office", "county_office",
-                                               "county_office_b"}
+    # the one calendar moves every county's dates: a county's office changing it would change 迁安市's
+    assert who("campaign.change_calendar") == {"admin", "prov_office"}
     assert who("campaign.change_deadline") == who("campaign.start_campaign") == {"admin", "prov_office"}
 
 

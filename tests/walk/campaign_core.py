@@ -1,5 +1,5 @@
 """Campaign core pages (X2, R5.1, notifications) in the URL × role walk."""
-from . import LOGGED_IN_OK, OFFICES, POST_ONLY, READ_COUNTY_A, ROLES
+from . import LOGGED_IN_OK, OFFICES, POST_ONLY, PROVINCIAL_OFFICE, READ_COUNTY_A, ROLES
 
 PAGES = {
     "campaign:settings": (lambda c: {}, LOGGED_IN_OK),
@@ -8,7 +8,7 @@ PAGES = {
     "campaign:deadline_edit": (lambda c: {"pk": c.campaign.deadlines.first().pk}, POST_ONLY),
     "campaign:obligations_complete": (lambda c: {}, POST_ONLY),
     "campaign:calendar": (lambda c: {}, LOGGED_IN_OK),
-    "campaign:calendar_delete": (lambda c: {"pk": c.calendar_day.pk}, OFFICES),
+    "campaign:calendar_delete": (lambda c: {"pk": c.calendar_day.pk}, PROVINCIAL_OFFICE),
     # the role-less user has no unit: sent home
     "campaign:my_progress": (lambda c: {}, {r: 302 for r in ROLES}),
     "campaign:unit_progress": (lambda c: {"pk": c.tree.county_a.pk}, READ_COUNTY_A),
