@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -32,15 +33,20 @@ class NoticeForm(forms.Form):
                            help_text=_("The text of the notice, or leave it empty and attach the PDF."))
     file = forms.FileField(label=_("PDF file"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}))
-    # Rendered by the template as checkboxes of the issuer's children and search results; the
-    # service checks each one lies below the issuer.
-    addressees = forms.ModelMultipleChoiceField(queryset=Unit.objects.all(), required=False,
+    # Rendered by the template as checkboxes of the issuer's children and search results; only units below an
+    # issuing unit are choices (another id is refused by its number, never named: R0.1), and the service checks
+    # each one lies below the issuer chosen.
+    addressees = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False,
                                                 widget=forms.MultipleHiddenInput)
     all_children = forms.BooleanField(label=_("All directly subordinate units"), required=False)
 
     def __init__(self, *args, issuing_units: list[Unit], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = Unit.objects.filter(pk__in=[u.pk for u in issuing_units])
+        below = Q(pk__in=[])
+        for unit in issuing_units:
+            below |= Q(path__startswith=unit.path) & ~Q(pk=unit.pk)
+        self.fields["addressees"].queryset = Unit.objects.filter(below)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field("number"), Field("title"), Field("issued_on"), Field("body"), Field("file"))

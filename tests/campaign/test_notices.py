@@ -128,6 +128,8 @@ def test_x3_addressee_outside_the_issuers_subtree_is_refused_and_nothing_written
         response = issue(client, tree.county_a, [tree.township_a, units[target]])
     assert response.status_code == 200
     assert response.context["form"].errors["addressees"]
+    # R0.1 refused by its number: the message does not name a unit outside the office's subtree
+    assert units[target].name not in " ".join(response.context["form"].errors["addressees"])
     assert not Notice.objects.exists() and not NoticeRecipient.objects.exists()
     assert not Notification.objects.exists()
 
