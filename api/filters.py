@@ -13,6 +13,19 @@ from supervision.models import EscalationStep, SupervisionCard
 from units.models import Cadre, Unit
 
 
+class FilterSet(df.FilterSet):
+    """Base of the API's filter sets. A foreign key (``?unit=``, ``?cadre=``, ``?card=``…) filters by its id, never
+    looked up: the queryset is scoped already, so an id outside the user's subtree lists nothing — as one that
+    does not exist. (django-filter's default looked the id up over the whole table: a 400 for an id that does
+    not exist, an empty list for one that does, which told another county's ids apart.)"""
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        if field.many_to_one and lookup_expr in (None, "exact"):
+            return df.NumberFilter(field_name=field_name, min_value=1, label=field.verbose_name)
+        return super().filter_for_field(field, field_name, lookup_expr)
+
+
 def _scoped_unit(request, pk) -> Unit | None:
     return Unit.objects.visible_to(request.user).filter(pk=pk).first() if request is not None else None
 
@@ -35,7 +48,7 @@ class WithinFilter(df.NumberFilter):
         return qs.filter(**{f"{self.path_field}__startswith": unit.path})
 
 
-class UnitFilter(df.FilterSet):
+class UnitFilter(FilterSet):
     q = df.CharFilter(method="search", label=_("Name or code contains"))
     parent = df.NumberFilter(method="children_of", label=_("Children of unit (id)"), min_value=1)
     within = WithinFilter("path")
@@ -55,7 +68,7 @@ class UnitFilter(df.FilterSet):
         return qs.filter(path__startswith=unit.path, depth=unit.depth + 1)
 
 
-class CadreFilter(df.FilterSet):
+class CadreFilter(FilterSet):
     q = df.CharFilter(method="search", label=_("Name or post contains"))
     within = WithinFilter("unit_path")
     # R0.1 the cadres of units closed or merged mid-campaign (true), or of the units in operation (false); all when
@@ -74,7 +87,7 @@ class CadreFilter(df.FilterSet):
 STATES = [("done", _("done")), ("overdue", _("overdue")), ("due", _("due")), ("cancelled", _("cancelled"))]
 
 
-class ObligationFilter(df.FilterSet):
+class ObligationFilter(FilterSet):
     within = WithinFilter("unit__path")
     state = df.ChoiceFilter(choices=STATES, method="by_state", label=_("State"))
 
@@ -92,7 +105,7 @@ class ObligationFilter(df.FilterSet):
         }[value]()
 
 
-class DatedFilter(df.FilterSet):
+class DatedFilter(FilterSet):
     within = WithinFilter("unit__path")
     date_from = df.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_to = df.DateFilter(field_name="date", lookup_expr="lte", label=_("To"))
@@ -110,7 +123,7 @@ class MeetingFilter(DatedFilter):
         fields = ["unit", "kind", "campaign"]
 
 
-class ExamResultFilter(df.FilterSet):
+class ExamResultFilter(FilterSet):
     within = WithinFilter("cadre__unit_path")
 
     class Meta:
@@ -118,7 +131,7 @@ class ExamResultFilter(df.FilterSet):
         fields = ["exam", "cadre", "passed"]
 
 
-class CardFilter(df.FilterSet):
+class CardFilter(FilterSet):
     within = WithinFilter("unit__path")
     overdue = df.BooleanFilter(method="by_overdue", label=_("Overdue"))
 
@@ -131,7 +144,7 @@ class CardFilter(df.FilterSet):
         return qs.overdue(today) if value else qs.not_overdue(today)
 
 
-class EscalationStepFilter(df.FilterSet):
+class EscalationStepFilter(FilterSet):
     within = WithinFilter("card__unit__path")
 
     class Meta:
@@ -139,7 +152,7 @@ class EscalationStepFilter(df.FilterSet):
         fields = ["card", "step", "status"]
 
 
-class MessageFilter(df.FilterSet):
+class MessageFilter(FilterSet):
     within = WithinFilter("unit__path")
     awaiting = df.BooleanFilter(method="by_awaiting", label=_("Waiting for me"))
 
@@ -152,7 +165,7 @@ class MessageFilter(df.FilterSet):
         return mine if value else qs.exclude(pk__in=mine.values("pk"))
 
 
-class NoticeFilter(df.FilterSet):
+class NoticeFilter(FilterSet):
     q = df.CharFilter(method="search", label=_("Number or title contains"))
     unread = df.BooleanFilter(method="by_unread", label=_("Unread by one of my units"))
 

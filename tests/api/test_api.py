@@ -111,6 +111,22 @@ def test_r0_1_cadres_of_closed_units_by_filter_over_the_api(api, tree, users):
     assert ids(client.get("/api/v1/cadres/")) == {tree.cadre_a.pk, closed.pk}
 
 
+
+@pytest.mark.parametrize("path, param", [("cadres", "unit"), ("messages", "assigned_unit"), ("cards", "unit"),
+                                         ("notices", "issuer"), ("exam-results", "cadre")])
+def test_r0_1_an_id_in_a_filter_tells_nothing_of_another_county(api, tree, path, param):
+    """R0.1: an id outside the subtree and one that names nothing are answered alike (an empty list); an id that is
+    not a number is a 400. The filter looked the id up over the whole table: 400 for a missing id, 200 for
+    迁安市's, which told them apart."""
+    client = api("county_office")
+    theirs = {"unit": tree.county_b, "assigned_unit": tree.county_b, "issuer": tree.county_b,
+              "cadre": tree.cadre_b}[param]
+    outside, missing = (client.get(f"/api/v1/{path}/", {param: pk}) for pk in (theirs.pk, 999_999_999))
+    assert (outside.status_code, missing.status_code) == (200, 200)
+    assert outside.json()["results"] == missing.json()["results"] == []
+    assert client.get(f"/api/v1/{path}/", {param: "x"}).status_code == 400
+
+
 def test_r5_1_obligations_and_progress_per_unit(api, tree, campaign):
     """R5.1 obligations of the subtree with their state, and the progress of a unit and its children."""
     client = api("county_office")
