@@ -142,6 +142,16 @@ def mark(unit_ids: Iterable[int] = (), *units: QuerySet, tree: bool = False) -> 
         return
     q = Q()
     ids = sorted({pk for pk in unit_ids if pk})
+    if ids and not units:  # the common case (a record saved), without the ORM's compiling: the board's post
+        quote, meta = connection.ops.quote_name, UnitRollup._meta
+        marks = ["dirty", "tree_dirty"] if tree else ["dirty"]
+        with connection.cursor() as cursor:
+            # the table's and columns' names are the model's, quoted; the values are parameters
+            cursor.execute(f"UPDATE {quote(meta.db_table)} SET "  # nosec B608
+                           f"{', '.join(f'{quote(meta.get_field(m).column)} = %s' for m in marks)} "
+                           f"WHERE {quote(meta.get_field('unit').column)} IN ({', '.join(['%s'] * len(ids))})",
+                           [True] * len(marks) + ids)
+        return
     if ids:
         q |= Q(unit_id__in=ids)
     for qs in units:

@@ -27,8 +27,19 @@ log = logging.getLogger(__name__)
 
 def notify(*, user_ids: Iterable[int], title: str, body: str = "", url: str = "") -> list[Notification]:
     """Store one notification per user; e-mail follows from the e-mail sweep, after commit."""
-    return store_notifications(
-        [Notification(user_id=uid, title=title[:200], body=body, url=url[:300]) for uid in sorted(set(user_ids))])
+    return store_notifications(prepared(user_ids=user_ids, title=title, body=body, url=url))
+
+
+def prepared(*, user_ids: Iterable[int], title: str, body: str = "", url: str = "") -> list[Notification]:
+    """The unsaved notifications ``notify`` stores: one per user, the title and link cut to their columns."""
+    return [Notification(user_id=uid, title=title[:200], body=body, url=url[:300]) for uid in sorted(set(user_ids))]
+
+
+def notifications_written(notes: list[Notification]) -> None:
+    """Notifications a service wrote in its own statement (``feedback.services.arrival``): e-mail follows after
+    commit, as for ``store_notifications``."""
+    if notes:
+        transaction.on_commit(_kick_email_sweep)
 
 
 #: Set while an e-mail sweep is queued and has not started: commits meanwhile queue no other (issue 13: a

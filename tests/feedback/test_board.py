@@ -272,14 +272,18 @@ def test_r4_4_a_cache_outage_does_not_turn_citizens_away(open_board, tree, board
 
 
 def test_r4_4_a_failing_notification_never_loses_the_message(open_board, tree, board_post, monkeypatch):
+    """The office's notification cannot be drawn up: the message is stored all the same (on both paths: the ORM's
+    and PostgreSQL's one statement), and the office finds it in its queue."""
+    from campaign.models import Notification
     from campaign.services import notifications
 
     def broken(**kwargs):
         raise RuntimeError("notification store down")
 
-    monkeypatch.setattr(notifications, "notify", broken)
+    monkeypatch.setattr(notifications, "prepared", broken)
     assert board_post(unit=tree.county_a.pk).status_code == 302
-    assert Message.objects.count() == 1
+    assert Message.objects.count() == 1 and Message.objects.get().events.count() == 1
+    assert not Notification.objects.exists()
 
 
 def test_r4_4_the_captcha_image_is_served(open_board, tree, client):
