@@ -7,6 +7,7 @@ import secrets
 from django.db.models import Q
 
 from units.models import Cadre, Level, RoleAssignment, Role, Unit
+from web.compiled import Compiled
 
 # --- R4.4 tracking codes
 
@@ -59,15 +60,18 @@ def office_of(unit: Unit) -> tuple[int, set[int]]:
     that office's active staff, in one query (issue 13: the board's post looked the office up, then its staff)."""
     paths = ancestor_paths(unit.path)
     offices: dict[str, tuple[int, set[int]]] = {}
-    for unit_id, path, user_id in (RoleAssignment.objects.filter(role=Role.OFFICE, user__is_active=True,
-                                                                 unit__path__in=paths)
-                                   .values_list("unit_id", "unit__path", "user_id")):
+    for unit_id, path, user_id in _OFFICE_STAFF.rows(*paths):
         offices.setdefault(path, (unit_id, set()))[1].add(user_id)
     for path in paths:
         if path in offices:
             return offices[path]
     root = unit.pk if unit.depth == 1 else Unit.objects.filter(path=paths[-1]).values_list("pk", flat=True).get()
     return root, set()
+
+
+#: ``office_of``'s query (issue 13: compiled once per depth, not on every post of the board)
+_OFFICE_STAFF = Compiled(lambda *paths: RoleAssignment.objects.filter(
+    role=Role.OFFICE, user__is_active=True, unit__path__in=paths).values_list("unit_id", "unit__path", "user_id"))
 
 
 def office_unit_for(unit: Unit) -> Unit:

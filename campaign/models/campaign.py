@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Level
+from web.compiled import Compiled
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -22,8 +23,12 @@ class CampaignQuerySet(models.QuerySet):
 
     def current_ref(self) -> "Campaign | None":
         """The active campaign with only its key loaded: a reference to store with a record, for a hot path that
-        reads none of its rules (issue 13: the public board's post; its ~40 columns cost more than the row)."""
-        return self._newest_active().only("pk").first()
+        reads none of its rules (issue 13: the public board's post; its ~40 columns cost more than the row, and
+        compiling the query more than running it: the query of all campaigns is compiled once)."""
+        if self.query.where:  # asked of a filtered queryset: compiled each time, with its filter
+            return self._newest_active().only("pk").first()
+        rows = _CURRENT_REF.rows()
+        return Campaign.from_db(self.db, [Campaign._meta.pk.attname], rows[0]) if rows else None
 
     def _newest_active(self) -> "CampaignQuerySet":
         return self.filter(is_active=True).order_by("-start_date", "-pk")
@@ -171,3 +176,7 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+#: ``CampaignQuerySet.current_ref``'s query, compiled once
+_CURRENT_REF = Compiled(lambda: Campaign.objects.all()._newest_active().only("pk")[:1])
