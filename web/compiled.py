@@ -18,8 +18,10 @@ from django.db.models import QuerySet
 class Compiled:
     """``build(*stand_ins)`` → a queryset; ``rows(*values)`` runs its SQL with each stand-in replaced by the
     value in its place. A stand-in must reach the SQL as a parameter of its own (a lookup's value, each item of an
-    ``__in`` list): one that does not is refused when the query is compiled. Rows come back as the database
-    driver gives them (no field converters): use it for values that need none (ids, text)."""
+    ``__in`` list): one that does not is refused when the query is compiled. A value goes to the database as given,
+    without the preparation the field would give it (a field that lowercases or strips would not see it): give it
+    ready. An ``__in`` list needs one value at least. Rows come back as the database driver gives them (no field
+    converters): use it for values that need none (ids, text)."""
 
     def __init__(self, build: Callable[..., QuerySet], using: str = "default") -> None:
         self.build, self.using = build, using

@@ -64,8 +64,9 @@ def insert_arrival(message: Message, *, event: MessageEvent, notifications: list
                    url_of_id: tuple[str, str]) -> bool:
     """Write ``message`` (unsaved, its tracking code drawn), its history row (its own columns drawn by
     ``web.history.HistoricalRecords.own_values``), ``event`` (unsaved, for this message) and ``notifications``
-    (unsaved; their url is ``url_of_id[0] + id + url_of_id[1]``) in one statement. Sets the message's id and
-    returns True; False, writing nothing, when the tracking code is taken."""
+    (unsaved, as ``notifications.prepared`` draws them: alike but for their user; their url is
+    ``url_of_id[0] + id + url_of_id[1]``) in one statement. Sets the message's id and returns True; False, writing
+    nothing, when the tracking code is taken."""
     table, pk = _q(Message._meta.db_table), f"msg.{_q(Message._meta.pk.column)}"
     columns, values = _prepared(message)
     params: list = list(values)
@@ -95,21 +96,23 @@ def insert_arrival(message: Message, *, event: MessageEvent, notifications: list
                f"SELECT {', '.join(select)} FROM msg)")
 
     if notifications:
-        url_column = _q(Notification._meta.get_field("url").column)
-        rows = []
-        for note in notifications:
-            note_columns, note_values = _prepared(note)
-            cells = []
-            for column, value in zip(note_columns, note_values):
-                if column == url_column:
-                    cells.append(f"%s || {pk} || %s")
-                    params += list(url_of_id)
-                else:
-                    cells.append("%s")
-                    params.append(value)
-            rows.append(f"SELECT {', '.join(cells)} FROM msg")  # nosec B608
-        sql.append(f", notes AS (INSERT INTO {_q(Notification._meta.db_table)} ({', '.join(note_columns)}) "
-                   f"{' UNION ALL '.join(rows)})")
+        # one row per member of the office's staff, from one SELECT over their ids (rows joined by UNION would
+        # type the NULL columns as text, which a timestamp column refuses)
+        note_columns, note_values = _prepared(notifications[0])
+        url_column, user_column = (_q(Notification._meta.get_field(name).column) for name in ("url", "user"))
+        cells = []
+        for column, value in zip(note_columns, note_values):
+            if column == user_column:
+                cells.append("staff.id")
+            elif column == url_column:
+                cells.append(f"%s || {pk} || %s")
+                params += list(url_of_id)
+            else:
+                cells.append("%s")
+                params.append(value)
+        params.append([note.user_id for note in notifications])
+        sql.append(f", notes AS (INSERT INTO {_q(Notification._meta.db_table)} ({', '.join(note_columns)}) "  # nosec B608
+                   f"SELECT {', '.join(cells)} FROM msg, unnest(%s) AS staff(id))")
     sql.append(f" SELECT {pk} FROM msg")  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute("".join(sql), params)

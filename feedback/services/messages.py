@@ -86,7 +86,10 @@ def message_submit(*, campaign: Campaign, unit: Unit, category: str, text: str, 
                    received_on: datetime.date | None = None, by=None) -> Message:
     """R4.4 store a message from the board (or R4.3 a letter or visit) and route it to the office of its level.
 
-    The message is written before anyone is told: a failing notification never loses it. Everything is checked
+    The message is stored before anyone is told (the e-mails follow after commit), and a notification that cannot
+    be drawn up never loses it. On PostgreSQL the office's notifications are written in the message's own statement
+    (``arrival``: rows alike but for their user, from one SELECT, so they fail only where the message would); through
+    the ORM (SQLite) in a savepoint of their own, whose failure leaves the message stored. Everything is checked
     before anything is written; the writes join the caller's transaction when there is one, without a savepoint of
     their own (issue 13: the board's post spends its captcha in the same commit), else they make one.
     """

@@ -82,6 +82,30 @@ def test_issue13_one_statement_writes_what_the_orm_writes(who, built, tree, user
     assert one["after_commit"] == ["_kick_email_sweep"]
 
 
+@pytest.mark.parametrize("staff", ["none", "several"])
+def test_issue13_one_statement_notifies_the_offices_staff_as_the_orm_does(staff, built, tree, users, monkeypatch,
+                                                                         django_capture_on_commit_callbacks):
+    """The office's staff, however many: several active members (an inactive one left out) each get their
+    notification; with no office up the tree the message goes to the root's queue and nobody is notified. (Rows
+    of several members once went in by UNION, whose NULL columns PostgreSQL typed as text: every post failed.)"""
+    from tests.factories import user_with_role
+    from units.models import RoleAssignment
+
+    if staff == "several":
+        expected = sorted([users["county_office"].pk, user_with_role("office_2", "office", tree.county_a).pk])
+        user_with_role("office_gone", "office", tree.county_a).__class__.objects.filter(
+            username="office_gone").update(is_active=False)
+    else:
+        RoleAssignment.objects.filter(role="office").delete()
+        expected = []
+    kwargs = {"campaign": built, "unit": tree.village_a, "category": "formalism", "text": "会议太多"}
+    one, orm = (_arrive(flag, monkeypatch, django_capture_on_commit_callbacks, **kwargs) for flag in (True, False))
+    assert one == orm
+    assert [n["user_id"] for n in one["notifications"]] == expected
+    assert one["message"]["office_unit_id"] == (tree.county_a.pk if staff == "several" else tree.province.pk)
+    assert one["after_commit"] == (["_kick_email_sweep"] if expected else [])
+
+
 def test_issue13_a_taken_code_draws_another_without_a_savepoint(built, tree, monkeypatch):
     """The statement inserts nothing on a taken code (no savepoint to roll back to); the next code stands, and the
     message's rows are written once."""
