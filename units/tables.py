@@ -55,7 +55,10 @@ class CadreTable(Table):
         return format_html('<a href="{}">{}</a>{}', record.unit.get_absolute_url(), record.unit.name, closed)
 
     def value_unit(self, record: Cadre) -> str:
-        return record.unit.name
+        """The unit's name in the Excel file; a closed or merged unit's marked, as on the page."""
+        if record.unit.closed_on is None:
+            return record.unit.name
+        return _("%(unit)s (closed)") % {"unit": record.unit.name}
 
     def render_special_group(self, record: Cadre) -> str:
         # "—" rather than the label of the empty choice: most cadres belong to no special group

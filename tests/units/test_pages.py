@@ -240,6 +240,9 @@ def test_r0_1_cadre_list_leaves_out_closed_units_unless_asked(login, tree, users
     assert names(unit_status="closed", q="王") == []  # the filters still combine
     listed = client.get(reverse("units:cadre_list"), {"unit_status": "all"}).content.decode()
     assert listed.count("已撤并</span>") == 1  # 孙支书's village, marked
+    every = read_table(client.get(reverse("units:cadre_list"), {"unit_status": "all", "export": "xlsx"}).content,
+                       "x.xlsx")
+    assert sorted(row[1] for row in every[1:]) == sorted([tree.county_a.name, f"{tree.village_a.name}（已撤并）"])
     assert client.get(reverse("units:cadre_list"), {"unit_status": "gone"}).context["filter"].errors["unit_status"]
     exported = read_table(client.get(reverse("units:cadre_list"), {"export": "xlsx"}).content, "x.xlsx")
     assert [row[0] for row in exported[1:]] == ["王正定"]
