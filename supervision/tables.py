@@ -114,10 +114,21 @@ class CardTable(MarkedTable):
         attrs = {**Table.Meta.attrs, "id": "card-table"}
         row_attrs = {"data-card": lambda record: record.pk}
         empty_text = None  # the page says why the list is empty (filtered or not)
+        template_name = "supervision/cards/_table.html"  # issue 13: the rows written out
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+
+    def before_render(self, request) -> None:
+        """The units' marks; and the page's cards know whether they are overdue today and the label of their step
+        (the written-out rows' status badge and step)."""
+        super().before_render(request)
+        for row in (self.page.object_list if getattr(self, "page", None) else self.rows):
+            card = row.record
+            card.overdue_now = card.is_overdue(self.today)
+            level = getattr(card, "level", None)
+            card.level_label = StepKind(level).label if level else ""
 
     def render_number(self, record: SupervisionCard, value) -> str:
         return format_html('<a href="{}">{}</a><div class="small text-muted">{}</div>', record.get_absolute_url(),

@@ -317,3 +317,46 @@ def test_r1_3_notices_about_a_card_give_its_dates_in_chinese(issue, users, tree)
         card = issue(due=datetime.date(2014, 4, 20))
     title = Notification.objects.get(user=users["liaison"], title__contains=card.number).title
     assert "2014年4月20日" in title and "2014-04-20" not in title
+
+
+def test_issue13_the_card_rows_template_shows_what_the_table_columns_render(issue, users, tree, rf, monkeypatch):
+    """The written-out rows (``supervision/cards/_table.html``) are django-tables2's generic rendering of
+    ``CardTable``, cell by cell with the cells' classes: number and group, unit with its marks and top leader,
+    problems, due date, status with the overdue badge, the step reached."""
+    import re
+
+    from django.template import Context, Template
+
+    from supervision import selectors, tables
+    from supervision.services.escalation import step_take
+    from supervision.tables import CardTable
+
+    _seed_cards(issue, users, 5)
+    future = issue(due=D(2099, 1, 1), problems=["study", "rushing"])
+    step_take(card=future, kind=1, reason="提醒", user=users["supervisor"])
+    issue(tree.county_a2)
+
+    def marked(units, campaign=None):  # a focus unit and a key-contact one, as the attention lists would mark them
+        for unit in units:
+            unit.is_focus, unit.is_key_contact = unit.pk == tree.county_a.pk, unit.pk == tree.county_a2.pk
+
+    monkeypatch.setattr(tables, "mark_units", marked)
+    request = rf.get("/")
+    request.user = users["supervisor"]
+    rendered = {}
+    for template in ("supervision/cards/_table.html", "web/table.html"):
+        table = CardTable(selectors.card_rows(SupervisionCard.objects.visible_to(users["supervisor"])),
+                          template_name=template, today=TODAY + datetime.timedelta(days=30))
+        html = Template("{% load django_tables2 %}{% render_table table %}").render(
+            Context({"table": table, "request": request}))
+        body = html[html.index("<tbody"):html.index("</tbody>")]
+        rendered[template] = [[" ".join(cell.replace("<td >", "<td>").split())
+                               for cell in re.findall(r"<td[^>]*>.*?</td>", row, flags=re.S)]
+                              for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)]
+    fast, generic = rendered["supervision/cards/_table.html"], rendered["web/table.html"]
+    assert len(fast) == SupervisionCard.objects.count() == 7
+    assert fast == generic
+    cells = " ".join(" ".join(row) for row in fast)
+    for seen in ('data-mark="focus"', 'data-mark="key-contact"', 'data-overdue="1"', 'data-level="1"',
+                 'data-status="signed"', "学习不深入", '<td class="text-nowrap">'):
+        assert seen in cells, seen
