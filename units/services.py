@@ -18,7 +18,7 @@ from web.imports import Column, ImportPlan, ImportRow, map_header, plan_failed, 
 from .errors import UnitsError
 from .models import (AccountProfile, Cadre, Level, Rank, Role, RoleAssignment, RoleChange, SpecialGroup, Unit, UnitKind,
                      placement_error)
-from .permissions import require
+from .permissions import manages_unit, require
 from .signals import figures_touched, open_items, unit_added, unit_closed
 
 IMPORT_KINDS = {"units": gettext_lazy("Units"), "cadres": gettext_lazy("Cadres")}
@@ -456,10 +456,10 @@ def _require_grantable(user, unit: Unit) -> None:
     """Roles go on units of the office's own subtree only: a unit above or beside it is refused (the unit
     was typed by code, so the refusal is a message, not a 403)."""
     if user is not None and not user.has_perm("units.grant_role", unit):
-        if unit.closed_on is not None:
-            raise UnitsError(_("%(unit)s is closed; it takes no new roles.") % {"unit": unit.name})
-        raise UnitsError(_("%(unit)s is outside your subtree: roles are granted only on units of your own "
-                           "subtree.") % {"unit": unit.name})
+        if not manages_unit(user, unit):  # R0.1 named by the code typed, not by the name of another county's unit
+            raise UnitsError(_("%(unit)s is outside your subtree: roles are granted only on units of your own "
+                               "subtree.") % {"unit": unit.code})
+        raise UnitsError(_("%(unit)s is closed; it takes no new roles.") % {"unit": unit.name})
 
 
 @transaction.atomic

@@ -291,7 +291,8 @@ def disciplinary_case_save(*, user, campaign: Campaign, issuer: Unit, unit: Unit
         issuer = case.issuer
     _require_publisher(user, issuer)
     if not unit.path.startswith(issuer.path):
-        raise CampaignError(_("%(unit)s is not in the subtree of %(issuer)s.") % {"unit": unit.name,
+        # R0.1 named by the code typed, not by the name of a unit outside the office's subtree
+        raise CampaignError(_("%(unit)s is not in the subtree of %(issuer)s.") % {"unit": unit.code,
                                                                                   "issuer": issuer.name})
     _required(**{_("The post"): post, _("The violation"): violation, _("The handling"): handling})
     if closed_on > timezone.localdate():

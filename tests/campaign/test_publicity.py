@@ -417,6 +417,8 @@ def test_r6_3_bad_cases_are_refused_and_nothing_written(login, users, tree, camp
     form = response.context["form"]
     assert response.status_code == 200 and (form.errors or form.non_field_errors())
     assert not DisciplinaryCase.objects.exists()
+    if changes.get("unit") == "130283001":  # R0.1 named by the code typed, not by 迁安市's unit's name
+        assert "130283001" in response.content.decode() and "迁安镇" not in response.content.decode()
 
 
 def test_r6_3_a_published_case_is_withdrawn_before_it_is_deleted(users, tree, campaign):

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from tests.factories import xlsx_bytes
 from units import services
-from units.models import AccountProfile, RoleAssignment, RoleChange
+from units.models import AccountProfile, RoleAssignment, RoleChange, Unit
 from units.services import ONE_TIME_ALPHABET
 
 User = get_user_model()
@@ -190,6 +190,9 @@ def test_r0_1_granting_a_role_above_or_beside_the_subtree_is_refused(login, tree
     for code in ("130100", "130283", "130000"):
         response = client.post(reverse("units:account_grant", args=[liaison.pk]), {"unit_code": code, "role": "office"})
         assert response.status_code == 200 and response.context["form"].non_field_errors(), code
+        # named by the code typed, never by the name of a unit outside the subtree
+        error = " ".join(response.context["form"].non_field_errors())
+        assert code in error and Unit.objects.get(code=code).name not in error, error
     assert liaison.role_assignments.count() == 1 and not RoleChange.objects.exists()
     with pytest.raises(services.UnitsError):
         services.role_grant(user=_fresh(users["county_office"]), account=liaison, unit=tree.city_a, role="office")
