@@ -367,6 +367,7 @@ class QueueTable(CardTable):
         exclude = ("problems",)
         attrs = {**Table.Meta.attrs, "id": "queue-table"}
         empty_text = None  # the page says why the list is empty (filtered or not)
+        template_name = "web/table.html"  # cell by cell: its columns are not the card list's written-out rows
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)

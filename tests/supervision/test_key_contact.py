@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -155,3 +156,14 @@ def test_r3_3_focus_list_by_scope(tree, users, login, campaign):
     url = reverse("supervision:focus_units")
     assert [r.unit.name for r in listed(login(users["county_office"]).get(url))] == ["正定县"]
     assert total(login(users["county_office_b"]).get(url)) == 0
+
+
+def test_r5_4_the_queues_rows_show_the_failings_and_days_overdue(issue, users, login):
+    """R5.4 each row of the escalation queue names the unit's failings and how many days the card is overdue —
+    its own columns, drawn cell by cell (not the card list's written-out rows, which have neither)."""
+    issue(problems=["poor_rectification"], due=TODAY + datetime.timedelta(days=1))
+    html = login(users["city_office"]).get(reverse("supervision:escalation_queue")).content.decode()
+    body = html[html.index("<tbody"):html.index("</tbody>")]
+    assert 'class="badge text-bg-warning me-1"' in body and "整改不到位" in body
+    assert re.search(r'<div class="small text-danger">逾期 \d+ 天</div>', body), body
+
