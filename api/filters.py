@@ -3,6 +3,7 @@ a unit named in a filter is looked up in the user's scope too, so a filter can n
 from __future__ import annotations
 
 import django_filters as df
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,12 @@ from campaign.models import ExamResult, Meeting, Notice, Obligation, StudySessio
 from feedback.models import Message
 from supervision.models import EscalationStep, SupervisionCard
 from units.models import Cadre, Unit
+
+
+class IdFilter(df.NumberFilter):
+    """A record's id: a whole number (``4.9`` or ``4e0`` is a 400, not unit 4)."""
+
+    field_class = forms.IntegerField
 
 
 class FilterSet(df.FilterSet):
@@ -22,7 +29,7 @@ class FilterSet(df.FilterSet):
     @classmethod
     def filter_for_field(cls, field, field_name, lookup_expr=None):
         if field.many_to_one and lookup_expr in (None, "exact"):
-            return df.NumberFilter(field_name=field_name, min_value=1, label=field.verbose_name)
+            return IdFilter(field_name=field_name, min_value=1, label=field.verbose_name)
         return super().filter_for_field(field, field_name, lookup_expr)
 
 
@@ -30,7 +37,7 @@ def _scoped_unit(request, pk) -> Unit | None:
     return Unit.objects.visible_to(request.user).filter(pk=pk).first() if request is not None else None
 
 
-class WithinFilter(df.NumberFilter):
+class WithinFilter(IdFilter):
     """``?within=<unit id>``: the records of that unit's subtree (nothing when the unit is out of scope)."""
 
     def __init__(self, path_field: str, **kwargs) -> None:
@@ -50,7 +57,7 @@ class WithinFilter(df.NumberFilter):
 
 class UnitFilter(FilterSet):
     q = df.CharFilter(method="search", label=_("Name or code contains"))
-    parent = df.NumberFilter(method="children_of", label=_("Children of unit (id)"), min_value=1)
+    parent = IdFilter(method="children_of", label=_("Children of unit (id)"), min_value=1)
     within = WithinFilter("path")
     closed = df.BooleanFilter(field_name="closed_on", lookup_expr="isnull", exclude=True, label=_("Closed"))
 

@@ -31,7 +31,7 @@ class Table(_BaseTable):
 
 
 class CalendarDayTable(Table):
-    """The working-day calendar's holidays and swapped working days; offices get a delete link."""
+    """The working-day calendar's holidays and swapped working days; the provincial office gets a delete link."""
 
     date = tables.Column(verbose_name=_("Date"))
     kind = tables.Column(verbose_name=_("Kind"))

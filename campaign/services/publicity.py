@@ -291,9 +291,8 @@ def disciplinary_case_save(*, user, campaign: Campaign, issuer: Unit, unit: Unit
         issuer = case.issuer
     _require_publisher(user, issuer)
     if not unit.path.startswith(issuer.path):
-        # R0.1 named by the code typed, not by the name of a unit outside the office's subtree
-        raise CampaignError(_("%(unit)s is not in the subtree of %(issuer)s.") % {"unit": unit.code,
-                                                                                  "issuer": issuer.name})
+        # R0.1 the unit (typed by code or name) is not named: one outside the office's subtree tells nothing of it
+        raise CampaignError(_("That unit is not in the subtree of %(issuer)s.") % {"issuer": issuer.name})
     _required(**{_("The post"): post, _("The violation"): violation, _("The handling"): handling})
     if closed_on > timezone.localdate():
         raise CampaignError(_("Only closed cases are exposed: the closing date cannot be in the future."))

@@ -124,7 +124,8 @@ def test_r0_1_an_id_in_a_filter_tells_nothing_of_another_county(api, tree, path,
     outside, missing = (client.get(f"/api/v1/{path}/", {param: pk}) for pk in (theirs.pk, 999_999_999))
     assert (outside.status_code, missing.status_code) == (200, 200)
     assert outside.json()["results"] == missing.json()["results"] == []
-    assert client.get(f"/api/v1/{path}/", {param: "x"}).status_code == 400
+    for not_an_id in ("x", "4.9", f"{theirs.pk}e0"):
+        assert client.get(f"/api/v1/{path}/", {param: not_an_id}).status_code == 400, not_an_id
 
 
 def test_r5_1_obligations_and_progress_per_unit(api, tree, campaign):

@@ -406,6 +406,7 @@ def test_r6_3_a_closed_case_is_recorded_by_post_and_exposed_on_the_public_page(c
 
 @pytest.mark.parametrize("changes", [
     {"unit": "130283001"},  # 迁安镇: not in 正定县's subtree
+    {"unit": "迁安镇"},  # the same unit, typed by its name
     {"unit": "不存在的单位"},
     {"closed_on": "2099-01-01"},  # not closed yet
     {"post": ""},
@@ -417,8 +418,10 @@ def test_r6_3_bad_cases_are_refused_and_nothing_written(login, users, tree, camp
     form = response.context["form"]
     assert response.status_code == 200 and (form.errors or form.non_field_errors())
     assert not DisciplinaryCase.objects.exists()
-    if changes.get("unit") == "130283001":  # R0.1 named by the code typed, not by 迁安市's unit's name
-        assert "130283001" in response.content.decode() and "迁安镇" not in response.content.decode()
+    if changes.get("unit") in ("130283001", "迁安镇"):  # R0.1 the other county's unit is not named, by code or name
+        page = response.content.decode()
+        assert "该单位不在正定县的管辖范围内" in page and "迁安镇" not in page.replace(changes["unit"], "", 1)
+        assert "130283001" not in page.replace(changes["unit"], "", 1)
 
 
 def test_r6_3_a_published_case_is_withdrawn_before_it_is_deleted(users, tree, campaign):

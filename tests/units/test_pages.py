@@ -247,7 +247,11 @@ def test_r0_1_cadre_list_leaves_out_closed_units_unless_asked(login, tree, users
     exported = read_table(client.get(reverse("units:cadre_list"), {"export": "xlsx"}).content, "x.xlsx")
     assert [row[0] for row in exported[1:]] == ["王正定"]
     page = client.get(reverse("units:cadre_list")).content.decode()
-    assert '<option value="" selected>在册单位</option>' in page
+    assert '<option value="" selected>在册单位</option>' in page and 'id="closed-units-hint"' not in page
+    # the closed village's code typed in the unit filter: nothing in operation, and the page says where to look
+    empty = client.get(reverse("units:cadre_list"), {"unit": tree.village_a.code}).content.decode()
+    assert 'id="closed-units-hint"' in empty and f"?unit={tree.village_a.code}&amp;unit_status=all" in empty
+    assert names(unit=tree.village_a.code, unit_status="all") == ["孙支书"]
     village = client.get(reverse("units:unit_detail", args=[tree.village_a.pk])).content.decode()
     assert f'{reverse("units:cadre_list")}?within={tree.village_a.code}&amp;unit_status=closed' in village
     assert "孙支书" in village  # the closed unit's own page still lists its cadres
