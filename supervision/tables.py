@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -397,11 +398,15 @@ class QueueTable(CardTable):
         return "、".join(self._failings(record))
 
     def render_due_date(self, record, value) -> str:
+        """The due date in the portal's date format (it read 2026-11-15), and how many days the card is overdue."""
         days = record.days_overdue(self.today)
         if not record.is_overdue(self.today):
-            return str(value)
-        return format_html('{}<div class="small text-danger">{}</div>', value,
+            return date_format(value)
+        return format_html('{}<div class="small text-danger">{}</div>', date_format(value),
                            ngettext("%(days)s day overdue", "%(days)s days overdue", days) % {"days": days})
+
+    def value_due_date(self, record):
+        return record.due_date  # a date in the Excel file
 
 
 class ApprovalTable(Table):

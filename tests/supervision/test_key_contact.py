@@ -166,4 +166,11 @@ def test_r5_4_the_queues_rows_show_the_failings_and_days_overdue(issue, users, l
     body = html[html.index("<tbody"):html.index("</tbody>")]
     assert 'class="badge text-bg-warning me-1"' in body and "整改不到位" in body
     assert re.search(r'<div class="small text-danger">逾期 \d+ 天</div>', body), body
+    due = TODAY + datetime.timedelta(days=1)
+    assert f"{due.year}年{due.month}月{due.day}日" in body and due.isoformat() not in body  # a Chinese date
+    sheet = openpyxl.load_workbook(io.BytesIO(login(users["city_office"]).get(
+        reverse("supervision:escalation_queue"), {"export": "xlsx"}).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("截止日期")
+    assert [r[column] for r in rows[1:]] == [datetime.datetime.combine(due, datetime.time())]  # a date in Excel
 
