@@ -7,12 +7,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
+from ..selectors.notices import below
 from .core import DATE_INPUT
 
 #: Largest PDF accepted (settings.NOTICE_FILE_MAX_BYTES overrides it).
@@ -43,10 +43,10 @@ class NoticeForm(forms.Form):
     def __init__(self, *args, issuing_units: list[Unit], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = Unit.objects.filter(pk__in=[u.pk for u in issuing_units])
-        below = Q(pk__in=[])
+        addressees = Unit.objects.none()
         for unit in issuing_units:
-            below |= Q(path__startswith=unit.path) & ~Q(pk=unit.pk)
-        self.fields["addressees"].queryset = Unit.objects.filter(below)
+            addressees |= below(unit)
+        self.fields["addressees"].queryset = addressees
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field("number"), Field("title"), Field("issued_on"), Field("body"), Field("file"))
