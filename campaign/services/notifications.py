@@ -36,8 +36,8 @@ def prepared(*, user_ids: Iterable[int], title: str, body: str = "", url: str = 
 
 
 def notifications_written(notes: list[Notification]) -> None:
-    """Notifications a service wrote in its own statement (``feedback.services.arrival``): e-mail follows after
-    commit, as for ``store_notifications``."""
+    """Notifications just written (by ``store_notifications``, or by a service in its own statement:
+    ``feedback.services.arrival``): e-mail follows after commit."""
     if notes:
         transaction.on_commit(_kick_email_sweep)
 
@@ -302,6 +302,5 @@ def _remind_batch(batch: list[_Due], today: datetime.date, campaign: Campaign, r
 def store_notifications(notes: list[Notification]) -> list[Notification]:
     """Store prepared notifications in bulk; e-mail follows after commit (as ``notify``)."""
     created = Notification.objects.bulk_create(notes, batch_size=2000)
-    if created:
-        transaction.on_commit(_kick_email_sweep)
+    notifications_written(created)
     return created
