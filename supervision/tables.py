@@ -42,9 +42,8 @@ class MarkedTable(Table):
     mark_campaign = None
 
     def before_render(self, request) -> None:
-        rows = self.page.object_list if getattr(self, "page", None) else self.rows
         units = []
-        for row in rows:
+        for row in self.paginated_rows:
             obj = row.record
             for attr in self.unit_path.split("."):
                 obj = getattr(obj, attr, None)
@@ -125,7 +124,7 @@ class CardTable(MarkedTable):
         """The units' marks; and the page's cards know whether they are overdue today and the label of their step
         (the written-out rows' status badge and step)."""
         super().before_render(request)
-        for row in (self.page.object_list if getattr(self, "page", None) else self.rows):
+        for row in self.paginated_rows:
             card = row.record
             card.overdue_now = card.is_overdue(self.today)
             level = getattr(card, "level", None)
@@ -378,7 +377,7 @@ class QueueTable(CardTable):
         from .selectors.attention import failings_by_unit
 
         super().before_render(request)
-        cards = [row.record for row in (self.page.object_list if getattr(self, "page", None) else self.rows)]
+        cards = [row.record for row in self.paginated_rows]
         reasons = failings_by_unit({c.unit_id for c in cards}, self.mark_campaign)
         for card in cards:
             card.failings = reasons.get(card.unit_id, [])
@@ -650,7 +649,6 @@ class SpotCheckTable(MarkedTable):
         if self._shown is None:
             from .selectors import visible_card_ids
 
-            rows = self.page.object_list if getattr(self, "page", None) else self.rows
-            ids = [f.card_id for row in rows for f in row.record.findings.all() if f.card_id]
+            ids = [f.card_id for row in self.paginated_rows for f in row.record.findings.all() if f.card_id]
             self._shown = visible_card_ids(self.user, ids) if self.user is not None else set(ids)
         return self._shown
